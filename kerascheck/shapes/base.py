@@ -1,0 +1,300 @@
+"""The layer registry: what each Keras layer class does to shapes and weights.
+
+Each layer family lives in its own module (``core``, ``conv``, ``pooling`` ...) and declares
+its classes as ``LayerSpec`` subclasses registered with ``@register``. A spec mirrors the Keras
+class: ``signature`` copies the constructor's parameters (order and defaults) from
+``keras/src/layers/...``, ``compute_output_shape`` and ``build`` follow the Keras methods of the
+same name, and argument or shape checks raise ``KerasError`` with the message Keras would raise.
+
+Shapes are tuples of dims; a dim is an ``int`` or ``None`` (unknown, as in Keras). A spec that
+needs a value the interpreter could not evaluate raises ``Unresolvable``; it never guesses.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterable, Protocol, Sequence, Union
+
+Dim = Union[int, None]
+Shape = tuple  # tuple[Dim, ...]
+
+
+class KerasError(Exception):
+    """An error Keras itself raises for this input (``kind`` is the exception class)."""
+
+    def __init__(self, message: str, kind: str = "ValueError"):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
+class Unresolvable(Exception):
+    """The analysis cannot know the answer (a value was not statically known)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Unknown:
+    """A value the interpreter could not evaluate; ``reason`` says why."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+class Opaque:
+    """A value that is known to exist but has no meaning for shapes (an initializer, a regularizer)."""
+
+    __slots__ = ("description",)
+
+    def __init__(self, description: str):
+        self.description = description
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+@dataclass(frozen=True)
+class Weight:
+    name: str
+    shape: tuple
+    trainable: bool = True
+    dtype: str = "float32"
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+
+class Sublayer(Protocol):
+    """A layer or model handed to a wrapper (``TimeDistributed(model)``, ``Bidirectional(LSTM)``)."""
+
+    class_name: str
+
+    def compute_output_shape(self, input_shape: Any) -> Any: ...
+
+    def weights_for(self, input_shape: Any) -> list[Weight]: ...
+
+
+REGISTRY: dict[str, type["LayerSpec"]] = {}
+# Lower-case functional forms: ``keras.layers.concatenate(inputs, **kwargs)`` -> class name.
+FUNCTIONAL_FORMS: dict[str, str] = {}
+
+_BASE_KWARGS = ("activity_regularizer", "trainable", "dtype", "autocast", "name", "input_dim", "input_shape")
+
+
+def register(cls: type["LayerSpec"]) -> type["LayerSpec"]:
+    cls._params = _parse_signature(cls.signature)
+    REGISTRY[cls.__name__] = cls
+    for alias in cls.aliases:
+        REGISTRY[alias] = cls
+    return cls
+
+
+def functional_form(name: str, class_name: str) -> None:
+    FUNCTIONAL_FORMS[name] = class_name
+
+
+_NO_DEFAULT = object()
+
+
+def _parse_signature(signature: str) -> list[tuple[str, Any]]:
+    """``"units, activation=None"`` -> ``[("units", _NO_DEFAULT), ("activation", None)]``."""
+    if not signature.strip():
+        return []
+    fn = ast.parse(f"def f({signature}): pass").body[0].args
+    positional = fn.posonlyargs + fn.args
+    defaults = [_NO_DEFAULT] * (len(positional) - len(fn.defaults)) + [ast.literal_eval(d) for d in fn.defaults]
+    params = [(a.arg, d) for a, d in zip(positional, defaults)]
+    for a, d in zip(fn.kwonlyargs, fn.kw_defaults):
+        params.append((a.arg, _NO_DEFAULT if d is None else ast.literal_eval(d)))
+    return params
+
+
+def snake_case(name: str) -> str:
+    """Keras's ``to_snake_case``: ``Conv2DTranspose`` -> ``conv2d_transpose``."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+class LayerSpec:
+    """Semantics of one Keras layer class. Subclasses set ``signature`` and override methods."""
+
+    signature: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # The call takes a list of tensors (merge layers) instead of one tensor.
+    multi_input: ClassVar[bool] = False
+    # Extra keyword arguments besides the base Layer ones (``**kwargs`` forwarded by Keras).
+    extra_kwargs: ClassVar[tuple[str, ...]] = ()
+    _params: ClassVar[list[tuple[str, Any]]] = []
+
+    def __init__(self, args: dict[str, Any]):
+        self.args = args
+        # The name Keras gives the layer instance (set by the IR once the automatic name is known).
+        self.layer_name = args.get("name") if isinstance(args.get("name"), str) else self.default_name
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def bind(cls, positional: Sequence[Any], keywords: dict[str, Any]) -> "LayerSpec":
+        """Bind constructor arguments the way Python and ``Layer.__init__`` would."""
+        params = cls._params
+        args: dict[str, Any] = {}
+        if len(positional) > len(params):
+            raise KerasError(
+                f"{cls.__name__}.__init__() takes {len(params) + 1} positional arguments "
+                f"but {len(positional) + 1} were given",
+                "TypeError",
+            )
+        for (pname, _), value in zip(params, positional):
+            args[pname] = value
+        names = {p for p, _ in params}
+        unknown = {}
+        for key, value in keywords.items():
+            if key in names:
+                if key in args:
+                    raise KerasError(f"{cls.__name__}.__init__() got multiple values for argument '{key}'", "TypeError")
+                args[key] = value
+            elif key in _BASE_KWARGS or key in cls.extra_kwargs:
+                args[key] = value
+            else:
+                unknown[key] = value
+        if unknown:
+            raise KerasError(
+                f"Unrecognized keyword arguments passed to {cls.__name__}: {_dict_repr(unknown)}"
+            )
+        for pname, default in params:
+            if pname not in args:
+                if default is _NO_DEFAULT:
+                    raise KerasError(
+                        f"{cls.__name__}.__init__() missing 1 required positional argument: '{pname}'",
+                        "TypeError",
+                    )
+                args[pname] = default
+        spec = cls(args)
+        spec.validate()
+        return spec
+
+    def validate(self) -> None:
+        """Check constructor arguments (Keras checks these in ``__init__``)."""
+
+    # -- argument access ----------------------------------------------------------------------
+    def arg(self, name: str, default: Any = None) -> Any:
+        """A constructor argument that must be statically known."""
+        value = self.args.get(name, default)
+        return known(value, f"`{name}` of {self.class_name}")
+
+    @property
+    def class_name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def default_name(self) -> str:
+        return snake_case(self.class_name)
+
+    @property
+    def input_shape_arg(self) -> tuple | None:
+        """The legacy ``input_shape=`` / ``input_dim=`` argument (Sequential turns it into an Input)."""
+        if self.args.get("input_dim") is not None:
+            return (self.arg("input_dim"),)
+        if self.args.get("input_shape") is not None:
+            return tuple(self.arg("input_shape"))
+        return None
+
+    @property
+    def variable_dtype(self) -> str:
+        dtype = self.args.get("dtype")
+        if dtype is None or isinstance(dtype, (Unknown, Opaque)):
+            return "float32"
+        if dtype in ("mixed_float16", "mixed_bfloat16"):
+            return "float32"
+        return str(dtype)
+
+    # -- semantics (override) -----------------------------------------------------------------
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        raise Unresolvable(f"output shape of {self.class_name} is not modelled")
+
+    def build(self, input_shape: Any) -> list[Weight]:
+        """The weights ``build(input_shape)`` creates; none by default."""
+        return []
+
+    def weight(self, name: str, shape: Iterable[int], trainable: bool = True) -> Weight:
+        shape = tuple(shape)
+        for d in shape:
+            if d is None:
+                raise Unresolvable(f"{self.class_name} weight `{name}` depends on an unknown dimension")
+        return Weight(name, shape, trainable, self.variable_dtype)
+
+
+def known(value: Any, what: str) -> Any:
+    """Return ``value`` if fully known, else raise ``Unresolvable``."""
+    if isinstance(value, Unknown):
+        raise Unresolvable(f"{what} is not known statically ({value.reason})")
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            known(v, what)
+    return value
+
+
+def _dict_repr(d: dict) -> str:
+    return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in d.items()) + "}"
+
+
+# -- helpers shared by layer families -------------------------------------------------------------
+
+def normalize_tuple(value: Any, n: int, name: str) -> tuple:
+    """Keras's ``standardize_tuple``: an int becomes ``(v,) * n``; a sequence must have ``n`` ints."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise KerasError(
+                f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+            )
+        return tuple(value)
+    raise KerasError(f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}")
+
+
+def check_rank(
+    spec: LayerSpec, input_shape: Shape, ndim: int | None = None, min_ndim: int | None = None,
+    max_ndim: int | None = None, index: int = 0,
+) -> None:
+    """Mirror Keras's ``InputSpec`` rank checks (keras/src/layers/input_spec.py), with its messages."""
+    rank = len(input_shape)
+    prefix = f"Input {index} with name 'None' of layer '{spec.layer_name}' is incompatible with the layer: "
+    if ndim is not None and rank != ndim:
+        raise KerasError(f"{prefix}expected ndim={ndim}, found ndim={rank}. Full shape received: {format_shape(input_shape)}")
+    if max_ndim is not None and rank > max_ndim:
+        raise KerasError(f"{prefix}expected max_ndim={max_ndim}, found ndim={rank}")
+    if min_ndim is not None and rank < min_ndim:
+        raise KerasError(f"{prefix}expected min_ndim={min_ndim}, found ndim={rank}. Full shape received: {format_shape(input_shape)}")
+
+
+def format_shape(shape: Shape) -> str:
+    """Python's tuple repr, as Keras puts shapes in messages: ``(None, 32)``, ``(None,)``."""
+    return repr(tuple(shape))
+
+
+def conv_output_length(length: Dim, kernel: int, padding: str, stride: int, dilation: int = 1) -> Dim:
+    """Output length of a convolution or pooling window along one axis (Keras ``compute_conv_output_shape``)."""
+    if length is None:
+        return None
+    dilated = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        out = (length - dilated) // stride + 1
+    elif padding == "same":
+        out = (length - 1) // stride + 1
+    elif padding == "causal":
+        out = (length - 1) // stride + 1
+    else:
+        raise KerasError(f"Unknown padding: {padding}")
+    return out

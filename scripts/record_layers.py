@@ -1,0 +1,73 @@
+"""Record what real Keras does for single-layer cases: output shape, parameters, name, error.
+
+    python scripts/record_layers.py [fixtures/layers/conv_cases.py ...]   # default: all *_cases.py
+
+A case file defines ``CASES``: a list of ``(class_name, args, kwargs, input_shape)`` where
+``input_shape`` includes the batch dim (``(None, 28, 28, 3)``) or is a list of shapes for layers
+called on a list (merge layers). The recording, ``NAME.json`` next to it, holds for each case the
+output shape(s), trainable / non-trainable parameter counts, the automatic name, or the
+exception Keras raised (in the constructor or the call). ``tests/test_layer_cases.py`` replays
+these recordings against the engine without TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, os, runpy, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import warnings; warnings.filterwarnings("ignore")
+import keras
+cases = runpy.run_path(sys.argv[1])["CASES"]
+results = []
+
+def shape_of(t):
+    return list(t.shape)
+
+for class_name, args, kwargs, input_shape in cases:
+    keras.backend.clear_session()
+    # repr keeps tuples as tuples (messages print them); the test reads them back with literal_eval.
+    rec = {"layer": class_name, "args": repr(list(args)), "kwargs": repr(kwargs), "input_shape": repr(input_shape)}
+    stage = "constructor"
+    try:
+        layer = getattr(keras.layers, class_name)(*args, **kwargs)
+        rec["name"] = layer.name
+        stage = "call"
+        if input_shape and isinstance(input_shape[0], (list, tuple)):
+            inputs = [keras.Input(batch_shape=tuple(s)) for s in input_shape]
+        else:
+            inputs = keras.Input(batch_shape=tuple(input_shape))
+        out = layer(inputs)
+        if isinstance(out, (list, tuple)):
+            rec["output_shape"] = [shape_of(t) for t in out]
+        else:
+            rec["output_shape"] = shape_of(out)
+        rec["trainable"] = int(sum(int(__import__("math").prod(w.shape)) for w in layer.trainable_weights))
+        rec["non_trainable"] = int(sum(int(__import__("math").prod(w.shape)) for w in layer.non_trainable_weights))
+    except Exception as exc:
+        rec["error"] = {"stage": stage, "type": type(exc).__name__, "message": str(exc)}
+    results.append(rec)
+json.dump({"keras": keras.__version__, "cases": results}, open(sys.argv[2], "w"), indent=1)
+"""
+
+
+def main() -> int:
+    files = [Path(a) for a in sys.argv[1:]] or sorted((ROOT / "fixtures" / "layers").glob("*_cases.py"))
+    for path in files:
+        out = path.with_name(path.name.replace("_cases.py", ".json"))
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        subprocess.run([sys.executable, "-c", CHILD, str(path), str(out)], check=True, env=env)
+        n = len(json.loads(out.read_text())["cases"])
+        print(f"{path}: {n} cases -> {out.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Replay single-layer recordings from real Keras (fixtures/layers/*.json) against the registry."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from kerascheck.shapes import REGISTRY, KerasError
+
+LAYERS = Path(__file__).resolve().parent.parent / "fixtures" / "layers"
+
+
+def _cases():
+    for path in sorted(LAYERS.glob("*.json")):
+        for i, case in enumerate(json.loads(path.read_text())["cases"]):
+            yield pytest.param(case, id=f"{path.stem}-{i}-{case['layer']}")
+
+
+def _as_shape(s):
+    return [tuple(x) for x in s] if s and isinstance(s[0], (list, tuple)) else tuple(s)
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_layer_case_matches_keras(case):
+    spec_cls = REGISTRY.get(case["layer"])
+    assert spec_cls is not None, f"{case['layer']} is not in the registry"
+    error = case.get("error")
+    try:
+        args, kwargs = ast.literal_eval(case["args"]), ast.literal_eval(case["kwargs"])
+        spec = spec_cls.bind(args, kwargs)
+        # Each case runs after clear_session(), so Keras's name is the bare automatic name.
+        assert spec.default_name == case["name"]
+        input_shape = _as_shape(ast.literal_eval(case["input_shape"]))
+        out = spec.compute_output_shape(input_shape)
+        weights = spec.build(input_shape)
+    except KerasError as exc:
+        assert error is not None, f"engine raised {exc.kind}: {exc.message}, Keras did not"
+        assert (exc.kind, exc.message) == (error["type"], error["message"])
+        return
+    assert error is None, f"Keras raised {error['type']}: {error['message']}; engine did not"
+    expected = case["output_shape"]
+    got = [list(s) for s in out] if isinstance(out, list) else list(out)
+    assert got == expected
+    trainable = sum(w.size for w in weights if w.trainable and kwargs.get("trainable", True))
+    non_trainable = sum(w.size for w in weights) - trainable
+    assert (trainable, non_trainable) == (case["trainable"], case["non_trainable"])
