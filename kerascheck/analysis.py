@@ -1,0 +1,64 @@
+"""The pipeline every face shares: source -> libcst -> abstract interpreter -> results and diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from .frontend.interpreter import Result, interpret
+
+
+@dataclass
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+
+@dataclass
+class FileAnalysis:
+    path: str
+    result: Result | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def analyze_source(source: str, path: str) -> FileAnalysis:
+    analysis = FileAnalysis(path)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        analysis.diagnostics.append(Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}"))
+        return analysis
+    except RecursionError:
+        analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
+        return analysis
+    analysis.result = interpret(module, path)
+    error = analysis.result.error
+    if error is not None:
+        analysis.diagnostics.append(
+            Diagnostic(path, error.loc.line, error.loc.column, "KC001", f"Keras raises {error.kind}: {error.message}")
+        )
+    return analysis
+
+
+def analyze_file(path: Path, shown: str | None = None) -> FileAnalysis:
+    shown = shown or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")])
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")])
+    return analyze_source(source, shown)

@@ -1,0 +1,759 @@
+"""An abstract interpreter over libcst: runs a module's statements in execution order.
+
+It evaluates what model building needs (constants, containers, arithmetic, user functions and
+classes, loops and conditionals on known values) and hands everything Keras-specific to
+``keras_api``. It never imports or executes the user's code: every value is computed here.
+What cannot be known becomes ``Unknown(reason)``; a Keras error ends the run, as it would the
+script.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..ir import Layer, Loc, Tensor
+from ..models import Keras
+from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
+from . import keras_api
+from .values import (
+    BoundMethod, Builtin, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Scope,
+    Super, UserClass, canonical,
+)
+
+MAX_STEPS = 200_000  # statements per file: bounds loops we cannot prove finite
+MAX_DEPTH = 60  # user-function call depth: bounds recursion
+MAX_ITERATIONS = 10_000  # iterations of one loop
+
+BUILTINS = {
+    name: Builtin(name)
+    for name in (
+        "len range list tuple dict set int float str bool print enumerate zip sum min max abs "
+        "isinstance sorted reversed round super any all hasattr getattr map filter iter next type"
+    ).split()
+}
+
+
+class _Return(Exception):
+    def __init__(self, value: Any):
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Budget(Exception):
+    pass
+
+
+@dataclass
+class SummaryEvent:
+    loc: Loc
+    model: Any  # the Model, or Unknown when it could not be resolved
+    snapshot: Any = None  # summary.rows.Snapshot taken at the call
+    reason: str | None = None
+
+
+@dataclass
+class ErrorEvent:
+    """Keras (or Python) would raise here: the script stops at this line."""
+
+    loc: Loc
+    kind: str
+    message: str
+
+
+@dataclass
+class Result:
+    path: str
+    summaries: list[SummaryEvent] = field(default_factory=list)
+    error: ErrorEvent | None = None
+    unresolved: list[tuple[Loc, str]] = field(default_factory=list)
+    keras: Keras = field(default_factory=Keras)
+    # ``name = expression`` bindings of models, for messages: model -> variable name
+    labels: dict[int, str] = field(default_factory=dict)
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module, path: str):
+        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.positions = self.wrapper.resolve(PositionProvider)
+        self.module = module
+        self.result = Result(path)
+        self.keras = self.result.keras
+        self.steps = 0
+        self.depth = 0
+        self.globals = Scope()
+        self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
+
+    # -- driver -------------------------------------------------------------------------------------
+    def run(self) -> Result:
+        try:
+            self.exec_block(self.module.body, self.globals)
+        except KerasErrorAt as exc:
+            self.result.error = ErrorEvent(exc.loc, exc.error.kind, exc.error.message)
+        except _Budget:
+            self.result.unresolved.append((Loc(1, 1), "analysis stopped: the script runs too long to follow"))
+        except (_Return, _Break, _Continue):
+            pass
+        return self.result
+
+    def loc(self, node: cst.CSTNode) -> Loc:
+        pos = self.positions.get(node)
+        return Loc(pos.start.line, pos.start.column + 1) if pos else Loc(1, 1)
+
+    # -- statements ---------------------------------------------------------------------------------
+    def exec_block(self, body, scope: Scope) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Budget()
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+            return
+        handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+        if handler is not None:
+            try:
+                handler(stmt, scope)
+            except KerasError as exc:
+                raise KerasErrorAt(self.loc(stmt), exc) from None
+
+    def exec_small(self, node: cst.CSTNode, scope: Scope) -> None:
+        try:
+            if isinstance(node, cst.Expr):
+                self.eval(node.value, scope)
+            elif isinstance(node, cst.Assign):
+                value = self.eval(node.value, scope)
+                for target in node.targets:
+                    self.assign(target.target, value, scope)
+            elif isinstance(node, cst.AnnAssign):
+                if node.value is not None:
+                    self.assign(node.target, self.eval(node.value, scope), scope)
+            elif isinstance(node, cst.AugAssign):
+                current = self.eval(node.target, scope)
+                value = self.binop(type(node.operator).__name__.replace("Assign", ""), current, self.eval(node.value, scope), node)
+                self.assign(node.target, value, scope)
+            elif isinstance(node, cst.Return):
+                raise _Return(self.eval(node.value, scope) if node.value else None)
+            elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                self.do_import(node, scope)
+            elif isinstance(node, cst.Break):
+                raise _Break()
+            elif isinstance(node, cst.Continue):
+                raise _Continue()
+            elif isinstance(node, cst.Global):
+                scope.globals.update(n.name.value for n in node.names)
+            elif isinstance(node, cst.Del):
+                pass
+        except KerasError as exc:
+            raise KerasErrorAt(self.loc(node), exc) from None
+        except Unresolvable as exc:
+            self.unresolved(node, exc.reason, scope)
+
+    def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
+        """Record why a statement could not be followed and make what it binds unknown."""
+        self.result.unresolved.append((self.loc(node), reason))
+        for name in _bound_names(node):
+            scope.assign(name, Unknown(reason))
+
+    def stmt_If(self, node: cst.If, scope: Scope) -> None:
+        try:
+            cond = self.truth(self.eval(node.test, scope))
+        except Unresolvable as exc:
+            cond = Unknown(exc.reason)
+        if isinstance(cond, Unknown):
+            self.unresolved(node, f"condition is not known statically ({cond.reason})", scope)
+            return
+        if cond:
+            self.exec_block(node.body.body, scope)
+        elif isinstance(node.orelse, cst.If):
+            self.stmt_If(node.orelse, scope)
+        elif node.orelse is not None:
+            self.exec_block(node.orelse.body.body, scope)
+
+    def stmt_For(self, node: cst.For, scope: Scope) -> None:
+        try:
+            iterable = self.iterate(self.eval(node.iter, scope))
+        except Unresolvable as exc:
+            self.unresolved(node, exc.reason, scope)
+            return
+        broke = False
+        for i, item in enumerate(iterable):
+            if i >= MAX_ITERATIONS:
+                raise _Budget()
+            self.assign(node.target, item, scope)
+            try:
+                self.exec_block(node.body.body, scope)
+            except _Break:
+                broke = True
+                break
+            except _Continue:
+                continue
+        if not broke and node.orelse is not None:
+            self.exec_block(node.orelse.body.body, scope)
+
+    def stmt_While(self, node: cst.While, scope: Scope) -> None:
+        for _ in range(MAX_ITERATIONS):
+            cond = self.truth(self.eval(node.test, scope))
+            if isinstance(cond, Unknown):
+                self.unresolved(node, f"loop condition is not known statically ({cond.reason})", scope)
+                return
+            if not cond:
+                if node.orelse is not None:
+                    self.exec_block(node.orelse.body.body, scope)
+                return
+            try:
+                self.exec_block(node.body.body, scope)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        raise _Budget()
+
+    def stmt_With(self, node: cst.With, scope: Scope) -> None:
+        for item in node.items:
+            if item.asname is not None:
+                self.assign(item.asname.name, Opaque("context manager"), scope)
+        self.exec_block(node.body.body, scope)
+
+    def stmt_Try(self, node: cst.Try, scope: Scope) -> None:
+        self.exec_block(node.body.body, scope)
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, scope)
+        if node.finalbody is not None:
+            self.exec_block(node.finalbody.body.body, scope)
+
+    def stmt_FunctionDef(self, node: cst.FunctionDef, scope: Scope) -> None:
+        scope.assign(node.name.value, Function(node, scope, node.name.value))
+
+    def stmt_ClassDef(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = []
+        for arg in node.bases:
+            try:
+                bases.append(self.eval(arg.value, scope))
+            except Unresolvable as exc:
+                bases.append(Unknown(exc.reason))
+        cls = UserClass(node.name.value, bases)
+        body_scope = Scope(scope, scope.module)
+        self.exec_block(node.body.body, body_scope)
+        for name, value in body_scope.vars.items():
+            if isinstance(value, Function):
+                value.owner = cls
+            cls.attrs[name] = value
+        scope.assign(node.name.value, cls)
+
+    # -- imports ------------------------------------------------------------------------------------
+    def do_import(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None:
+                    scope.assign(alias.asname.name.value, Ref(canonical(dotted)))
+                else:
+                    top = dotted.split(".")[0]
+                    scope.assign(top, Ref(canonical(top)))
+            return
+        if node.relative or node.module is None:
+            for name in _import_names(node):
+                scope.assign(name[1], Unknown("imported from a relative module"))
+            return
+        module = canonical(_dotted(node.module))
+        if isinstance(node.names, cst.ImportStar):
+            for name, value in keras_api.star_import(module).items():
+                scope.assign(name, value)
+            return
+        for imported, bound in _import_names(node):
+            scope.assign(bound, Ref(module).attr(imported))
+
+    # -- assignment ---------------------------------------------------------------------------------
+    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            scope.assign(target.value, value)
+            if isinstance(value, (Layer, Tensor)) and not isinstance(value, Tensor):
+                self.result.labels.setdefault(id(value), target.value)
+            if isinstance(value, Tensor) and value.label is None:
+                value.label = target.value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            if isinstance(value, Unknown):
+                items = [value] * len(elements)
+            else:
+                items = list(self.iterate(value))
+            starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+            if starred:
+                i = starred[0]
+                tail = len(elements) - i - 1
+                items = items[:i] + [items[i:len(items) - tail]] + items[len(items) - tail:]
+            if len(items) != len(elements):
+                raise KerasError(f"cannot unpack {len(items)} values into {len(elements)} targets", "ValueError")
+            for element, item in zip(elements, items):
+                self.assign(element.value, item, scope)
+        elif isinstance(target, cst.Attribute):
+            obj = self.eval(target.value, scope)
+            keras_api.set_attribute(self, obj, target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            obj = self.eval(target.value, scope)
+            if isinstance(obj, (list, dict)) and len(target.slice) == 1:
+                index = self.eval_slice(target.slice[0].slice, scope)
+                if not isinstance(index, Unknown):
+                    try:
+                        obj[index] = value
+                    except (IndexError, TypeError):
+                        pass
+
+    # -- expressions --------------------------------------------------------------------------------
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
+        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        if handler is None:
+            return Unknown(f"{type(node).__name__} expressions are not evaluated")
+        return handler(node, scope)
+
+    def expr_Integer(self, node, scope):
+        return node.evaluated_value
+
+    expr_Float = expr_Integer
+
+    def expr_Imaginary(self, node, scope):
+        return node.evaluated_value
+
+    def expr_SimpleString(self, node, scope):
+        return node.evaluated_value
+
+    def expr_ConcatenatedString(self, node, scope):
+        value = node.evaluated_value
+        return value if value is not None else Unknown("byte string")
+
+    def expr_FormattedString(self, node, scope):
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+            else:
+                value = self.eval(part.expression, scope)
+                if isinstance(value, Unknown) or not isinstance(value, (int, float, str, bool, type(None), tuple)):
+                    return Unknown("f-string with a value not known statically")
+                spec = ""
+                if part.format_spec:
+                    spec = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
+                conv = {"r": repr, "s": str, "a": ascii}.get(part.conversion or "", None)
+                parts.append(format(conv(value) if conv else value, spec))
+        return "".join(parts)
+
+    def expr_Ellipsis(self, node, scope):
+        return Ellipsis
+
+    def expr_Name(self, node, scope):
+        name = node.value
+        try:
+            return scope.lookup(name)
+        except KeyError:
+            pass
+        if name in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[name]
+        if name in BUILTINS:
+            return BUILTINS[name]
+        return Unknown(f"`{name}` is not defined here")
+
+    def expr_Attribute(self, node, scope):
+        obj = self.eval(node.value, scope)
+        return keras_api.get_attribute(self, obj, node.attr.value, self.loc(node))
+
+    def expr_Tuple(self, node, scope):
+        return tuple(self.eval_elements(node.elements, scope))
+
+    def expr_List(self, node, scope):
+        return self.eval_elements(node.elements, scope)
+
+    def expr_Set(self, node, scope):
+        return Unknown("sets are not evaluated")
+
+    def expr_Dict(self, node, scope):
+        result = {}
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                value = self.eval(element.value, scope)
+                if isinstance(value, dict):
+                    result.update(value)
+                continue
+            key = self.eval(element.key, scope)
+            if isinstance(key, Unknown) or not _hashable(key):
+                return Unknown("a dict key is not known statically")
+            result[key] = self.eval(element.value, scope)
+        return result
+
+    def eval_elements(self, elements, scope) -> list:
+        items: list = []
+        for element in elements:
+            value = self.eval(element.value, scope)
+            if isinstance(element, cst.StarredElement):
+                items.extend(self.iterate(value))
+            else:
+                items.append(value)
+        return items
+
+    def expr_Subscript(self, node, scope):
+        obj = self.eval(node.value, scope)
+        if len(node.slice) == 1:
+            index = self.eval_slice(node.slice[0].slice, scope)
+        else:
+            index = tuple(self.eval_slice(s.slice, scope) for s in node.slice)
+        return keras_api.subscript(self, obj, index, self.loc(node))
+
+    def eval_slice(self, node, scope):
+        if isinstance(node, cst.Index):
+            return self.eval(node.value, scope)
+        parts = [self.eval(p, scope) if p is not None else None for p in (node.lower, node.upper, node.step)]
+        if any(isinstance(p, Unknown) for p in parts):
+            return Unknown("slice bounds not known statically")
+        return slice(*parts)
+
+    def expr_BinaryOperation(self, node, scope):
+        left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+        return self.binop(type(node.operator).__name__, left, right, node)
+
+    def binop(self, op: str, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        if isinstance(left, Unknown):
+            return left
+        if isinstance(right, Unknown):
+            return right
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            return keras_api.tensor_binop(self, op, left, right, self.loc(node))
+        fn = _BINOPS.get(op)
+        if fn is None:
+            return Unknown(f"operator {op}")
+        if isinstance(left, (Opaque, Ref)) or isinstance(right, (Opaque, Ref)):
+            return Unknown(f"operator {op} on a library object")
+        try:
+            return fn(left, right)
+        except Exception as exc:  # the user's arithmetic, e.g. a TypeError: Python would raise
+            return Unknown(f"{op} raised {type(exc).__name__}")
+
+    def expr_UnaryOperation(self, node, scope):
+        value = self.eval(node.expression, scope)
+        if isinstance(value, Unknown):
+            return value
+        op = type(node.operator).__name__
+        if op == "Not":
+            truth = self.truth(value)
+            return truth if isinstance(truth, Unknown) else not truth
+        if isinstance(value, (int, float)):
+            return {"Minus": operator.neg, "Plus": operator.pos, "BitInvert": operator.invert}[op](value)
+        if isinstance(value, Tensor):
+            return value
+        return Unknown(f"unary {op}")
+
+    def expr_BooleanOperation(self, node, scope):
+        left = self.eval(node.left, scope)
+        truth = self.truth(left)
+        if isinstance(truth, Unknown):
+            return truth
+        is_and = isinstance(node.operator, cst.And)
+        if (is_and and not truth) or (not is_and and truth):
+            return left
+        return self.eval(node.right, scope)
+
+    def expr_Comparison(self, node, scope):
+        left = self.eval(node.left, scope)
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            if isinstance(left, Unknown) or isinstance(right, Unknown):
+                return Unknown("comparison of values not known statically")
+            op = type(target.operator).__name__
+            if op in ("Is", "IsNot"):
+                result = (left is right) if op == "Is" else (left is not right)
+            else:
+                fn = _COMPARISONS.get(op)
+                if fn is None or isinstance(left, Tensor) or isinstance(right, Tensor):
+                    return Unknown(f"comparison {op}")
+                try:
+                    result = fn(left, right)
+                except Exception:
+                    return Unknown(f"comparison {op} failed")
+            if not result:
+                return False
+            left = right
+        return True
+
+    def expr_IfExp(self, node, scope):
+        cond = self.truth(self.eval(node.test, scope))
+        if isinstance(cond, Unknown):
+            return cond
+        return self.eval(node.body if cond else node.orelse, scope)
+
+    def expr_Lambda(self, node, scope):
+        return Function(node, scope, "<lambda>")
+
+    def expr_ListComp(self, node, scope):
+        return self.comprehension(node.for_in, lambda s: [self.eval(node.elt, s)], scope)
+
+    expr_GeneratorExp = expr_ListComp
+
+    def expr_DictComp(self, node, scope):
+        pairs = self.comprehension(node.for_in, lambda s: [(self.eval(node.key, s), self.eval(node.value, s))], scope)
+        if isinstance(pairs, Unknown):
+            return pairs
+        if any(isinstance(k, Unknown) or not _hashable(k) for k, _ in pairs):
+            return Unknown("a dict key is not known statically")
+        return dict(pairs)
+
+    def comprehension(self, for_in: cst.CompFor, produce, scope: Scope) -> Any:
+        inner = Scope(scope, scope.module)
+        out: list = []
+
+        def loop(clause: cst.CompFor | None) -> None:
+            if clause is None:
+                out.extend(produce(inner))
+                return
+            for item in self.iterate(self.eval(clause.iter, inner)):
+                self.assign(clause.target, item, inner)
+                ok = True
+                for cond in clause.ifs:
+                    truth = self.truth(self.eval(cond.test, inner))
+                    if isinstance(truth, Unknown):
+                        raise Unresolvable(f"comprehension condition not known ({truth.reason})")
+                    ok = ok and truth
+                if ok:
+                    loop(clause.inner_for_in)
+
+        try:
+            loop(for_in)
+        except Unresolvable as exc:
+            return Unknown(exc.reason)
+        return out
+
+    def expr_Call(self, node: cst.Call, scope: Scope):
+        func = self.eval(node.func, scope)
+        args, kwargs = [], {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                if isinstance(value, Unknown):
+                    return value
+                args.extend(self.iterate(value))
+            elif arg.star == "**":
+                if not isinstance(value, dict):
+                    return Unknown("**kwargs not known statically")
+                kwargs.update(value)
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(func, args, kwargs, node)
+
+    # -- calls --------------------------------------------------------------------------------------
+    def call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        loc = self.loc(node)
+        if isinstance(func, Unknown):
+            return Unknown(func.reason)
+        if isinstance(func, Function):
+            return self.call_function(func, args, kwargs)
+        if isinstance(func, BoundMethod):
+            return self.call_function(func.function, [func.self_value, *args], kwargs)
+        if isinstance(func, UserClass):
+            return keras_api.instantiate(self, func, args, kwargs, loc)
+        if isinstance(func, Builtin):
+            return self.call_builtin(func.name, args, kwargs, loc)
+        if isinstance(func, Super):
+            return func
+        return keras_api.call(self, func, args, kwargs, loc)
+
+    def call_function(self, func: Function, args: list, kwargs: dict) -> Any:
+        if self.depth >= MAX_DEPTH:
+            raise Unresolvable(f"recursion deeper than {MAX_DEPTH} calls in `{func.name}`")
+        scope = Scope(func.scope, func.scope.module)
+        self.bind_params(func, args, kwargs, scope)
+        self.depth += 1
+        self.frames.append((func, scope))
+        try:
+            if isinstance(func.node, cst.Lambda):
+                return self.eval(func.node.body, scope)
+            scope.vars["__class__"] = func.owner
+            self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)
+                            else func.node.body.body, scope)
+        except _Return as ret:
+            return ret.value
+        finally:
+            self.depth -= 1
+            self.frames.pop()
+        return None
+
+    def bind_params(self, func: Function, args: list, kwargs: dict, scope: Scope) -> None:
+        params = func.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        args = list(args)
+        kwargs = dict(kwargs)
+        for param in positional:
+            name = param.name.value
+            if args:
+                scope.vars[name] = args.pop(0)
+            elif name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif param.default is not None:
+                scope.vars[name] = self.eval(param.default, func.scope)
+            else:
+                scope.vars[name] = Unknown(f"argument `{name}` of `{func.name}` was not given")
+        if isinstance(params.star_arg, cst.Param):
+            scope.vars[params.star_arg.name.value] = tuple(args)
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif param.default is not None:
+                scope.vars[name] = self.eval(param.default, func.scope)
+            else:
+                scope.vars[name] = Unknown(f"argument `{name}` was not given")
+        if params.star_kwarg is not None:
+            scope.vars[params.star_kwarg.name.value] = kwargs
+
+    def call_builtin(self, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
+        if name == "print":
+            return None
+        if name == "super":
+            return keras_api.make_super(self, args)
+        if any(isinstance(a, Unknown) for a in args):
+            return Unknown(f"{name}() of a value not known statically")
+        try:
+            if name == "len":
+                return keras_api.length(args[0])
+            if name in ("list", "tuple", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "set"):
+                iterables = [self.iterate(a) if not isinstance(a, (int, float)) else a for a in args]
+                fn = {"list": list, "tuple": tuple, "sorted": sorted, "enumerate": enumerate, "zip": zip,
+                      "sum": sum, "min": min, "max": max, "any": any, "all": all, "set": set,
+                      "reversed": lambda x: list(reversed(list(x)))}[name]
+                value = fn(*iterables, **kwargs) if name != "reversed" else fn(*iterables)
+                return list(value) if name in ("enumerate", "zip") else value
+            if name in ("range", "int", "float", "str", "bool", "abs", "round", "dict"):
+                return {"range": range, "int": int, "float": float, "str": str, "bool": bool,
+                        "abs": abs, "round": round, "dict": dict}[name](*args, **kwargs)
+            if name == "isinstance":
+                return Unknown("isinstance() is not evaluated")
+            if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
+                return [self.call(args[0], list(items), {}, cst.Name("map")) for items in zip(*map(self.iterate, args[1:]))]
+        except (TypeError, ValueError) as exc:
+            return Unknown(f"{name}() raised {type(exc).__name__}")
+        return Unknown(f"{name}() is not evaluated")
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def iterate(self, value: Any) -> list:
+        if isinstance(value, Unknown):
+            raise Unresolvable(value.reason)
+        if isinstance(value, (list, tuple, range, str)):
+            return list(value)
+        if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, _DictView):
+            return list(value.items)
+        it = keras_api.iterate(self, value)
+        if it is None:
+            raise Unresolvable(f"cannot iterate over {type(value).__name__} statically")
+        return it
+
+    def truth(self, value: Any) -> Any:
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(value, (Tensor, Opaque, Ref)):
+            return Unknown("truth value of a library object")
+        if isinstance(value, (Layer,)):
+            return True
+        try:
+            return bool(value)
+        except Exception:
+            return Unknown("truth value not known")
+
+
+class KerasErrorAt(Exception):
+    def __init__(self, loc: Loc, error: KerasError):
+        super().__init__(error.message)
+        self.loc = loc
+        self.error = error
+
+
+class _DictView:
+    def __init__(self, items):
+        self.items = list(items)
+
+
+_BINOPS = {
+    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul, "Divide": operator.truediv,
+    "FloorDivide": operator.floordiv, "Modulo": operator.mod, "Power": operator.pow,
+    "LeftShift": operator.lshift, "RightShift": operator.rshift, "BitOr": operator.or_,
+    "BitAnd": operator.and_, "BitXor": operator.xor, "MatrixMultiply": operator.matmul,
+}
+_COMPARISONS = {
+    "Equal": operator.eq, "NotEqual": operator.ne, "LessThan": operator.lt, "LessThanEqual": operator.le,
+    "GreaterThan": operator.gt, "GreaterThanEqual": operator.ge,
+    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
+}
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+        return True
+    except TypeError:
+        return False
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _import_names(node: cst.ImportFrom) -> list[tuple[str, str]]:
+    if isinstance(node.names, cst.ImportStar):
+        return []
+    out = []
+    for alias in node.names:
+        imported = _dotted(alias.name)
+        bound = alias.asname.name.value if alias.asname is not None else imported
+        out.append((imported, bound))
+    return out
+
+
+def _bound_names(node: cst.CSTNode) -> list[str]:
+    """Names a statement assigns (so they become unknown when it cannot be followed)."""
+    names: list[str] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_AssignTarget(self, t):
+            _names_in(t.target, names)
+
+        def visit_AnnAssign(self, t):
+            _names_in(t.target, names)
+
+        def visit_AugAssign(self, t):
+            _names_in(t.target, names)
+
+        def visit_For(self, t):
+            _names_in(t.target, names)
+
+    node.visit(Collector())
+    return names
+
+
+def _names_in(target: cst.BaseExpression, names: list[str]) -> None:
+    if isinstance(target, cst.Name):
+        names.append(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _names_in(element.value, names)
+
+
+def interpret(module: cst.Module, path: str) -> Result:
+    return Interpreter(module, path).run()

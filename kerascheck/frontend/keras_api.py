@@ -1,0 +1,598 @@
+"""What the Keras, TensorFlow and NumPy names a script uses do, for the abstract interpreter.
+
+Calls on ``Ref`` values (``keras.layers.Dense``, ``tf.ones``), attributes and methods of layers,
+models and tensors, and user subclasses of ``keras.Layer`` / ``keras.Model`` are resolved here,
+on top of ``models.Keras`` (the graph-building behaviour) and the shapes registry.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..ir import InputLayer, Layer, Loc, Model, Tensor
+from ..models import Functional, Sequential, flatten
+from ..shapes import FUNCTIONAL_FORMS, REGISTRY
+from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
+from .values import (
+    BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Super, UserClass,
+)
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+_PY_METHODS = {
+    list: {"append", "extend", "insert", "pop", "index", "count", "copy", "reverse", "remove"},
+    dict: {"get", "items", "keys", "values", "copy", "update", "pop", "setdefault"},
+    str: {"format", "join", "upper", "lower", "replace", "split", "strip", "startswith", "endswith", "title", "capitalize"},
+    tuple: {"index", "count"},
+}
+_CONCRETE_MAKERS = {"tf.ones", "tf.zeros", "np.ones", "np.zeros", "tf.random.normal", "tf.random.uniform",
+                    "np.empty", "keras.ops.ones", "keras.ops.zeros", "keras.random.normal", "keras.random.uniform",
+                    "tf.fill"}
+_CONCRETE_FROM_DATA = {"tf.constant", "np.array", "np.asarray", "tf.convert_to_tensor", "keras.ops.array",
+                       "keras.ops.convert_to_tensor"}
+_RANDOM_DIMS = {"np.random.rand", "np.random.randn"}
+_RANDOM_SIZE = {"np.random.random": "size", "np.random.uniform": "size", "np.random.normal": "size",
+                "np.random.randint": "size", "np.random.random_sample": "size"}
+_ELEMENTWISE = {"square", "sqrt", "exp", "log", "abs", "relu", "sigmoid", "tanh", "softmax", "negative",
+                "cast", "identity", "stop_gradient", "nn.relu", "nn.sigmoid", "nn.tanh", "nn.softmax",
+                "math.square", "math.exp", "math.log", "math.sqrt", "math.abs", "activations.relu"}
+_REDUCTIONS = {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "sum", "mean", "max", "min",
+               "math.reduce_sum", "math.reduce_mean"}
+_BROADCASTING = {"add", "subtract", "multiply", "divide", "maximum", "minimum", "math.add", "math.multiply"}
+_MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "fit_generator",
+                "evaluate_generator", "predict_generator", "train_on_batch", "test_on_batch", "predict_on_batch",
+                "reset_states", "set_weights", "get_weights", "to_json", "export", "add_loss", "add_metric",
+                "plot_model"}
+
+
+# -- calls ------------------------------------------------------------------------------------------
+
+def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -> Any:
+    if isinstance(func, Ref):
+        return call_ref(interp, func.path, args, kwargs, loc)
+    if isinstance(func, Layer):
+        return call_layer(interp, func, args, kwargs, loc)
+    if isinstance(func, KerasMethod):
+        return call_method(interp, func.obj, func.name, args, kwargs, loc)
+    if isinstance(func, _KerasInit):
+        keras_init(interp, func.obj, kwargs)
+        return None
+    if isinstance(func, Opaque):
+        return Opaque(f"{func.description}()")
+    if callable(func) and getattr(func, "__self__", None) is not None and type(func.__self__) in _PY_METHODS:
+        try:
+            result = func(*args, **kwargs)
+        except Exception as exc:
+            return Unknown(f"{func.__name__}() raised {type(exc).__name__}")
+        return list(result) if type(result).__name__ in ("dict_items", "dict_keys", "dict_values") else result
+    return Unknown(f"call of {type(func).__name__} is not evaluated")
+
+
+def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    keras = interp.keras
+    if path == "keras.Input":
+        return make_input(interp, *args, loc=loc, **kwargs)
+    if path in ("keras.layers.InputLayer",):
+        tensor = make_input(interp, *args, loc=loc, **kwargs)
+        return tensor.layer
+    if path == "keras.Sequential":
+        layers, name = _bind(args, kwargs, ("layers", "trainable", "name"))[0::2]
+        if isinstance(layers, Unknown):
+            raise Unresolvable(f"the layers of a Sequential model are not known statically ({layers.reason})")
+        model = keras.sequential(list(layers) if layers else None, _str_or_none(name), loc)
+        return model
+    if path == "keras.Model":
+        if args or "inputs" in kwargs:
+            inputs, outputs, name = _bind(args, kwargs, ("inputs", "outputs", "name"))
+            for value in (inputs, outputs):
+                if isinstance(value, Unknown):
+                    raise Unresolvable(f"model inputs/outputs not known ({value.reason})")
+                if any(isinstance(v, Unknown) for v in flatten(value)):
+                    raise Unresolvable("a model input or output tensor is not known statically")
+            return keras.functional(inputs, outputs, _str_or_none(name), loc)
+        raise Unresolvable("keras.Model() without inputs and outputs")
+    if path.startswith("keras.layers."):
+        name = path[len("keras.layers."):]
+        if name in REGISTRY:
+            _require_known(args, kwargs, name)
+            spec = REGISTRY[name].bind(args, kwargs)
+            return keras.layer(spec, loc)
+        if name in FUNCTIONAL_FORMS:
+            inputs, rest = (args[0], args[1:]) if args else (kwargs.pop("inputs", Unknown("no inputs")), [])
+            _require_known(rest, kwargs, name)
+            layer = keras.layer(REGISTRY[FUNCTIONAL_FORMS[name]].bind(rest, kwargs), loc)
+            return call_layer(interp, layer, [inputs], {}, loc)
+        if name[:1].isupper():
+            raise Unresolvable(f"layer keras.layers.{name} is not modelled yet")
+    if path in ("keras.backend.clear_session", "keras.utils.clear_session"):
+        keras.naming.reset()
+        return None
+    if path in _CONCRETE_MAKERS:
+        shape = args[0] if args else kwargs.get("shape")
+        return _concrete(shape, path)
+    if path in _RANDOM_DIMS:
+        return _concrete(tuple(args), path)
+    if path in _RANDOM_SIZE:
+        size = kwargs.get(_RANDOM_SIZE[path], args[-1] if path == "np.random.random" and args else None)
+        return _concrete(size if isinstance(size, (tuple, list)) else (size,), path)
+    if path in _CONCRETE_FROM_DATA:
+        return _concrete(_data_shape(args[0] if args else kwargs.get("value")), path)
+    op = path.split(".", 1)[1] if "." in path else path
+    if path.split(".")[0] in ("tf", "keras", "np") and any(isinstance(a, Tensor) for a in args):
+        return tensor_function(interp, op, args, kwargs, loc)
+    return Opaque(f"{path}()")
+
+
+def _require_known(args: list, kwargs: dict, what: str) -> None:
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, Tensor):
+            raise Unresolvable(f"{what} was given a tensor as a constructor argument")
+
+
+def _bind(args: list, kwargs: dict, names: tuple) -> list:
+    values = dict(zip(names, args))
+    values.update({k: v for k, v in kwargs.items() if k in names})
+    return [values.get(n) for n in names]
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    raise Unresolvable("a model name is not known statically")
+
+
+def make_input(interp: "Interpreter", shape=None, batch_size=None, dtype=None, sparse=None, ragged=None,
+               batch_shape=None, name=None, tensor=None, optional=False, loc: Loc | None = None, **kwargs) -> Tensor:
+    if "input_shape" in kwargs:
+        shape = kwargs.pop("input_shape")
+    if "batch_input_shape" in kwargs:
+        batch_shape = kwargs.pop("batch_input_shape")
+    if kwargs:
+        raise KerasError(f"Input() got an unexpected keyword argument '{next(iter(kwargs))}'", "TypeError")
+    for value in (shape, batch_size, batch_shape, name):
+        if isinstance(value, Unknown) or (isinstance(value, (tuple, list)) and any(isinstance(v, Unknown) for v in value)):
+            raise Unresolvable("the Input shape is not known statically")
+    if shape is not None and batch_shape is not None:
+        raise KerasError("You cannot pass both `shape` and `batch_shape` at the same time.")
+    if batch_size is not None and batch_shape is not None:
+        raise KerasError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
+    if shape is None and batch_shape is None:
+        raise KerasError("You must pass a `shape` argument.")
+    if shape is not None:
+        batch_shape = (batch_size,) + standardize_shape(shape)
+    batch_shape = standardize_shape(batch_shape)
+    layer = interp.keras.input_layer(batch_shape, loc, _dtype_name(dtype), _str_or_none(name))
+    return layer.output
+
+
+def standardize_shape(shape: Any) -> tuple:
+    """``keras.src.backend.common.variables.standardize_shape``, with its messages."""
+    if not isinstance(shape, tuple):
+        if shape is None:
+            raise KerasError("Undefined shapes are not supported.")
+        if not isinstance(shape, (list, range)):
+            raise KerasError(f"Cannot convert '{shape}' to a shape.")
+    out = []
+    for d in shape:
+        if d is None:
+            out.append(d)
+            continue
+        if isinstance(d, (str, float)):
+            raise KerasError(f"Cannot convert '{shape}' to a shape. Found invalid dimension '{d}' of type '{type(d)}'. ")
+        if not isinstance(d, int):
+            raise Unresolvable("a dimension is not known statically")
+        if d < 0:
+            raise KerasError(f"Cannot convert '{shape}' to a shape. Negative dimensions are not allowed.")
+        out.append(int(d))
+    return tuple(out)
+
+
+def _dtype_name(dtype: Any) -> str:
+    if isinstance(dtype, str):
+        return dtype
+    if isinstance(dtype, Ref):
+        return dtype.path.rsplit(".", 1)[-1]
+    return "float32"
+
+
+def _concrete(shape: Any, what: str) -> Any:
+    if isinstance(shape, int):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) for d in shape):
+        return Unknown(f"shape of {what}(...) not known statically")
+    return Tensor(tuple(shape), symbolic=False)
+
+
+def _data_shape(data: Any) -> Any:
+    if isinstance(data, Tensor):
+        return data.shape
+    if isinstance(data, (list, tuple)):
+        if not data:
+            return (0,)
+        inner = [_data_shape(x) for x in data]
+        if any(not isinstance(s, tuple) for s in inner) or len(set(inner)) != 1:
+            return None
+        return (len(data),) + inner[0]
+    if isinstance(data, (int, float, bool)):
+        return ()
+    return None
+
+
+def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, loc: Loc) -> Any:
+    inputs = args[0] if args else kwargs.get("inputs", kwargs.get("x", Unknown("no inputs")))
+    if isinstance(inputs, Unknown):
+        raise Unresolvable(f"`{layer.name}` is called on a value not known statically ({inputs.reason})")
+    if isinstance(layer, (CustomLayer, CustomModel)):
+        return interp.keras.call(layer, inputs, loc, run=lambda x: run_user_call(interp, layer, x, args[1:], kwargs))
+    if isinstance(layer, InputLayer):
+        raise KerasError("InputLayer is not callable")
+    return interp.keras.call(layer, inputs, loc)
+
+
+def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, inputs: Any, extra: list, kwargs: dict) -> Any:
+    """Build a user layer on the input shapes, then run its ``call`` with shapes only."""
+    shapes = _shape_arg(inputs)
+    user_build(interp, layer, shapes)
+    found = layer.user_class.find("call")
+    if found is None:
+        raise Unresolvable(f"{layer.class_name} has no call() method")
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("inputs", "x")}
+    interp.keras.tracing += 1
+    try:
+        result = interp.call_function(found[0], [layer, inputs, *extra], kwargs)
+    finally:
+        interp.keras.tracing -= 1
+    flat = flatten(result)
+    if not flat or not all(isinstance(t, Tensor) for t in flat):
+        reason = result.reason if isinstance(result, Unknown) else "call() did not return known tensors"
+        raise Unresolvable(f"output of {layer.class_name}.call(): {reason}")
+    if isinstance(result, Tensor):
+        return result.shape
+    return [t.shape for t in flat]
+
+
+def _shape_arg(inputs: Any) -> Any:
+    if isinstance(inputs, Tensor):
+        return inputs.shape
+    if isinstance(inputs, (list, tuple)):
+        return [_shape_arg(x) for x in inputs]
+    raise Unresolvable("a user layer was called on something that is not a tensor")
+
+
+def user_build(interp: "Interpreter", layer: CustomLayer | CustomModel, shape: Any) -> None:
+    if layer.weights is not None:
+        return
+    layer.weights = []  # built from here on (Keras sets built even if build() adds nothing)
+    layer.build_shape = shape
+    found = layer.user_class.find("build")
+    if found is not None:
+        interp.call_function(found[0], [layer, shape], {})
+
+
+def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    if name == "summary":
+        from ..summary.rows import snapshot
+        from .interpreter import SummaryEvent
+
+        interp.result.summaries.append(SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs))))
+        return None
+    if name == "add" and isinstance(obj, Sequential):
+        layer = args[0] if args else kwargs.get("layer")
+        if isinstance(layer, Unknown):
+            raise Unresolvable(f"layer added to {obj.name} not known ({layer.reason})")
+        obj.add(layer, loc)
+        return None
+    if name == "pop" and isinstance(obj, Sequential):
+        return obj.pop(loc)
+    if name == "build":
+        shape = args[0] if args else kwargs.get("input_shape")
+        if isinstance(shape, Unknown) or (isinstance(shape, (list, tuple)) and any(isinstance(d, Unknown) for d in shape)):
+            raise Unresolvable("build() shape not known statically")
+        if isinstance(obj, Sequential):
+            obj.build(standardize_shape(tuple(shape)), loc)
+        elif isinstance(obj, (CustomLayer, CustomModel)):
+            user_build(interp, obj, tuple(shape))
+        elif isinstance(obj, Layer):
+            obj.build(tuple(shape))
+        return None
+    if name == "get_layer":
+        layer_name, index = _bind(args, kwargs, ("name", "index"))
+        for layer in getattr(obj, "layers", []):
+            if layer.name == layer_name:
+                return layer
+        if isinstance(index, int):
+            return obj.layers[index]
+        raise KerasError(f"No such layer: {layer_name}. Existing layers are: {[l.name for l in obj.layers]}.")
+    if name == "count_params":
+        return obj.count_params()
+    if name == "add_weight":
+        return add_weight(obj, *args, **kwargs)
+    if name in _MODEL_NOOPS:
+        return None
+    if name in ("__init__",):
+        return None
+    return Opaque(f"{name}()")
+
+
+def _summary_options(args: list, kwargs: dict) -> dict:
+    names = ("line_length", "positions", "print_fn", "expand_nested", "show_trainable", "layer_range")
+    options = dict(zip(names, args))
+    options.update(kwargs)
+    return {k: options[k] for k in ("line_length", "expand_nested", "show_trainable") if k in options}
+
+
+def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=True, name=None, **kwargs) -> Any:
+    if shape is None:
+        shape = ()
+    if isinstance(shape, Unknown) or not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) for d in shape):
+        raise Unresolvable("the shape passed to add_weight() is not known statically")
+    if not isinstance(layer, (CustomLayer, CustomModel)):
+        raise Unresolvable("add_weight() on a built-in layer")
+    layer.own_weights.append(Weight(name or "variable", tuple(shape), bool(trainable) if isinstance(trainable, bool) else True,
+                                    _dtype_name(dtype) if dtype else "float32"))
+    return Tensor(tuple(shape), symbolic=False)
+
+
+# -- user subclasses --------------------------------------------------------------------------------
+
+def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict, loc: Loc) -> Any:
+    kind = cls.keras_kind
+    if kind is None:
+        obj: Any = Instance(cls)
+    else:
+        obj = (CustomModel if kind == "model" else CustomLayer)(cls, "", loc)
+        obj.name = None
+    init = cls.find("__init__")
+    if init is not None:
+        interp.call_function(init[0], [obj, *args], kwargs)
+    elif kind is not None:
+        keras_init(interp, obj, kwargs)
+    if kind is not None:
+        if obj.name is None:  # __init__ never reached Layer.__init__; Keras would fail on first use
+            keras_init(interp, obj, {})
+        if kind == "model":
+            interp.keras.models.append(obj)
+    return obj
+
+
+def keras_init(interp: "Interpreter", obj: Any, kwargs: dict) -> None:
+    """``Layer.__init__`` / ``Model.__init__`` reached through ``super().__init__(**kwargs)``."""
+    if not isinstance(obj, (CustomLayer, CustomModel)) or obj.name is not None:
+        return
+    name = kwargs.get("name")
+    obj.name = name if isinstance(name, str) else interp.keras.naming.auto(obj.class_name)
+    trainable = kwargs.get("trainable", True)
+    obj.trainable = trainable if isinstance(trainable, bool) else True
+
+
+def make_super(interp: "Interpreter", args: list) -> Any:
+    frame = interp.frames[-1] if interp.frames else None
+    if len(args) == 2 and isinstance(args[0], UserClass):
+        return Super(args[0], args[1])
+    if frame is None or frame[0].owner is None:
+        return Unknown("super() outside a method")
+    func, scope = frame
+    params = func.node.params.params
+    self_value = scope.vars.get(params[0].name.value) if params else None
+    return Super(func.owner, self_value)
+
+
+def super_attribute(interp: "Interpreter", sup: Super, name: str) -> Any:
+    for base in sup.cls.bases:
+        if isinstance(base, UserClass):
+            found = base.find(name)
+            if found is not None and isinstance(found[0], Function):
+                return BoundMethod(found[0], sup.self_value)
+    if name == "__init__":
+        return _KerasInit(sup.self_value)
+    if name == "get_config":
+        return Opaque("get_config()")
+    return KerasMethod(sup.self_value, name)
+
+
+class _KerasInit:
+    def __init__(self, obj: Any):
+        self.obj = obj
+
+
+# -- attributes -------------------------------------------------------------------------------------
+
+def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(obj, Ref):
+        return obj.attr(name)
+    if isinstance(obj, Super):
+        return super_attribute(interp, obj, name)
+    if isinstance(obj, (CustomLayer, CustomModel, Instance)):
+        if name in obj.attrs:
+            return obj.attrs[name]
+        found = obj.user_class.find(name) if not isinstance(obj, Instance) else obj.cls.find(name)
+        if found is not None:
+            value = found[0]
+            return BoundMethod(value, obj) if isinstance(value, Function) else value
+        if isinstance(obj, Instance):
+            return Unknown(f"attribute `{name}` is not set")
+    if isinstance(obj, UserClass):
+        found = obj.find(name)
+        if found is None:
+            return Unknown(f"class attribute `{name}` not found")
+        value = found[0]
+        if isinstance(value, Function) and value.is_classmethod:
+            return BoundMethod(value, obj)
+        return value
+    if isinstance(obj, Tensor):
+        if name == "shape":
+            return obj.shape
+        if name == "dtype":
+            return obj.dtype
+        if name == "ndim":
+            return len(obj.shape)
+        return Opaque(f"tensor.{name}")
+    if isinstance(obj, Layer):
+        return layer_attribute(interp, obj, name)
+    if type(obj) in _PY_METHODS and name in _PY_METHODS[type(obj)]:
+        return getattr(obj, name)
+    if isinstance(obj, Opaque):
+        return Opaque(f"{obj.description}.{name}")
+    return Unknown(f"attribute `{name}` of {type(obj).__name__}")
+
+
+def layer_attribute(interp: "Interpreter", layer: Layer, name: str) -> Any:
+    if name == "name":
+        return layer.name
+    if name == "trainable":
+        return layer.trainable
+    if name == "built":
+        return layer.built
+    if name in ("output", "input"):
+        if isinstance(layer, Sequential) and layer.graph is not None:
+            return layer.graph[1] if name == "output" else layer.graph[0]
+        if isinstance(layer, Functional):
+            return layer.outputs if name == "output" else layer.inputs
+        if not layer.nodes:
+            raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
+        node = layer.nodes[0]  # Keras 3 returns the first call's tensors
+        tensors = node.outputs if name == "output" else node.inputs
+        return tensors[0] if len(tensors) == 1 and not (name == "output" and node.multi_output) else list(tensors)
+    if name in ("inputs", "outputs"):
+        if isinstance(layer, Functional):
+            return list(layer.flat_inputs if name == "inputs" else layer.flat_outputs)
+        if isinstance(layer, Sequential):
+            if layer.graph is None:
+                raise KerasError(f"Sequential model '{layer.name}' has no defined {name} yet.", "AttributeError")
+            return [layer.graph[0] if name == "inputs" else layer.graph[1]]
+        return Unknown(f"{name} of a subclassed model")
+    if name == "layers" and isinstance(layer, Model):
+        return list(layer.layers)
+    if name in ("weights", "trainable_weights", "non_trainable_weights", "variables", "trainable_variables"):
+        return Opaque(f"{layer.name}.{name}")
+    if name in ("losses", "metrics", "optimizer", "history", "dtype", "input_spec"):
+        return Opaque(f"{layer.name}.{name}")
+    return KerasMethod(layer, name)
+
+
+def set_attribute(interp: "Interpreter", obj: Any, name: str, value: Any) -> None:
+    if isinstance(obj, (CustomLayer, CustomModel, Instance)):
+        obj.attrs[name] = value
+        if name == "trainable" and isinstance(value, bool) and not isinstance(obj, Instance):
+            obj.trainable = value
+        return
+    if isinstance(obj, Layer) and name == "trainable" and isinstance(value, bool):
+        obj.trainable = value
+
+
+def subscript(interp: "Interpreter", obj: Any, index: Any, loc: Loc) -> Any:
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(index, Unknown):
+        return index
+    if isinstance(obj, (list, tuple, dict, str, range)):
+        try:
+            return obj[index]
+        except (IndexError, KeyError, TypeError) as exc:
+            return Unknown(f"subscript raised {type(exc).__name__}")
+    if isinstance(obj, Tensor):
+        return tensor_slice(interp, obj, index, loc)
+    return Unknown(f"subscript of {type(obj).__name__}")
+
+
+def iterate(interp: "Interpreter", value: Any) -> list | None:
+    if isinstance(value, Tensor) and value.shape:
+        return None
+    if type(value).__name__ in ("dict_items", "dict_keys", "dict_values"):
+        return list(value)
+    return None
+
+
+def length(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict, str, range)):
+        return len(value)
+    if isinstance(value, Tensor) and value.shape and isinstance(value.shape[0], int):
+        return value.shape[0]
+    return Unknown("len() of a value not known statically")
+
+
+def star_import(module: str) -> dict[str, Any]:
+    if module == "keras.layers":
+        names = set(REGISTRY) | set(FUNCTIONAL_FORMS) | {"Input", "InputLayer", "Layer"}
+        return {n: Ref(module).attr(n) for n in names}
+    if module in ("keras.models", "keras"):
+        return {n: Ref(module).attr(n) for n in ("Model", "Sequential", "Input")}
+    return {}
+
+
+# -- tensor arithmetic ------------------------------------------------------------------------------
+
+def broadcast(a: tuple, b: tuple) -> tuple:
+    out = []
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x == 1:
+            out.append(y)
+        elif y == 1 or x == y:
+            out.append(x)
+        elif x is None or y is None:
+            out.append(x if y is None else y)
+        else:
+            raise KerasError(f"Cannot broadcast shapes {a} and {b}")
+    return tuple(reversed(out))
+
+
+def _shape_of(value: Any) -> tuple:
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (int, float)):
+        return ()
+    raise Unresolvable(f"tensor arithmetic with {type(value).__name__}")
+
+
+def _result(interp: "Interpreter", shape: tuple, operands: list) -> Tensor:
+    if any(isinstance(t, Tensor) and t.symbolic for t in operands) and not interp.keras.tracing:
+        raise Unresolvable("operations on symbolic tensors between layers (keras.ops) are not modelled yet")
+    return Tensor(tuple(shape), symbolic=False)
+
+
+def tensor_binop(interp: "Interpreter", op: str, left: Any, right: Any, loc: Loc) -> Any:
+    if op == "MatrixMultiply":
+        return tensor_function(interp, "matmul", [left, right], {}, loc)
+    return _result(interp, broadcast(_shape_of(left), _shape_of(right)), [left, right])
+
+
+def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    if op in ("matmul", "linalg.matmul", "ops.matmul"):
+        a, b = _shape_of(args[0]), _shape_of(args[1])
+        if len(a) < 2 or len(b) < 2:
+            raise Unresolvable("matmul of vectors")
+        if a[-1] is not None and b[-2] is not None and a[-1] != b[-2]:
+            raise KerasError(f"Matrix size-incompatible: In[0]: {list(a)}, In[1]: {list(b)}", "InvalidArgumentError")
+        return _result(interp, broadcast(a[:-2], b[:-2]) + (a[-2], b[-1]), tensors)
+    short = op.split(".")[-1] if op.startswith(("ops.", "math.", "nn.")) else op
+    if op in _ELEMENTWISE or short in _ELEMENTWISE:
+        return _result(interp, _shape_of(args[0]), tensors)
+    if op in _BROADCASTING or short in _BROADCASTING:
+        return _result(interp, broadcast(_shape_of(args[0]), _shape_of(args[1])), tensors)
+    if op in _REDUCTIONS or short in _REDUCTIONS:
+        shape = _shape_of(args[0])
+        axis = args[1] if len(args) > 1 else kwargs.get("axis")
+        keepdims = kwargs.get("keepdims", False)
+        if axis is None:
+            return _result(interp, (1,) * len(shape) if keepdims else (), tensors)
+        axes = {a % len(shape) for a in (axis if isinstance(axis, (list, tuple)) else [axis])}
+        kept = tuple(1 if i in axes else d for i, d in enumerate(shape) if keepdims or i not in axes)
+        return _result(interp, kept, tensors)
+    raise Unresolvable(f"{op}() on tensors is not modelled yet")
+
+
+def tensor_slice(interp: "Interpreter", tensor: Tensor, index: Any, loc: Loc) -> Any:
+    raise Unresolvable("slicing tensors is not modelled yet")
+
+
+def count(weights: list[Weight]) -> int:
+    return sum(math.prod(w.shape) for w in weights)

@@ -1,0 +1,216 @@
+"""Values the abstract interpreter computes with, besides plain Python values and the IR objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from ..ir import Layer, Model
+from ..shapes.base import Opaque, Unknown, Weight  # noqa: F401  (re-exported)
+
+# Import spellings that mean the same Keras module, longest first.
+_CANONICAL_PREFIXES = (
+    ("tensorflow.python.keras", "keras"),
+    ("tensorflow.keras", "keras"),
+    ("tensorflow", "tf"),
+    ("tf.keras", "keras"),
+    ("keras.api", "keras"),
+    ("keras.src", "keras"),
+    ("keras.models.Sequential", "keras.Sequential"),
+    ("keras.models.Model", "keras.Model"),
+    ("keras.models.Input", "keras.Input"),
+    ("keras.layers.Input", "keras.Input"),
+    ("keras.engine.input_layer.Input", "keras.Input"),
+    ("keras.layers.Layer", "keras.Layer"),
+    ("keras.engine.base_layer.Layer", "keras.Layer"),
+    ("keras.engine.training.Model", "keras.Model"),
+    ("keras.engine.sequential.Sequential", "keras.Sequential"),
+    ("numpy", "np"),
+)
+
+
+def canonical(path: str) -> str:
+    """``tensorflow.keras.layers.Dense`` and ``tf.keras.layers.Dense`` -> ``keras.layers.Dense``."""
+    changed = True
+    while changed:
+        changed = False
+        for prefix, replacement in _CANONICAL_PREFIXES:
+            if path == prefix or path.startswith(prefix + "."):
+                path, changed = replacement + path[len(prefix):], True
+                break
+    return path
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name inside an imported library, e.g. ``keras.layers.Dense`` or ``tf.ones``."""
+
+    path: str
+
+    def attr(self, name: str) -> "Ref":
+        return Ref(canonical(f"{self.path}.{name}"))
+
+
+class Scope:
+    """Variables of a module, function call or class body; ``parent`` is the enclosing scope."""
+
+    def __init__(self, parent: "Scope | None" = None, module: "Scope | None" = None):
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.module = module or self
+        self.globals: set[str] = set()
+
+    def lookup(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+    def assign(self, name: str, value: Any) -> None:
+        (self.module if name in self.globals else self).vars[name] = value
+
+
+@dataclass(eq=False)
+class Function:
+    node: cst.FunctionDef | cst.Lambda
+    scope: Scope
+    name: str
+    owner: "UserClass | None" = None
+
+    @property
+    def is_classmethod(self) -> bool:
+        return isinstance(self.node, cst.FunctionDef) and any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value in ("classmethod", "staticmethod")
+            for d in self.node.decorators
+        )
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    function: Function
+    self_value: Any
+
+
+@dataclass(eq=False)
+class UserClass:
+    name: str
+    bases: list[Any]
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def keras_kind(self) -> str | None:
+        """``"layer"`` or ``"model"`` when the class derives from keras.Layer / keras.Model."""
+        for base in self.bases:
+            if isinstance(base, Ref):
+                if base.path in ("keras.Model", "keras.Sequential"):
+                    return "model"
+                if base.path in ("keras.Layer", "keras.layers.Layer"):
+                    return "layer"
+            if isinstance(base, UserClass) and base.keras_kind:
+                return base.keras_kind
+        return None
+
+    def find(self, name: str) -> tuple[Any, "UserClass"] | None:
+        """Method resolution along user-defined bases (depth first, like simple MROs)."""
+        if name in self.attrs:
+            return self.attrs[name], self
+        for base in self.bases:
+            if isinstance(base, UserClass):
+                found = base.find(name)
+                if found:
+                    return found
+        return None
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: UserClass
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Super:
+    """``super()`` inside a method of ``cls`` bound to ``self_value``."""
+
+    cls: UserClass
+    self_value: Any
+
+
+@dataclass(eq=False)
+class KerasMethod:
+    """A built-in method of a Keras object (``model.summary``, ``model.add``)."""
+
+    obj: Any
+    name: str
+
+
+@dataclass(eq=False)
+class Builtin:
+    """A Python builtin the interpreter knows (``len``, ``range``)."""
+
+    name: str
+
+
+class CustomLayer(Layer):
+    """An instance of a user's ``keras.layers.Layer`` subclass."""
+
+    def __init__(self, cls: UserClass, name: str, loc):
+        super().__init__(None, cls.name, name, loc)
+        self.user_class = cls
+        self.attrs: dict[str, Any] = {}
+        self.own_weights: list[Weight] = []
+        self.has_user_build = cls.find("build") is not None
+
+    @property
+    def sublayers(self) -> list[Layer]:
+        return tracked_layers(self.attrs)
+
+    def all_weights(self) -> list[Weight]:
+        weights = list(self.own_weights)
+        for layer in self.sublayers:
+            weights.extend(layer.all_weights())
+        if self.trainable:
+            return weights
+        return [Weight(w.name, w.shape, False, w.dtype) for w in weights]
+
+
+class CustomModel(Model):
+    """An instance of a user's ``keras.Model`` subclass."""
+
+    kind = "subclass"
+
+    def __init__(self, cls: UserClass, name: str, loc):
+        super().__init__(None, cls.name, name, loc)
+        self.user_class = cls
+        self.attrs: dict[str, Any] = {}
+        self.own_weights: list[Weight] = []
+        self.has_user_build = cls.find("build") is not None
+
+    @property
+    def layers(self) -> list[Layer]:
+        return tracked_layers(self.attrs)
+
+    @property
+    def sublayers(self) -> list[Layer]:
+        return self.layers
+
+    def all_weights(self) -> list[Weight]:
+        weights = list(self.own_weights) + [w for l in self.sublayers for w in l.all_weights()]
+        if self.trainable:
+            return weights
+        return [Weight(w.name, w.shape, False, w.dtype) for w in weights]
+
+
+def tracked_layers(attrs: dict[str, Any]) -> list[Layer]:
+    """Layers assigned to attributes (directly or in lists), in assignment order, as Keras tracks them."""
+    layers: list[Layer] = []
+    for value in attrs.values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, Layer) and all(item is not l for l in layers):
+                layers.append(item)
+    return layers

@@ -1,0 +1,289 @@
+"""The model graph IR: layers, the nodes their calls create, symbolic tensors and models.
+
+It mirrors the objects Keras 3 builds (``Operation._inbound_nodes``, ``KerasTensor._keras_history``,
+``Functional._operations``) so the summary and the rules can ask the same questions Keras asks.
+The frontend creates these objects while interpreting the user's code; the shapes registry gives
+each layer its semantics.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from typing import Any
+
+from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, snake_case
+
+
+@dataclass(frozen=True)
+class Loc:
+    line: int
+    column: int  # 1-based
+
+
+class Naming:
+    """Keras's automatic names: one counter per prefix for the whole script (keras/src/utils/naming.py)."""
+
+    def __init__(self):
+        self.uids: collections.Counter[str] = collections.Counter()
+
+    def auto(self, class_name: str) -> str:
+        return self.uniquify(snake_case(class_name))
+
+    def uniquify(self, prefix: str) -> str:
+        n = self.uids[prefix]
+        self.uids[prefix] += 1
+        return prefix if n == 0 else f"{prefix}_{n}"
+
+    def reset(self) -> None:
+        self.uids.clear()
+
+
+@dataclass(eq=False)
+class Tensor:
+    """A KerasTensor (``symbolic``) or a concrete eager tensor (``tf.ones``): a shape and where it came from."""
+
+    shape: tuple
+    dtype: str = "float32"
+    node: "Node | None" = None
+    index: int = 0
+    symbolic: bool = True
+    loc: Loc | None = None
+    label: str | None = None  # the variable it was first bound to, for messages
+
+    @property
+    def layer(self) -> "Layer | None":
+        return self.node.layer if self.node else None
+
+    @property
+    def node_index(self) -> int:
+        return self.node.layer.nodes.index(self.node) if self.node else 0
+
+
+@dataclass(eq=False)
+class Node:
+    """One call of a layer on tensors (Keras ``Node``)."""
+
+    layer: "Layer"
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+    loc: Loc | None = None
+    multi_output: bool = False  # the call returned a list/tuple, even of one tensor
+
+    @property
+    def is_input(self) -> bool:
+        return isinstance(self.layer, InputLayer)
+
+    @property
+    def parents(self) -> list["Node"]:
+        return [t.node for t in self.inputs if t.node is not None]
+
+
+class Layer:
+    """A layer instance. ``weights`` is None until the layer is built."""
+
+    def __init__(self, spec: LayerSpec | None, class_name: str, name: str, loc: Loc | None = None):
+        self.spec = spec
+        self.class_name = class_name
+        self.name = name
+        self.loc = loc
+        self.nodes: list[Node] = []
+        self.weights: list[Weight] | None = None
+        self.build_shape: Any = None
+        self.trainable = True
+        if spec is not None:
+            spec.layer_name = name
+            trainable = spec.args.get("trainable", True)
+            self.trainable = trainable if isinstance(trainable, bool) else True
+
+    # -- state -----------------------------------------------------------------------------------
+    @property
+    def built(self) -> bool:
+        return self.weights is not None
+
+    def all_weights(self) -> list[Weight]:
+        """Weights with the layer's ``trainable`` flag applied (``layer.weights``)."""
+        if not self.weights:
+            return []
+        if self.trainable:
+            return list(self.weights)
+        return [Weight(w.name, w.shape, False, w.dtype) for w in self.weights]
+
+    def count_params(self) -> int:
+        return sum(w.size for w in self.all_weights())
+
+    @property
+    def sublayers(self) -> list["Layer"]:
+        return []
+
+    # -- semantics ---------------------------------------------------------------------------------
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        if self.spec is None:
+            raise Unresolvable(f"{self.class_name} has no known semantics")
+        return self.spec.compute_output_shape(input_shape)
+
+    def weights_for(self, input_shape: Any) -> list[Weight]:
+        if self.spec is None:
+            raise Unresolvable(f"{self.class_name} has no known semantics")
+        return self.spec.build(input_shape)
+
+    def build(self, input_shape: Any) -> None:
+        if not self.built:
+            self.weights = self.weights_for(input_shape)
+            self.build_shape = input_shape
+
+    def output_shapes(self) -> list[tuple] | None:
+        """Shapes of the last call's outputs (what the summary shows), or of ``compute_output_shape``."""
+        if self.nodes:
+            node = self.nodes[-1]
+            return [t.shape for t in node.outputs]
+        if self.build_shape is not None:
+            out = self.compute_output_shape(self.build_shape)
+            return list(out) if isinstance(out, list) else [out]
+        return None
+
+    def __repr__(self) -> str:
+        return f"<{self.class_name} {self.name}>"
+
+
+class InputLayer(Layer):
+    def __init__(self, batch_shape: tuple, dtype: str, name: str, loc: Loc | None = None):
+        super().__init__(None, "InputLayer", name, loc)
+        self.batch_shape = tuple(batch_shape)
+        self.dtype = dtype
+        self.weights = []
+        tensor = Tensor(self.batch_shape, dtype, loc=loc)
+        node = Node(self, [], [tensor], loc)
+        tensor.node = node
+        self.nodes.append(node)
+
+    @property
+    def output(self) -> Tensor:
+        return self.nodes[0].outputs[0]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@dataclass
+class GraphMap:
+    """What ``keras.src.ops.function.map_graph`` computes for a functional model."""
+
+    operations: list[Layer]
+    nodes_by_depth: dict[int, list[Node]]
+    nodes: set = field(default_factory=set)
+
+
+class Model(Layer):
+    """Common ground of Sequential, Functional and subclassed models."""
+
+    kind = "model"
+
+    @property
+    def layers(self) -> list[Layer]:
+        return []
+
+    @property
+    def built(self) -> bool:  # type: ignore[override]
+        return self.weights is not None
+
+    def all_weights(self) -> list[Weight]:
+        weights: list[Weight] = []
+        seen: set[int] = set()
+        for layer in self.sublayers:
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            for w in layer.all_weights():
+                weights.append(w if self.trainable else Weight(w.name, w.shape, False, w.dtype))
+        return weights
+
+    def weights_for(self, input_shape):
+        return []
+
+
+def map_graph(inputs: list[Tensor], outputs: list[Tensor]) -> GraphMap:
+    """Port of Keras's ``map_graph``: operations sorted by depth, ties by DFS first-visit order."""
+    finished: set[int] = set()
+    in_progress: set[int] = set()
+    ordered: list[Node] = []
+    op_index: dict[int, int] = {}
+    ops_by_id: dict[int, Layer] = {}
+    input_ids = {id(t) for t in inputs}
+
+    def visit(tensor: Tensor) -> None:
+        node = tensor.node
+        if node is None or id(node) in finished:
+            return
+        if not node.is_input and id(tensor) in input_ids:
+            finished.add(id(node))
+            return
+        if id(node) in in_progress:
+            raise KerasError(f"Tensor from operation '{node.layer.name}' is part of a cycle.")
+        op = node.layer
+        if id(op) not in op_index:
+            op_index[id(op)] = len(op_index)
+            ops_by_id[id(op)] = op
+        in_progress.add(id(node))
+        if not node.is_input:
+            for t in node.inputs:
+                visit(t)
+        finished.add(id(node))
+        in_progress.discard(id(node))
+        ordered.append(node)
+
+    for out in outputs:
+        visit(out)
+
+    in_graph = {id(n) for n in ordered}
+    node_depth: dict[int, int] = {}
+    nodes_by_id = {id(n): n for n in ordered}
+    op_depth: dict[int, int] = {}
+    for node in reversed(ordered):
+        depth = node_depth.setdefault(id(node), 0)
+        depth = max(depth, op_depth.get(id(node.layer), 0))
+        op_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.parents:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+
+    for t in inputs:
+        op = t.layer
+        if op is not None and id(op) not in op_depth and t.node.is_input:
+            op_depth[id(op)] = 0
+            op_index[id(op)] = -1
+            ops_by_id[id(op)] = op
+            node_depth[id(t.node)] = 0
+            nodes_by_id[id(t.node)] = t.node
+
+    nodes_by_depth: dict[int, list[Node]] = collections.defaultdict(list)
+    for nid, depth in node_depth.items():
+        nodes_by_depth[depth].append(nodes_by_id[nid])
+    ops_by_depth: dict[int, list[Layer]] = collections.defaultdict(list)
+    for oid, depth in op_depth.items():
+        ops_by_depth[depth].append(ops_by_id[oid])
+    operations: list[Layer] = []
+    for depth in sorted(ops_by_depth, reverse=True):
+        operations.extend(sorted(ops_by_depth[depth], key=lambda op: op_index[id(op)]))
+
+    # Every tensor a node consumes must be computable from the inputs.
+    computable = set(input_ids)
+    for depth in sorted(nodes_by_depth, reverse=True):
+        for node in nodes_by_depth[depth]:
+            for t in node.inputs:
+                if id(t) not in computable:
+                    raise KerasError(
+                        f"Graph disconnected: cannot find parent for tensor {t.label or 'keras_tensor'} "
+                        f"at operation '{node.layer.name}'."
+                    )
+            computable.update(id(t) for t in node.outputs)
+
+    names = [op.name for op in operations]
+    for name in names:
+        if names.count(name) != 1:
+            raise KerasError(
+                f'The name "{name}" is used {names.count(name)} times in the model. '
+                "All operation names should be unique."
+            )
+    return GraphMap(operations, dict(nodes_by_depth), set(nodes_by_id))

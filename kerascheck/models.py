@@ -1,0 +1,249 @@
+"""Keras's model-building behaviour over the IR: Input, layer calls, Sequential, Functional.
+
+``Keras`` holds the state a Keras process has (automatic-name counters, the models created) and
+performs what ``keras.Input``, ``layer(x)``, ``keras.Sequential`` and ``keras.Model`` do, following
+keras/src/models/sequential.py, functional.py and layers/layer.py, including the hidden objects
+Keras creates (a Sequential's InputLayer and internal Functional consume automatic names too).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
+from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, format_shape
+
+
+def flatten(structure: Any) -> list:
+    """Keras's ``tree.flatten``: lists/tuples in order, dicts by sorted key."""
+    if isinstance(structure, (list, tuple)):
+        return [x for item in structure for x in flatten(item)]
+    if isinstance(structure, dict):
+        return [x for key in sorted(structure) for x in flatten(structure[key])]
+    return [structure]
+
+
+def shape_structure(structure: Any) -> Any:
+    if isinstance(structure, Tensor):
+        return structure.shape
+    if isinstance(structure, (list, tuple)):
+        return [shape_structure(x) for x in structure]
+    raise Unresolvable("a layer was called on something that is not a tensor")
+
+
+class Sequential(Model):
+    kind = "sequential"
+
+    def __init__(self, keras: "Keras", name: str, loc: Loc | None):
+        super().__init__(None, "Sequential", name, loc)
+        self.keras = keras
+        self.stack: list[Layer] = []  # Keras's ``_layers``: may start with an InputLayer
+        self.graph: tuple[Tensor, Tensor] | None = None  # (input, output) of the internal Functional
+
+    @property
+    def layers(self) -> list[Layer]:
+        return [l for l in self.stack if not isinstance(l, InputLayer)]
+
+    @property
+    def sublayers(self) -> list[Layer]:
+        return self.layers
+
+    @property
+    def built(self) -> bool:  # type: ignore[override]
+        return self.graph is not None or self.weights is not None
+
+    def add(self, layer: Any, loc: Loc | None, rebuild: bool = True) -> None:
+        if not self.stack and isinstance(layer, Layer) and layer.spec is not None:
+            shape = layer.spec.input_shape_arg
+            if shape is not None:
+                self.add(self.keras.input_layer(batch_shape=(None, *shape), loc=loc), loc)
+        if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
+            layer = layer.layer
+        if not isinstance(layer, Layer):
+            raise KerasError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}")
+        if any(l.name == layer.name for l in self.stack):
+            raise KerasError(
+                "All layers added to a Sequential model should have unique names. "
+                f"Name '{layer.name}' is already the name of a layer in this model. "
+                "Update the `name` argument to pass a unique name."
+            )
+        if isinstance(layer, InputLayer) and self.stack and isinstance(self.stack[0], InputLayer):
+            raise KerasError(
+                f"Sequential model '{self.name}' has already been configured to use input shape "
+                f"{format_shape(self.stack[0].batch_shape)}. You cannot add a different Input layer to it."
+            )
+        self.stack.append(layer)
+        self.graph = None
+        if rebuild:
+            self.maybe_rebuild(loc)
+
+    def pop(self, loc: Loc | None) -> Layer:
+        if not self.stack:
+            raise KerasError("pop from empty list", "IndexError")
+        layer = self.stack.pop()
+        self.graph = None
+        self.maybe_rebuild(loc)
+        return layer
+
+    def maybe_rebuild(self, loc: Loc | None) -> None:
+        self.graph = None
+        if self.stack and isinstance(self.stack[0], InputLayer) and len(self.stack) > 1:
+            self.build(self.stack[0].batch_shape, loc)
+
+    def build(self, input_shape: tuple, loc: Loc | None) -> None:
+        input_shape = tuple(input_shape)
+        if not self.stack:
+            raise KerasError(f"Sequential model {self.name} cannot be built because it has no layers. Call `model.add(layer)`.")
+        if isinstance(self.stack[0], InputLayer):
+            if self.stack[0].batch_shape != input_shape:
+                raise KerasError(
+                    f"Sequential model '{self.name}' has already been configured to use input shape "
+                    f"{format_shape(self.stack[0].batch_shape)}. You cannot build it with input_shape {format_shape(input_shape)}"
+                )
+        else:
+            self.stack.insert(0, self.keras.input_layer(batch_shape=input_shape, loc=loc))
+        x = inputs = self.stack[0].output
+        for layer in self.stack[1:]:
+            x = self.keras.call(layer, x, loc)
+            if not isinstance(x, Tensor):
+                raise Unresolvable("a layer in a Sequential model returned several tensors")
+        self.keras.naming.auto("Functional")  # Keras builds an unnamed Functional here
+        self.graph = (inputs, x)
+
+    def output_structure(self, inputs: Any, loc: Loc | None) -> Any:
+        shape = shape_structure(inputs)
+        if self.graph is None:
+            self.build(shape, loc)
+        return replay_chain([l for l in self.stack[1:]], shape)
+
+
+def replay_chain(layers: list[Layer], shape: Any) -> Any:
+    for layer in layers:
+        shape = layer.compute_output_shape(shape)
+    return shape
+
+
+class Functional(Model):
+    kind = "functional"
+
+    def __init__(self, inputs: Any, outputs: Any, name: str, loc: Loc | None):
+        super().__init__(None, "Functional", name, loc)
+        self.inputs = inputs
+        self.outputs = outputs
+        flat_in, flat_out = flatten(inputs), flatten(outputs)
+        for t in flat_in + flat_out:
+            if not isinstance(t, Tensor) or not t.symbolic:
+                raise KerasError("All `inputs` and `outputs` values must be KerasTensors.")
+        self.flat_inputs: list[Tensor] = flat_in
+        self.flat_outputs: list[Tensor] = flat_out
+        self.map = map_graph(flat_in, flat_out)
+        self.weights = []
+
+    @property
+    def operations(self) -> list[Layer]:
+        return self.map.operations
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self.map.operations)
+
+    @property
+    def sublayers(self) -> list[Layer]:
+        return self.layers
+
+    @property
+    def built(self) -> bool:  # type: ignore[override]
+        return True
+
+    def output_structure(self, inputs: Any, loc: Loc | None) -> Any:
+        """Output shapes when called on ``inputs``: replay the graph's nodes on the new shapes."""
+        new_shapes = flatten(shape_structure(inputs))
+        if len(new_shapes) != len(self.flat_inputs):
+            raise KerasError(
+                f'Layer "{self.name}" expects {len(self.flat_inputs)} input(s), but it received {len(new_shapes)} input tensors.'
+            )
+        shapes: dict[int, Any] = {id(t): s for t, s in zip(self.flat_inputs, new_shapes)}
+        for depth in sorted(self.map.nodes_by_depth, reverse=True):
+            for node in self.map.nodes_by_depth[depth]:
+                if node.is_input:
+                    continue
+                ins = [shapes.get(id(t), t.shape) for t in node.inputs]
+                arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
+                out = node.layer.compute_output_shape(arg)
+                outs = out if isinstance(out, list) else [out]
+                for t, s in zip(node.outputs, outs):
+                    shapes[id(t)] = tuple(s)
+        result = [shapes.get(id(t), t.shape) for t in self.flat_outputs]
+        return result if len(result) > 1 or isinstance(self.outputs, (list, tuple)) else result[0]
+
+
+class Keras:
+    """The state of one Keras process while a script runs, and the operations that change it."""
+
+    def __init__(self):
+        self.naming = Naming()
+        self.models: list[Model] = []
+        # Depth of subclassed ``call()`` bodies being run: calls inside create no nodes (Keras traces them).
+        self.tracing = 0
+
+    # -- objects -------------------------------------------------------------------------------------
+    def layer(self, spec: LayerSpec, loc: Loc | None) -> Layer:
+        name = spec.args.get("name")
+        if not isinstance(name, str):
+            name = self.naming.auto(spec.class_name)
+        return Layer(spec, spec.class_name, name, loc)
+
+    def input_layer(self, batch_shape: tuple, loc: Loc | None, dtype: str = "float32", name: str | None = None) -> InputLayer:
+        layer = InputLayer(batch_shape, dtype, name or self.naming.auto("InputLayer"), loc)
+        self.naming.uniquify("keras_tensor")
+        return layer
+
+    def sequential(self, layers: list | None, name: str | None, loc: Loc | None) -> Sequential:
+        model = Sequential(self, name or self.naming.auto("Sequential"), loc)
+        self.models.append(model)
+        if layers:
+            for layer in layers:
+                model.add(layer, loc, rebuild=False)
+            model.maybe_rebuild(loc)
+        return model
+
+    def functional(self, inputs: Any, outputs: Any, name: str | None, loc: Loc | None) -> Functional:
+        model = Functional(inputs, outputs, name or self.naming.auto("Functional"), loc)
+        self.models.append(model)
+        return model
+
+    # -- calls -----------------------------------------------------------------------------------------
+    def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None) -> Any:
+        """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods."""
+        flat = flatten(inputs)
+        if not flat or not all(isinstance(t, Tensor) for t in flat):
+            raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
+        symbolic = any(t.symbolic for t in flat) and not self.tracing
+        if isinstance(layer, Sequential) or isinstance(layer, Functional):
+            out_shapes = layer.output_structure(inputs, loc)
+        elif run is not None:
+            out_shapes = run(inputs)
+        else:
+            arg = shape_structure(inputs)
+            if layer.spec is not None and not layer.spec.multi_input and isinstance(arg, list):
+                if len(arg) != 1:
+                    raise KerasError(f"Layer '{layer.name}' expected 1 input, but it received {len(arg)} input tensors.")
+                arg = arg[0]
+            layer.build(arg)
+            out_shapes = layer.compute_output_shape(arg)
+        many = isinstance(out_shapes, list)
+        shapes = out_shapes if many else [out_shapes]
+        outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
+        if symbolic:
+            node = Node(layer, flat, outputs, loc, many)
+            for t in outputs:
+                t.node = node
+            layer.nodes.append(node)
+            for _ in outputs:
+                self.naming.uniquify("keras_tensor")
+        return outputs if many else outputs[0]
+
+
+def count(weights: list[Weight]) -> tuple[int, int]:
+    trainable = sum(w.size for w in weights if w.trainable)
+    return trainable, sum(w.size for w in weights) - trainable
