@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,7 @@ def analyze_source(source: str, path: str) -> FileAnalysis:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-        analysis.diagnostics.append(Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}"))
+        analysis.diagnostics.append(_syntax_error(source, path, exc))
         return analysis
     except RecursionError:
         analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
@@ -48,6 +48,19 @@ def analyze_source(source: str, path: str) -> FileAnalysis:
             Diagnostic(path, error.loc.line, error.loc.column, "KC001", f"Keras raises {error.kind}: {error.message}")
         )
     return analysis
+
+
+def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Locate a syntax error the way Python reports it (``ast`` only parses; nothing is executed)."""
+    try:
+        ast.parse(source, path)
+    except SyntaxError as err:
+        line, column = err.lineno or 1, err.offset or 1
+        return Diagnostic(path, line, max(column, 1), "KC000", f"SyntaxError: {err.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+    return Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}")
 
 
 def analyze_file(path: Path, shown: str | None = None) -> FileAnalysis:

@@ -52,30 +52,34 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--all-models", is_flag=True, help="Print every model the script builds, as it stands at the end.")
 @click.option("--line-length", type=click.IntRange(min=1), default=None, help="Table width, like summary(line_length=...).")
-def summary(files: tuple[str, ...], all_models: bool, line_length: int | None) -> None:
+@click.option("--show-unresolved", is_flag=True, help="Also list, on stderr, statements the analysis could not follow.")
+def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool) -> None:
     """Print what each model.summary() call in FILES prints under Keras 3."""
     columns = terminal_columns()
-    failed = False
+    status = 0
     for path in files:
         try:
             analysis = analyze_file(Path(path), path)
         except Exception as exc:  # an internal error must not stop the other files
             click.echo(f"{path}:1:1: internal error: {type(exc).__name__}: {exc}", err=True)
-            failed = True
+            status = 2
             continue
-        failed |= _print_summaries(analysis, all_models, line_length, columns)
-    sys.exit(2 if failed else 0)
+        if not _print_summaries(analysis, all_models, line_length, columns, show_unresolved):
+            status = max(status, 1)
+    sys.exit(status)
 
 
-def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int | None, columns: int) -> bool:
+def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int | None, columns: int,
+                     show_unresolved: bool) -> bool:
     from .summary.rows import snapshot
     from .shapes.base import Unresolvable
 
+    """Print one file's summaries; False when the file could not be analysed (e.g. a syntax error)."""
     for diag in analysis.diagnostics:
         click.echo(diag.format(), err=True)
     result = analysis.result
     if result is None:
-        return True
+        return False
     out = sys.stdout
     if all_models:
         for model in result.keras.models:
@@ -89,10 +93,11 @@ def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int 
                 click.echo(f"{analysis.path}:{event.loc.line}:{event.loc.column}: summary() not predicted: {event.reason}", err=True)
                 continue
             out.write(event.snapshot.render(line_length, columns))
-    for loc, reason in result.unresolved:
-        click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
+    if show_unresolved:
+        for loc, reason in result.unresolved:
+            click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
     out.flush()
-    return False
+    return True
 
 
 @main.command()

@@ -157,7 +157,7 @@ class Functional(Model):
 
     def output_structure(self, inputs: Any, loc: Loc | None) -> Any:
         """Output shapes when called on ``inputs``: replay the graph's nodes on the new shapes."""
-        new_shapes = flatten(shape_structure(inputs))
+        new_shapes = [shape_structure(t) for t in flatten(inputs)]
         if len(new_shapes) != len(self.flat_inputs):
             raise KerasError(
                 f'Layer "{self.name}" expects {len(self.flat_inputs)} input(s), but it received {len(new_shapes)} input tensors.'

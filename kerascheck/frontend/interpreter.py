@@ -165,7 +165,9 @@ class Interpreter:
 
     def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
         """Record why a statement could not be followed and make what it binds unknown."""
-        self.result.unresolved.append((self.loc(node), reason))
+        entry = (self.loc(node), reason)
+        if entry not in self.result.unresolved:
+            self.result.unresolved.append(entry)
         for name in _bound_names(node):
             scope.assign(name, Unknown(reason))
 
@@ -557,6 +559,8 @@ class Interpreter:
     def call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         loc = self.loc(node)
         if isinstance(func, Unknown):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "summary":
+                self.result.summaries.append(SummaryEvent(loc, None, None, func.reason))
             return Unknown(func.reason)
         if isinstance(func, Function):
             return self.call_function(func, args, kwargs)

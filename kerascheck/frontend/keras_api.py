@@ -106,6 +106,11 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
             return call_layer(interp, layer, [inputs], {}, loc)
         if name[:1].isupper():
             raise Unresolvable(f"layer keras.layers.{name} is not modelled yet")
+    if path in ("keras.Model.from_config", "keras.Sequential.from_config", "keras.models.model_from_config"):
+        config = args[0] if args else kwargs.get("config")
+        if not isinstance(config, ModelConfig):
+            raise Unresolvable("from_config() of a config not known statically")
+        return clone_model(interp, config.model, loc)
     if path in ("keras.backend.clear_session", "keras.utils.clear_session"):
         keras.naming.reset()
         return None
@@ -278,7 +283,11 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         from ..summary.rows import snapshot
         from .interpreter import SummaryEvent
 
-        interp.result.summaries.append(SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs))))
+        try:
+            event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs)))
+        except Unresolvable as exc:
+            event = SummaryEvent(loc, None, None, exc.reason)
+        interp.result.summaries.append(event)
         return None
     if name == "add" and isinstance(obj, Sequential):
         layer = args[0] if args else kwargs.get("layer")
@@ -307,6 +316,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         if isinstance(index, int):
             return obj.layers[index]
         raise KerasError(f"No such layer: {layer_name}. Existing layers are: {[l.name for l in obj.layers]}.")
+    if name == "get_config" and isinstance(obj, Functional):
+        return ModelConfig(obj)
     if name == "count_params":
         return obj.count_params()
     if name == "add_weight":
@@ -335,6 +346,47 @@ def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=T
     layer.own_weights.append(Weight(name or "variable", tuple(shape), bool(trainable) if isinstance(trainable, bool) else True,
                                     _dtype_name(dtype) if dtype else "float32"))
     return Tensor(tuple(shape), symbolic=False)
+
+
+class ModelConfig:
+    """``model.get_config()`` of a functional model: enough to rebuild it with ``from_config``."""
+
+    def __init__(self, model: Functional):
+        self.model = model
+
+
+def clone_model(interp: "Interpreter", model: Functional, loc: Loc) -> Functional:
+    """``keras.Model.from_config(model.get_config())``: new layers from each layer's config, same graph.
+
+    Built-in layers keep their names (their config has ``name``); user layers are rebuilt from
+    their own ``get_config()``, so they get a new automatic name unless it returns ``name``.
+    """
+    keras = interp.keras
+    new_tensor: dict[int, Tensor] = {}
+    for depth in sorted(model.map.nodes_by_depth, reverse=True):
+        for node in model.map.nodes_by_depth[depth]:
+            layer = node.layer
+            if isinstance(layer, InputLayer):
+                clone = keras.input_layer(layer.batch_shape, loc, layer.dtype, layer.name)
+                new_tensor[id(node.outputs[0])] = clone.output
+                continue
+            if isinstance(layer, CustomLayer):
+                found = layer.user_class.find("get_config")
+                config = interp.call_function(found[0], [layer], {}) if found else {}
+                if not isinstance(config, dict):
+                    raise Unresolvable(f"{layer.class_name}.get_config() is not known statically")
+                clone = instantiate(interp, layer.user_class, [], config, loc)
+            elif layer.spec is not None:
+                spec = type(layer.spec)(dict(layer.spec.args, name=layer.name))
+                clone = keras.layer(spec, loc)
+            else:
+                raise Unresolvable(f"cannot rebuild {layer.class_name} from its config")
+            inputs = [new_tensor[id(t)] for t in node.inputs]
+            out = call_layer(interp, clone, [inputs[0] if len(inputs) == 1 else inputs], {}, loc)
+            for old, new in zip(node.outputs, flatten(out)):
+                new_tensor[id(old)] = new
+    rebuild = lambda s: [rebuild(x) for x in s] if isinstance(s, (list, tuple)) else new_tensor[id(s)]
+    return keras.functional(rebuild(model.inputs), rebuild(model.outputs), model.name, loc)
 
 
 # -- user subclasses --------------------------------------------------------------------------------

@@ -298,3 +298,76 @@ def conv_output_length(length: Dim, kernel: int, padding: str, stride: int, dila
     else:
         raise KerasError(f"Unknown padding: {padding}")
     return out
+
+
+def standardize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> tuple:
+    """Keras's ``argument_validation.standardize_tuple``, with its exact messages (bools count as ints)."""
+    error_msg = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+    if isinstance(value, int):
+        value_tuple = (value,) * n
+    else:
+        try:
+            value_tuple = tuple(value)
+        except TypeError:
+            raise KerasError(error_msg) from None
+        if len(value_tuple) != n:
+            raise KerasError(error_msg)
+        for single_value in value_tuple:
+            try:
+                int(single_value)
+            except (ValueError, TypeError):
+                raise KerasError(f"{error_msg}including element {single_value} of type {type(single_value)}") from None
+    try:
+        bad = {v for v in value_tuple if (v < 0 if allow_zero else v <= 0)}
+    except TypeError as exc:
+        raise KerasError(str(exc), "TypeError") from None
+    if bad:
+        raise KerasError(f"{error_msg}, including values {bad} that do not satisfy `value {'>= 0' if allow_zero else '> 0'}`")
+    return value_tuple
+
+
+def standardize_data_format(value: Any) -> str:
+    """Keras's ``backend.standardize_data_format`` (the default config is ``channels_last``)."""
+    if value is None:
+        return "channels_last"
+    value = str(value).lower()
+    if value not in {"channels_first", "channels_last"}:
+        raise KerasError(
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={value}"
+        )
+    return value
+
+
+def standardize_padding(value: Any, allow_causal: bool = False) -> Any:
+    """Keras's ``argument_validation.standardize_padding`` (lists and tuples pass through unchanged)."""
+    if isinstance(value, (list, tuple)):
+        return value
+    padding = lower(value)
+    allowed = {"valid", "same", "causal"} if allow_causal else {"valid", "same"}
+    if padding not in allowed:
+        # The message prints a set of strings, whose order varies between Python processes.
+        raise KerasError(f"The `padding` argument must be a list/tuple or one of {allowed}. Received: {padding}")
+    return padding
+
+
+def lower(value: Any) -> str:
+    """``value.lower()``, raising the ``AttributeError`` Python raises for a non-string."""
+    if not isinstance(value, str):
+        raise KerasError(f"'{type(value).__name__}' object has no attribute 'lower'", "AttributeError")
+    return value.lower()
+
+
+def numpy_str(values: Sequence[Any], object_dtype: bool | None = None) -> str:
+    """``str(np.array(values))`` for a 1-D list of ints and ``None``, as Keras prints in some messages.
+
+    numpy pads the items of an int array to the widest one; an array holding a ``None`` (or built
+    from one, ``object_dtype=True``) is an object array, printed unpadded.
+    """
+    items = [str(v) for v in values]
+    if object_dtype is None:
+        object_dtype = any(v is None for v in values)
+    if not object_dtype:
+        width = max((len(s) for s in items), default=0)
+        items = [s.rjust(width) for s in items]
+    return "[" + " ".join(items) + "]"

@@ -1,0 +1,193 @@
+"""Pooling layers (keras/src/layers/pooling): Max/Average pooling and global pooling, 1D to 3D.
+
+Keras computes a pooling output with ``compute_output_shape`` inside the layer call, so its errors
+reach the user wrapped in "Exception encountered when calling MaxPooling2D.call()" with the input
+tensor's repr; the engine raises the inner message (the wrapper depends on tensor names).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from .base import (
+    KerasError, LayerSpec, Opaque, Unresolvable, check_rank, numpy_str, register, standardize_data_format,
+    standardize_tuple,
+)
+
+
+def _divide(a, b, object_dtype):
+    """``a / b`` on a numpy array element: Python semantics for object arrays, IEEE for int arrays."""
+    if b == 0:
+        if object_dtype:
+            raise KerasError("division by zero", "ZeroDivisionError")
+        return math.nan if a == 0 else math.copysign(math.inf, a)
+    return a / b
+
+
+def _to_int(x):
+    if math.isinf(x):
+        raise KerasError("cannot convert float infinity to integer", "OverflowError")
+    if math.isnan(x):
+        raise KerasError("cannot convert float NaN to integer")
+    return int(x)
+
+
+def pooling_output_shape(input_shape, pool_size, strides, padding, data_format):
+    """Keras ``compute_pooling_output_shape`` (keras/src/ops/operation_utils.py), with its checks."""
+    shape = list(input_shape)
+    object_dtype = None in shape  # np.array(input_shape) holds None: an object array
+    axes = range(1, len(shape) - 1) if data_format == "channels_last" else range(2, len(shape))
+    none_axes = [i for i in axes if shape[i] is None]
+    for i in none_axes:  # Keras writes -1 into a view of the array it prints
+        shape[i] = -1
+    if padding == "valid":
+        out = [_floor(_divide(shape[i] - p, s, object_dtype)) + 1 for i, p, s in zip(axes, pool_size, strides)]
+        for i, size in zip(axes, out):
+            if i not in none_axes and size <= 0:
+                raise KerasError(
+                    "Computed output size would be zero or negative. Received: "
+                    f"`inputs.shape={numpy_str(shape, object_dtype)}`, `pool_size={numpy_str(pool_size)}`, "
+                    f"`strides={strides}`, `padding={padding}`."
+                )
+    elif padding == "same":
+        out = [_floor(_divide(shape[i] - 1, s, object_dtype)) + 1 for i, s in zip(axes, strides)]
+    else:
+        raise KerasError(f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}")
+    out = [None if i in none_axes else _to_int(size) for i, size in zip(axes, out)]
+    if data_format == "channels_last":
+        return (input_shape[0], *out, input_shape[-1])
+    return (input_shape[0], input_shape[1], *out)
+
+
+def _floor(x):
+    return x if math.isinf(x) or math.isnan(x) else math.floor(x)
+
+
+class BasePoolingFamily(LayerSpec):
+    """Shared by the pooling bases: constructor checks in ``configure`` and the input rank check."""
+
+    dims: ClassVar[int] = 2
+
+    def validate(self):
+        try:
+            self.configure()
+        except Unresolvable:
+            pass  # an unknown argument: its checks are skipped, the shape is unresolvable
+
+    def value(self, name):
+        value = self.arg(name)
+        if isinstance(value, Opaque):
+            raise Unresolvable(f"`{name}` of {self.class_name} is not a plain value")
+        return value
+
+    def compute_output_shape(self, input_shape):
+        self.configure()
+        check_rank(self, input_shape, ndim=self.dims + 2)
+        return self.output_shape(tuple(input_shape))
+
+
+class BasePooling(BasePoolingFamily):
+    def configure(self):
+        pool_size, strides = self.value("pool_size"), self.value("strides")
+        self.pool_size = standardize_tuple(pool_size, self.dims, "pool_size")
+        self.strides = standardize_tuple(pool_size if strides is None else strides, self.dims, "strides", allow_zero=True)
+        self.padding = self.value("padding")  # not checked until the call
+        self.data_format = standardize_data_format(self.value("data_format"))
+
+    def output_shape(self, input_shape):
+        return pooling_output_shape(input_shape, self.pool_size, self.strides, self.padding, self.data_format)
+
+
+class BaseGlobalPooling(BasePoolingFamily):
+    signature = "data_format=None, keepdims=False"
+
+    def configure(self):
+        self.data_format = standardize_data_format(self.value("data_format"))
+
+    def output_shape(self, input_shape):
+        spatial = (1,) * (len(input_shape) - 2) if self.value("keepdims") else ()
+        if self.data_format == "channels_last":
+            return (input_shape[0], *spatial, input_shape[-1])
+        return (input_shape[0], input_shape[1], *spatial)
+
+
+_POOL = "pool_size{d}, strides=None, padding='valid', data_format=None, name=None"
+
+
+@register
+class MaxPooling1D(BasePooling):
+    signature = _POOL.format(d="=2")
+    aliases = ("MaxPool1D",)
+    dims = 1
+
+
+@register
+class MaxPooling2D(BasePooling):
+    signature = _POOL.format(d="=(2, 2)")
+    aliases = ("MaxPool2D",)
+    dims = 2
+
+
+@register
+class MaxPooling3D(BasePooling):
+    signature = _POOL.format(d="=(2, 2, 2)")
+    aliases = ("MaxPool3D",)
+    dims = 3
+
+
+@register
+class AveragePooling1D(BasePooling):
+    signature = _POOL.format(d="")
+    aliases = ("AvgPool1D",)
+    dims = 1
+
+
+@register
+class AveragePooling2D(BasePooling):
+    signature = _POOL.format(d="")
+    aliases = ("AvgPool2D",)
+    dims = 2
+
+
+@register
+class AveragePooling3D(BasePooling):
+    signature = _POOL.format(d="")
+    aliases = ("AvgPool3D",)
+    dims = 3
+
+
+@register
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    aliases = ("GlobalMaxPool1D",)
+    dims = 1
+
+
+@register
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    aliases = ("GlobalMaxPool2D",)
+    dims = 2
+
+
+@register
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    aliases = ("GlobalMaxPool3D",)
+    dims = 3
+
+
+@register
+class GlobalAveragePooling1D(BaseGlobalPooling):
+    aliases = ("GlobalAvgPool1D",)
+    dims = 1
+
+
+@register
+class GlobalAveragePooling2D(BaseGlobalPooling):
+    aliases = ("GlobalAvgPool2D",)
+    dims = 2
+
+
+@register
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    aliases = ("GlobalAvgPool3D",)
+    dims = 3

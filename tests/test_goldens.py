@@ -1,0 +1,51 @@
+"""``kerascheck summary`` must equal, byte for byte, what real Keras printed for each fixture.
+
+The goldens (``NAME.summary.txt``, ``NAME.all-models.txt``) were recorded by scripts/record.py
+under TensorFlow 2.21 / Keras 3.15; this test never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kerascheck.analysis import analyze_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+GOLDEN_DIRS = ("seeds", "features")
+
+
+def _fixtures():
+    for folder in GOLDEN_DIRS:
+        for path in sorted((FIXTURES / folder).glob("*.py")):
+            if path.with_suffix(".recording.json").exists():
+                yield pytest.param(path, id=f"{folder}/{path.stem}")
+
+
+def _predicted(path: Path, all_models: bool) -> str:
+    from kerascheck.summary.rows import snapshot
+
+    analysis = analyze_file(path)
+    assert analysis.result is not None, analysis.diagnostics
+    if all_models:
+        return "".join(snapshot(m).render(None, 80) for m in analysis.result.keras.models)
+    missing = [(e.loc, e.reason) for e in analysis.result.summaries if e.snapshot is None]
+    assert not missing, missing
+    return "".join(e.snapshot.render(None, 80) for e in analysis.result.summaries)
+
+
+@pytest.mark.parametrize("path", list(_fixtures()))
+def test_summary_calls_match_keras(path: Path):
+    recording = json.loads(path.with_suffix(".recording.json").read_text())
+    assert recording["error"] is None, "golden fixtures must run cleanly under Keras"
+    expected = path.with_suffix(".summary.txt").read_text(encoding="utf-8")
+    assert _predicted(path, all_models=False) == expected
+
+
+@pytest.mark.parametrize("path", list(_fixtures()))
+def test_all_models_match_keras(path: Path):
+    expected = path.with_suffix(".all-models.txt").read_text(encoding="utf-8")
+    assert _predicted(path, all_models=True) == expected
