@@ -88,7 +88,7 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
             inputs, outputs, name = _bind(args, kwargs, ("inputs", "outputs", "name"))
             for value in (inputs, outputs):
                 if isinstance(value, Unknown):
-                    raise Unresolvable(f"model inputs/outputs not known ({value.reason})")
+                    raise Unresolvable(value.reason)
                 if any(isinstance(v, Unknown) for v in flatten(value)):
                     raise Unresolvable("a model input or output tensor is not known statically")
             return keras.functional(inputs, outputs, _str_or_none(name), loc)
@@ -230,7 +230,7 @@ def _data_shape(data: Any) -> Any:
 def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, loc: Loc) -> Any:
     inputs = args[0] if args else kwargs.get("inputs", kwargs.get("x", Unknown("no inputs")))
     if isinstance(inputs, Unknown):
-        raise Unresolvable(f"`{layer.name}` is called on a value not known statically ({inputs.reason})")
+        raise Unresolvable(inputs.reason)  # the root cause, not a chain of consequences
     if isinstance(layer, (CustomLayer, CustomModel)):
         return interp.keras.call(layer, inputs, loc, run=lambda x: run_user_call(interp, layer, x, args[1:], kwargs))
     if isinstance(layer, InputLayer):
@@ -292,7 +292,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name == "add" and isinstance(obj, Sequential):
         layer = args[0] if args else kwargs.get("layer")
         if isinstance(layer, Unknown):
-            raise Unresolvable(f"layer added to {obj.name} not known ({layer.reason})")
+            raise Unresolvable(layer.reason)
         obj.add(layer, loc)
         return None
     if name == "pop" and isinstance(obj, Sequential):
