@@ -116,6 +116,15 @@ class Sequential(Model):
             self.build(shape, loc)
         return replay_chain([l for l in self.stack[1:]], shape)
 
+    # As a wrapped sublayer (``TimeDistributed(model)``): shapes through the stack, weights as built.
+    def compute_output_shape(self, input_shape):
+        return replay_chain(self.layers, tuple(input_shape))
+
+    def weights_for(self, input_shape):
+        if self.graph is None:
+            self.build((None, *tuple(input_shape)[1:]), None)
+        return self.all_weights()
+
 
 def replay_chain(layers: list[Layer], shape: Any) -> Any:
     for layer in layers:
@@ -154,6 +163,13 @@ class Functional(Model):
     @property
     def built(self) -> bool:  # type: ignore[override]
         return True
+
+    def compute_output_shape(self, input_shape):
+        fake = [Tensor(tuple(s)) for s in input_shape] if isinstance(input_shape, list) else Tensor(tuple(input_shape))
+        return self.output_structure(fake, None)
+
+    def weights_for(self, input_shape):
+        return self.all_weights()
 
     def output_structure(self, inputs: Any, loc: Loc | None) -> Any:
         """Output shapes when called on ``inputs``: replay the graph's nodes on the new shapes."""
