@@ -208,13 +208,15 @@ _CONNECTED, _TRAINABLE = ("Connected to", "left"), ("Trainable", "center")
 def _cell_lines(text: str, inner: int, justify: str) -> list[str]:
     """A cell rendered at ``inner`` cells: one space of padding each side, content wrapped inside."""
     content = inner - 2
+    if content < 1:  # rich renders nothing into no space: the cell stays blank
+        return []
     lines = [_set_cell_size(line, content) for line in _wrap(text, content, justify, "ellipsis")]
     return [_set_cell_size(f" {line} ", inner) for line in lines]
 
 
 def _table_row(texts: list[str], widths: list[int], columns: list[tuple[str, str]], bar: str, header: bool) -> list[str]:
     cells = [_cell_lines(t, w, j) for t, w, (_, j) in zip(texts, widths, columns)]
-    height = max(map(len, cells))
+    height = max(1, *map(len, cells))
     for cell, width in zip(cells, widths):
         blank = [" " * width] * (height - len(cell))
         # Header cells sit at the bottom when another header wraps; body cells at the top.
