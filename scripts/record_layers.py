@@ -4,7 +4,9 @@
 
 A case file defines ``CASES``: a list of ``(class_name, args, kwargs, input_shape)`` where
 ``input_shape`` includes the batch dim (``(None, 28, 28, 3)``) or is a list of shapes for layers
-called on a list (merge layers). The recording, ``NAME.json`` next to it, holds for each case the
+called on a list (merge layers). A wrapped layer (``Bidirectional``, ``TimeDistributed``) is written
+inside ``args`` / ``kwargs`` as ``{"layer": "LSTM", "args": [8], "kwargs": {...}}`` (nestable).
+The recording, ``NAME.json`` next to it, holds for each case the
 output shape(s), trainable / non-trainable parameter counts, the automatic name, or the
 exception Keras raised (in the constructor or the call). ``tests/test_layer_cases.py`` replays
 these recordings against the engine without TensorFlow.
@@ -31,13 +33,20 @@ results = []
 def shape_of(t):
     return list(t.shape)
 
+def nested(v):
+    # {"layer": "LSTM", "args": [...], "kwargs": {...}} -> a real keras.layers.LSTM instance.
+    if isinstance(v, dict) and isinstance(v.get("layer"), str) and set(v) <= {"layer", "args", "kwargs"}:
+        return getattr(keras.layers, v["layer"])(*[nested(a) for a in v.get("args", [])],
+                                                 **{k: nested(a) for k, a in v.get("kwargs", {}).items()})
+    return v
+
 for class_name, args, kwargs, input_shape in cases:
     keras.backend.clear_session()
     # repr keeps tuples as tuples (messages print them); the test reads them back with literal_eval.
     rec = {"layer": class_name, "args": repr(list(args)), "kwargs": repr(kwargs), "input_shape": repr(input_shape)}
     stage = "constructor"
     try:
-        layer = getattr(keras.layers, class_name)(*args, **kwargs)
+        layer = getattr(keras.layers, class_name)(*[nested(a) for a in args], **{k: nested(a) for k, a in kwargs.items()})
         rec["name"] = layer.name
         stage = "call"
         if input_shape and isinstance(input_shape[0], (list, tuple)):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kerascheck.shapes import REGISTRY, KerasError
+from kerascheck.shapes.base import SpecSublayer
 
 LAYERS = Path(__file__).resolve().parent.parent / "fixtures" / "layers"
 
@@ -17,6 +18,14 @@ def _cases():
     for path in sorted(LAYERS.glob("*.json")):
         for i, case in enumerate(json.loads(path.read_text())["cases"]):
             yield pytest.param(case, id=f"{path.stem}-{i}-{case['layer']}")
+
+
+def _nested(v):
+    """A wrapped layer written as ``{"layer": "LSTM", "args": [...], "kwargs": {...}}`` -> SpecSublayer."""
+    if isinstance(v, dict) and isinstance(v.get("layer"), str) and set(v) <= {"layer", "args", "kwargs"}:
+        args = [_nested(a) for a in v.get("args", [])]
+        return SpecSublayer(REGISTRY[v["layer"]].bind(args, {k: _nested(a) for k, a in v.get("kwargs", {}).items()}))
+    return v
 
 
 def _as_shape(s):
@@ -30,7 +39,7 @@ def test_layer_case_matches_keras(case):
     error = case.get("error")
     try:
         args, kwargs = ast.literal_eval(case["args"]), ast.literal_eval(case["kwargs"])
-        spec = spec_cls.bind(args, kwargs)
+        spec = spec_cls.bind([_nested(a) for a in args], {k: _nested(a) for k, a in kwargs.items()})
         # Each case runs after clear_session(), so Keras's name is the bare automatic name.
         assert spec.default_name == case["name"]
         input_shape = _as_shape(ast.literal_eval(case["input_shape"]))

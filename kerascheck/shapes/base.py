@@ -371,3 +371,43 @@ def numpy_str(values: Sequence[Any], object_dtype: bool | None = None) -> str:
         width = max((len(s) for s in items), default=0)
         items = [s.rjust(width) for s in items]
     return "[" + " ".join(items) + "]"
+
+
+def is_literal(value: Any) -> bool:
+    """A plain Python value (not a layer, not an unknown / opaque value): Keras would reject it as a layer."""
+    return value is None or isinstance(value, (bool, int, float, str, list, tuple, dict))
+
+
+def variable(spec: LayerSpec, name: str, shape: Iterable[Dim], trainable: bool = True, inner: str = "") -> Weight:
+    """A weight created by ``add_weight``; a ``None`` dim raises Keras's own error with the variable path.
+
+    The path is ``[wrapper scopes/]layer_name[/inner]/name`` (``inner`` is e.g. an RNN's cell name).
+    """
+    shape = tuple(shape)
+    if any(d is None for d in shape):
+        path = "/".join(p for p in (getattr(spec, "scope_prefix", "") + spec.layer_name, inner, name) if p)
+        raise KerasError(
+            "Shapes used to initialize variables must be fully-defined (no `None` dimensions). "
+            f"Received: shape={format_shape(shape)} for variable path='{path}'"
+        )
+    return Weight(name, shape, trainable, spec.variable_dtype)
+
+
+class SpecSublayer:
+    """Adapter implementing ``Sublayer`` for a plain ``LayerSpec`` (the layer handed to a wrapper)."""
+
+    def __init__(self, spec: LayerSpec):
+        self.spec = spec
+
+    @property
+    def class_name(self) -> str:
+        return self.spec.class_name
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return self.spec.compute_output_shape(input_shape)
+
+    def weights_for(self, input_shape: Any) -> list[Weight]:
+        weights = self.spec.build(input_shape)
+        if self.spec.args.get("trainable") is False:
+            weights = [Weight(w.name, w.shape, False, w.dtype) for w in weights]
+        return weights

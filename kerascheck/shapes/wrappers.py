@@ -1,0 +1,155 @@
+"""Layer wrappers: Bidirectional (keras/src/layers/rnn/bidirectional.py) and TimeDistributed
+(keras/src/layers/rnn/time_distributed.py). The wrapped layer is a ``Sublayer``.
+
+Naming: the wrapper takes its own automatic name (``bidirectional``, ``time_distributed``); the
+wrapped layer keeps the name it got when constructed (which consumes that automatic name, e.g.
+``lstm``). Bidirectional recreates it from its config as ``forward_<name>`` and, unless
+``backward_layer`` is given, ``backward_<name>`` with ``go_backwards`` flipped to True; a given
+``backward_layer`` keeps its own name. None of these inner names appear in ``model.summary()``;
+they only show in variable paths (``bidirectional/forward_lstm/lstm_cell/kernel``).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .base import (
+    KerasError, LayerSpec, SpecSublayer, Unresolvable, check_rank, format_shape, is_literal, register,
+)
+
+
+def _inner_spec(sub, what: str) -> LayerSpec:
+    spec = getattr(sub, "spec", None)
+    if not isinstance(spec, LayerSpec):
+        raise Unresolvable(f"{what} of a {getattr(sub, 'class_name', type(sub).__name__)} is not modelled")
+    return spec
+
+
+def _scoped(spec: LayerSpec, outer: LayerSpec) -> SpecSublayer:
+    """The inner spec with weight paths under the wrapper's name scope."""
+    spec = copy.copy(spec)
+    spec.scope_prefix = f"{getattr(outer, 'scope_prefix', '')}{outer.layer_name}/"
+    return SpecSublayer(spec)
+
+
+@register
+class Bidirectional(LayerSpec):
+    signature = "layer, merge_mode='concat', weights=None, backward_layer=None"
+    _forward = _backward = None  # the recreated inner specs, when the wrapped layer is a plain layer
+
+    def validate(self):
+        layer, backward = self.args["layer"], self.args["backward_layer"]
+        if is_literal(layer):
+            raise KerasError(
+                f"Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: {layer}"
+            )
+        if backward is not None and is_literal(backward):
+            raise KerasError(f"`backward_layer` need to be a `keras.layers.Layer` instance. Received: {backward}")
+        mode = self.args["merge_mode"]
+        if is_literal(mode) and mode not in ["sum", "mul", "ave", "concat", None]:
+            raise KerasError(
+                f"Invalid merge mode. Received: {mode}. "
+                'Merge mode should be one of {"sum", "mul", "ave", "concat", None}'
+            )
+        self._forward = self._backward = None
+        if getattr(layer, "spec", None) is None or (backward is not None and getattr(backward, "spec", None) is None):
+            return  # a model or an unknown value: shapes become Unresolvable
+        spec = layer.spec
+        name = spec.layer_name
+        self._forward = type(spec).bind([], {**spec.args, "name": "forward_" + name.removeprefix("forward_")})
+        if backward is None:
+            if "go_backwards" not in dict(spec._params):
+                raise KerasError(
+                    f"<class '{spec.class_name}'> could not be deserialized properly (Bidirectional recreates it "
+                    "with go_backwards=True)", "TypeError",
+                )
+            self._backward = type(spec).bind(
+                [], {**spec.args, "go_backwards": True, "name": "backward_" + name.removeprefix("backward_")}
+            )
+        else:
+            self._backward = backward.spec
+        self._verify()
+
+    def _verify(self):
+        fwd, bwd = self._forward, self._backward
+        for attr in ("go_backwards", "stateful", "return_sequences", "return_state"):
+            for spec in (fwd, bwd):
+                if attr not in spec.args:
+                    raise KerasError(f"'{spec.class_name}' object has no attribute '{attr}'", "AttributeError")
+            f, b = fwd.args[attr], bwd.args[attr]
+            if not (is_literal(f) and is_literal(b)):
+                continue
+            if attr == "go_backwards" and f == b:
+                raise KerasError(
+                    "Forward layer and backward layer should have different `go_backwards` value. Received: "
+                    f"forward_layer.go_backwards {f}, backward_layer.go_backwards={b}"
+                )
+            if attr != "go_backwards" and f != b:
+                raise KerasError(
+                    "Forward layer and backward layer are expected to have the same value for attribute "
+                    f'"{attr}", got "{f}" for forward layer and "{b}" for backward layer'
+                )
+
+    def _pair(self):
+        if self._forward is None:
+            raise Unresolvable("Bidirectional of a layer that is not a plain layer is not modelled")
+        return self._forward, self._backward
+
+    def compute_output_shape(self, input_shape):
+        fwd, _ = self._pair()
+        ndim = getattr(fwd, "input_ndim", None)  # Bidirectional takes the layer's input_spec
+        if ndim is not None:
+            check_rank(self, input_shape, ndim=ndim)
+        out, states = fwd.compute_output_shape(input_shape), []
+        if fwd.arg("return_state"):
+            out, states = out[0], list(out[1:])
+        mode = self.arg("merge_mode")
+        if mode == "concat":
+            out = tuple(out[:-1]) + (out[-1] * 2,)
+        outputs = [tuple(out)] * (2 if mode is None else 1)
+        if states or mode is None:
+            return outputs + states + states
+        return outputs[0]
+
+    def build(self, input_shape):
+        fwd, bwd = self._pair()
+        return _scoped(fwd, self).weights_for(input_shape) + _scoped(bwd, self).weights_for(input_shape)
+
+
+@register
+class TimeDistributed(LayerSpec):
+    signature = "layer"
+
+    def validate(self):
+        layer = self.args["layer"]
+        if is_literal(layer):
+            raise KerasError(
+                f"Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. Received: {layer}"
+            )
+
+    def _inner(self):
+        layer = self.args["layer"]
+        if not hasattr(layer, "compute_output_shape"):
+            raise Unresolvable("the layer wrapped by TimeDistributed is not known")
+        return layer
+
+    @staticmethod
+    def _child_shape(input_shape):
+        if len(input_shape) < 3:
+            raise KerasError(
+                "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions, "
+                f"received: {format_shape(input_shape)}"
+            )
+        return (input_shape[0], *input_shape[2:])
+
+    def compute_output_shape(self, input_shape):
+        child = self._inner().compute_output_shape(self._child_shape(input_shape))
+        if isinstance(child, list):
+            raise Unresolvable("TimeDistributed over a layer with several outputs is not modelled")
+        return (child[0], input_shape[1], *child[1:])
+
+    def build(self, input_shape):
+        inner, child = self._inner(), self._child_shape(input_shape)
+        if isinstance(getattr(inner, "spec", None), LayerSpec):
+            return _scoped(inner.spec, self).weights_for(child)
+        return inner.weights_for(child)
