@@ -229,8 +229,11 @@ class Keras:
         return model
 
     # -- calls -----------------------------------------------------------------------------------------
-    def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None) -> Any:
-        """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods."""
+    def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None,
+             extra: list[Tensor] | None = None) -> Any:
+        """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods;
+        ``extra`` are tensors passed as other arguments (``initial_state=``), which Keras also
+        records as the node's inputs."""
         flat = flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
@@ -251,7 +254,7 @@ class Keras:
         shapes = out_shapes if many else [out_shapes]
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
-            node = Node(layer, flat, outputs, loc, many)
+            node = Node(layer, flat + [t for t in (extra or []) if t.symbolic], outputs, loc, many)
             for t in outputs:
                 t.node = node
             layer.nodes.append(node)

@@ -231,11 +231,14 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     inputs = args[0] if args else kwargs.get("inputs", kwargs.get("x", Unknown("no inputs")))
     if isinstance(inputs, Unknown):
         raise Unresolvable(inputs.reason)  # the root cause, not a chain of consequences
+    # Keras records every tensor among the call's arguments as a node input (args, then kwargs by key).
+    others = list(args[1:]) + [kwargs[k] for k in sorted(kwargs) if k not in ("inputs", "x")]
+    extra = [t for t in flatten(others) if isinstance(t, Tensor)]
     if isinstance(layer, (CustomLayer, CustomModel)):
-        return interp.keras.call(layer, inputs, loc, run=lambda x: run_user_call(interp, layer, x, args[1:], kwargs))
+        return interp.keras.call(layer, inputs, loc, run=lambda x: run_user_call(interp, layer, x, args[1:], kwargs), extra=extra)
     if isinstance(layer, InputLayer):
         raise KerasError("InputLayer is not callable")
-    return interp.keras.call(layer, inputs, loc)
+    return interp.keras.call(layer, inputs, loc, extra=extra)
 
 
 def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, inputs: Any, extra: list, kwargs: dict) -> Any:
@@ -333,7 +336,7 @@ def _summary_options(args: list, kwargs: dict) -> dict:
     names = ("line_length", "positions", "print_fn", "expand_nested", "show_trainable", "layer_range")
     options = dict(zip(names, args))
     options.update(kwargs)
-    return {k: options[k] for k in ("line_length", "expand_nested", "show_trainable") if k in options}
+    return {k: options[k] for k in ("line_length", "expand_nested", "show_trainable", "positions") if k in options}
 
 
 def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=True, name=None, **kwargs) -> Any:
@@ -530,12 +533,20 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str) -> Any:
 
 def set_attribute(interp: "Interpreter", obj: Any, name: str, value: Any) -> None:
     if isinstance(obj, (CustomLayer, CustomModel, Instance)):
-        obj.attrs[name] = value
         if name == "trainable" and isinstance(value, bool) and not isinstance(obj, Instance):
-            obj.trainable = value
+            set_trainable(obj, value)
+            return
+        obj.attrs[name] = value
         return
     if isinstance(obj, Layer) and name == "trainable" and isinstance(value, bool):
-        obj.trainable = value
+        set_trainable(obj, value)
+
+
+def set_trainable(layer: Layer, value: bool) -> None:
+    """Keras's ``trainable`` setter: the layer and every layer inside it."""
+    layer.trainable = value
+    for inner in layer.sublayers:
+        set_trainable(inner, value)
 
 
 def subscript(interp: "Interpreter", obj: Any, index: Any, loc: Loc) -> Any:

@@ -28,14 +28,15 @@ class Snapshot:
     functional: bool  # the 4-column layout with "Connected to"
     line_length: int | None = None
     show_trainable: bool = False
+    positions: list[float] | None = None
 
     def render(self, line_length: int | None = None, columns: int | None = None) -> str:
         return render(self.model_name, self.rows, self.totals, functional=self.functional,
                       line_length=self.line_length or line_length, show_trainable=self.show_trainable,
-                      columns=columns)
+                      columns=columns, positions=self.positions)
 
 
-def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable=False) -> Snapshot:
+def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable=False, positions=None) -> Snapshot:
     if not isinstance(model, Model):
         raise Unresolvable("summary() of something that is not a known model")
     if isinstance(model, Functional):
@@ -59,7 +60,11 @@ def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable
     )
     if isinstance(line_length, bool) or not isinstance(line_length, (int, type(None))):
         raise Unresolvable("summary(line_length=...) is not known statically")
-    return Snapshot(model.name, rows, totals, not sequential_like, line_length, bool(show_trainable))
+    if positions is not None and (not isinstance(positions, (list, tuple)) or
+                                  not all(isinstance(p, (int, float)) for p in positions)):
+        raise Unresolvable("summary(positions=...) is not known statically")
+    return Snapshot(model.name, rows, totals, not sequential_like, line_length, bool(show_trainable),
+                    list(positions) if positions else None)
 
 
 def _sequential_like(model: Functional) -> bool:

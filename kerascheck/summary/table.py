@@ -56,9 +56,10 @@ def default_line_length(functional: bool, show_trainable: bool = False, columns:
     return min(length, (columns or DEFAULT_COLUMNS) - 4)
 
 
-def column_widths(line_length: int, functional: bool, show_trainable: bool = False) -> list[int]:
+def column_widths(line_length: int, functional: bool, show_trainable: bool = False,
+                  positions: list[float] | None = None) -> list[int]:
     """Width of each column between the bars, padding included, as rich lays them out."""
-    positions = [0.3, 0.56, 0.74, 1.0] if functional else [0.45, 0.80, 1.0]
+    positions = positions or ([0.3, 0.56, 0.74, 1.0] if functional else [0.45, 0.80, 1.0])
     if show_trainable:
         positions = [p * 0.90 for p in positions] + [1.0]
     # Keras: cumulative positions, in float arithmetic exactly as it does it.
@@ -238,9 +239,10 @@ def _row_texts(row: Row, functional: bool, show_trainable: bool) -> list[str]:
     return texts
 
 
-def _table(rows: list[Row], line_length: int, functional: bool, show_trainable: bool) -> list[str]:
+def _table(rows: list[Row], line_length: int, functional: bool, show_trainable: bool,
+           positions: list[float] | None = None) -> list[str]:
     columns = [_NAME, _SHAPE, _PARAMS] + [_CONNECTED] * functional + [_TRAINABLE] * show_trainable
-    widths = column_widths(line_length, functional, show_trainable)
+    widths = column_widths(line_length, functional, show_trainable, positions)
     out = [_rule(widths, "┏━┳┓")]
     out += _table_row([h for h, _ in columns], widths, columns, "┃", header=True)
     out.append(_rule(widths, "┡━╇┩"))
@@ -272,6 +274,7 @@ def render(
     line_length: int | None = None,
     show_trainable: bool = False,
     columns: int | None = None,
+    positions: list[float] | None = None,
 ) -> str:
     """The whole text ``model.summary()`` prints, ending in exactly one ``\\n``.
 
@@ -281,7 +284,7 @@ def render(
     """
     console = columns or DEFAULT_COLUMNS
     line_length = line_length or default_line_length(functional, show_trainable, columns)
-    table = _table(rows, line_length, functional, show_trainable)
+    table = _table(rows, line_length, functional, show_trainable, positions)
     # Plain console.print lines fold at the console width; the table is drawn at line_length and
     # the console crops whatever sticks out (no ellipsis).
     lines = _wrap(f'Model: "{model_name}"', console, "default", "fold")
