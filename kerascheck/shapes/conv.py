@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unresolvable, Weight, check_rank, format_shape, numpy_str,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, Weight, check_rank, format_shape, numpy_str,
     standardize_data_format, standardize_padding, standardize_tuple, register,
 )
 
@@ -96,8 +96,9 @@ def conv_transpose_output_shape(input_shape, kernel_size, filters, strides, padd
         if size is None:
             out.append(None)
             continue
-        if not isinstance(padding, str):
-            raise KerasError(f"'{type(padding).__name__}' object has no attribute 'lower'", "AttributeError")
+        if not isinstance(padding, str):  # a list argument is stored as Keras's TrackedList
+            kind = "TrackedList" if isinstance(padding, list) else type(padding).__name__
+            raise KerasError(f"'{kind}' object has no attribute 'lower'", "AttributeError")
         if padding not in ("valid", "same"):
             raise KerasError(f"The `padding` argument must be one of 'valid', 'same'. Received: padding={padding}")
         k, s = (kernel_size[i] - 1) * dilation_rate[i] + 1, strides[i]
@@ -162,11 +163,12 @@ class BaseConvolution(LayerSpec):
         return input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
 
     def variable(self, name, shape, trainable=True):
-        """``add_weight``: Keras refuses a shape with ``None`` in it."""
+        """``add_weight``: Keras refuses a shape with ``None`` in it (the path includes wrapper scopes)."""
         if any(d is None for d in shape):
+            path = f"{getattr(self, 'scope_prefix', '')}{self.layer_name}/{name}"
             raise KerasError(
                 "Shapes used to initialize variables must be fully-defined (no `None` dimensions). "
-                f"Received: shape={tuple(shape)} for variable path='{self.layer_name}/{name}'"
+                f"Received: shape={format_shape(shape)} for variable path='{path}'"
             )
         return self.weight(name, shape, trainable)
 
@@ -190,15 +192,16 @@ class BaseConv(BaseConvolution):
     extra_kwargs = ("lora_rank", "lora_alpha")
 
     def check_arguments(self):
-        filters, groups = self.value("filters"), self.value("groups")
+        filters, groups = self.value("filters"), self.args["groups"]
         self.check_positive("filters")
-        if groups <= 0:
-            raise KerasError(f"The number of groups must be a positive integer. Received: groups={groups}.")
-        if filters is not None and filters % groups != 0:
-            raise KerasError(
-                "The number of filters must be evenly divisible by the number of groups. "
-                f"Received: groups={groups}, filters={filters}."
-            )
+        if not isinstance(groups, Unknown):  # the output shape does not depend on it: skip its checks
+            if groups <= 0:
+                raise KerasError(f"The number of groups must be a positive integer. Received: groups={groups}.")
+            if filters is not None and filters % groups != 0:
+                raise KerasError(
+                    "The number of filters must be evenly divisible by the number of groups. "
+                    f"Received: groups={groups}, filters={filters}."
+                )
         self.check_strides_dilation()
 
     def output_shape(self, input_shape):

@@ -12,7 +12,7 @@ import math
 from typing import ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unresolvable, check_rank, format_shape, lower, register,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape, lower, register,
     standardize_data_format, standardize_tuple,
 )
 
@@ -209,7 +209,8 @@ class UpSampling2D(_UpSampling):
 
     def configure(self):
         super().configure()
-        lower(self.value("interpolation"))
+        if not isinstance(self.args["interpolation"], Unknown):  # checked, but no effect on the shape
+            lower(self.args["interpolation"])
 
 
 @register
