@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from .base import (
     KerasError, LayerSpec, Opaque, Unknown, Unresolvable, Weight, check_rank, format_shape, numpy_str,
-    standardize_data_format, standardize_padding, standardize_tuple, register,
+    standardize_data_format, standardize_padding, standardize_tuple, register, variable,
 )
 
 _CONV = (
@@ -162,18 +162,8 @@ class BaseConvolution(LayerSpec):
     def channels(self, input_shape):
         return input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
 
-    def variable(self, name, shape, trainable=True):
-        """``add_weight``: Keras refuses a shape with ``None`` in it (the path includes wrapper scopes)."""
-        if any(d is None for d in shape):
-            path = f"{getattr(self, 'scope_prefix', '')}{self.layer_name}/{name}"
-            raise KerasError(
-                "Shapes used to initialize variables must be fully-defined (no `None` dimensions). "
-                f"Received: shape={format_shape(shape)} for variable path='{path}'"
-            )
-        return self.weight(name, shape, trainable)
-
     def bias(self, size):
-        return [self.variable("bias", (size,))] if self.arg("use_bias") else []
+        return [variable(self, "bias", (size,))] if self.arg("use_bias") else []
 
     def compute_output_shape(self, input_shape):
         self.configure()
@@ -220,7 +210,7 @@ class BaseConv(BaseConvolution):
                 f"(full input shape is {format_shape(input_shape)})."
             )
         self.output_shape(input_shape)
-        kernel = self.variable("kernel", self.kernel_size + (channels // groups, filters))
+        kernel = variable(self, "kernel", self.kernel_size + (channels // groups, filters))
         weights = [kernel] + self.bias(filters)
         lora_rank = self.arg("lora_rank")
         if lora_rank:
@@ -260,7 +250,7 @@ class BaseConvTranspose(BaseConvolution):
     def build(self, input_shape):
         self.configure()
         filters = self.value("filters")
-        kernel = self.variable("kernel", self.kernel_size + (filters, self.channels(input_shape)))
+        kernel = variable(self, "kernel", self.kernel_size + (filters, self.channels(input_shape)))
         return [kernel] + self.bias(filters)
 
 
@@ -277,7 +267,7 @@ class BaseDepthwiseConv(BaseConvolution):
         self.configure()
         self.output_shape(input_shape)
         channels, multiplier = self.channels(input_shape), self.value("depth_multiplier")
-        kernel = self.variable("kernel", self.kernel_size + (channels, multiplier))
+        kernel = variable(self, "kernel", self.kernel_size + (channels, multiplier))
         return [kernel] + self.bias(multiplier * channels)
 
 
@@ -296,8 +286,8 @@ class BaseSeparableConv(BaseConvolution):
         depthwise_shape = self.kernel_size + (channels, multiplier)
         pointwise_shape = (1,) * self.rank + (_mul(multiplier, channels), filters)
         self.output_shape(input_shape)
-        return [self.variable("depthwise_kernel", depthwise_shape),
-                self.variable("pointwise_kernel", pointwise_shape)] + self.bias(filters)
+        return [variable(self, "depthwise_kernel", depthwise_shape),
+                variable(self, "pointwise_kernel", pointwise_shape)] + self.bias(filters)
 
 
 @register
