@@ -50,12 +50,22 @@ def summary(self, *args, **kwargs):
     summaries.append("".join(chunks))
     names.append(self.name)
 
+def user_caused():
+    # True when the script itself (directly or through a Keras function such as from_config)
+    # creates the model, False for the hidden Functional a Sequential builds for itself.
+    frame = sys._getframe(2)
+    if frame.f_code.co_filename.endswith(os.path.join("models", "sequential.py")):
+        return False
+    while frame is not None:
+        if os.path.abspath(frame.f_code.co_filename) == os.path.abspath(path):
+            return True
+        frame = frame.f_back
+    return False
+
 def tracking(original):
     def new(cls, *args, **kwargs):
         obj = original(cls, *args, **kwargs)
-        caller = sys._getframe(1).f_code.co_filename
-        # Models Keras builds internally (Sequential's functional graph) are not the user's.
-        if os.path.abspath(caller) == os.path.abspath(path) and all(m is not obj for m in created):
+        if user_caused() and all(m is not obj for m in created):
             created.append(obj)
         return obj
     return staticmethod(new)

@@ -102,6 +102,8 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
         if name in FUNCTIONAL_FORMS:
             inputs, rest = (args[0], args[1:]) if args else (kwargs.pop("inputs", Unknown("no inputs")), [])
             _require_known(rest, kwargs, name)
+            if name == "dot" and not rest and "axes" not in kwargs:
+                kwargs["axes"] = -1  # keras.layers.dot(inputs, axes=-1, **kwargs)
             layer = keras.layer(REGISTRY[FUNCTIONAL_FORMS[name]].bind(rest, kwargs), loc)
             return call_layer(interp, layer, [inputs], {}, loc)
         if name[:1].isupper():
