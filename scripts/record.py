@@ -54,6 +54,8 @@ def user_caused():
     # True when the script itself (directly or through a Keras function such as from_config)
     # creates the model, False for the hidden Functional a Sequential builds for itself.
     frame = sys._getframe(2)
+    if frame.f_code.co_name == "__new__":  # a super().__new__ chain: the outermost call decides
+        return False
     if frame.f_code.co_filename.endswith(os.path.join("models", "sequential.py")):
         return False
     while frame is not None:
