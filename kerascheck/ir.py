@@ -17,8 +17,17 @@ from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, snake_case
 
 @dataclass(frozen=True)
 class Loc:
+    """A source range, 1-based lines and columns (the end is exclusive, as editors expect)."""
+
     line: int
-    column: int  # 1-based
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self):
+        if not self.end_line:
+            object.__setattr__(self, "end_line", self.line)
+            object.__setattr__(self, "end_column", self.column)
 
 
 class Naming:

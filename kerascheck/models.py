@@ -199,6 +199,7 @@ class Keras:
     def __init__(self):
         self.naming = Naming()
         self.models: list[Model] = []
+        self.layers: list[Layer] = []  # every built-in layer constructed, in order (for rules)
         # Depth of subclassed ``call()`` bodies being run: calls inside create no nodes (Keras traces them).
         self.tracing = 0
 
@@ -207,7 +208,9 @@ class Keras:
         name = spec.args.get("name")
         if not isinstance(name, str):
             name = self.naming.auto(spec.class_name)
-        return Layer(spec, spec.class_name, name, loc)
+        layer = Layer(spec, spec.class_name, name, loc)
+        self.layers.append(layer)
+        return layer
 
     def input_layer(self, batch_shape: tuple, loc: Loc | None, dtype: str = "float32", name: str | None = None) -> InputLayer:
         layer = InputLayer(batch_shape, dtype, name or self.naming.auto("InputLayer"), loc)
@@ -224,7 +227,10 @@ class Keras:
         return model
 
     def functional(self, inputs: Any, outputs: Any, name: str | None, loc: Loc | None) -> Functional:
-        model = Functional(inputs, outputs, name or self.naming.auto("Functional"), loc)
+        try:
+            model = Functional(inputs, outputs, name or self.naming.auto("Functional"), loc)
+        except KerasError as exc:
+            raise exc.annotate(stage="model", layer="Functional")
         self.models.append(model)
         return model
 
@@ -237,6 +243,12 @@ class Keras:
         flat = flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
+        try:
+            return self._call(layer, inputs, flat, loc, run, extra)
+        except KerasError as exc:
+            raise exc.annotate(stage="call", layer=layer.class_name, inputs=flat)
+
+    def _call(self, layer, inputs, flat, loc, run, extra):
         symbolic = any(t.symbolic for t in flat) and not self.tracing
         if isinstance(layer, Sequential) or isinstance(layer, Functional):
             out_shapes = layer.output_structure(inputs, loc)

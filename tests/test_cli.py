@@ -61,12 +61,12 @@ def test_non_utf8_and_unreadable_input_get_diagnostics(tmp_path):
 
 def test_summary_prints_only_tables_on_stdout(tmp_path):
     path = tmp_path / "m.py"
-    path.write_text(CLEAN + "print('hello')\nundefined_thing.summary()\n")
+    path.write_text(CLEAN + "print('hello')\nimport mylib\nmylib.build_model().summary()\n")
     proc = run("summary", str(path))
     assert proc.returncode == 0
     assert proc.stdout.startswith('Model: "functional"\n')
     assert proc.stdout.count("Model:") == 1 and "hello" not in proc.stdout
-    assert "summary() not predicted" in proc.stderr and ":7:1:" in proc.stderr
+    assert "summary() not predicted" in proc.stderr and ":8:1:" in proc.stderr
 
 
 def test_summary_width_follows_columns_and_line_length(tmp_path):

@@ -9,6 +9,7 @@ script.
 
 from __future__ import annotations
 
+import builtins
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,7 @@ class ErrorEvent:
     loc: Loc
     kind: str
     message: str
+    error: KerasError | None = None  # with the engine's context: stage, layer, input tensors
 
 
 @dataclass
@@ -94,13 +96,17 @@ class Interpreter:
         self.depth = 0
         self.globals = Scope()
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
+        # Names some statement of the module binds; a name bound nowhere is a certain NameError,
+        # unless a star import from a module we cannot enumerate might bind it.
+        self.bound_anywhere = _names_bound_in(module)
+        self.star_imports = False
 
     # -- driver -------------------------------------------------------------------------------------
     def run(self) -> Result:
         try:
             self.exec_block(self.module.body, self.globals)
         except KerasErrorAt as exc:
-            self.result.error = ErrorEvent(exc.loc, exc.error.kind, exc.error.message)
+            self.result.error = ErrorEvent(exc.loc, exc.error.kind, exc.error.message, exc.error)
         except _Budget:
             self.result.unresolved.append((Loc(1, 1), "analysis stopped: the script runs too long to follow"))
         except (_Return, _Break, _Continue):
@@ -109,7 +115,9 @@ class Interpreter:
 
     def loc(self, node: cst.CSTNode) -> Loc:
         pos = self.positions.get(node)
-        return Loc(pos.start.line, pos.start.column + 1) if pos else Loc(1, 1)
+        if pos is None:
+            return Loc(1, 1)
+        return Loc(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
 
     # -- statements ---------------------------------------------------------------------------------
     def exec_block(self, body, scope: Scope) -> None:
@@ -129,7 +137,7 @@ class Interpreter:
             try:
                 handler(stmt, scope)
             except KerasError as exc:
-                raise KerasErrorAt(self.loc(stmt), exc) from None
+                raise KerasErrorAt(exc.loc or self.loc(stmt), exc) from None
 
     def exec_small(self, node: cst.CSTNode, scope: Scope) -> None:
         try:
@@ -159,7 +167,7 @@ class Interpreter:
             elif isinstance(node, cst.Del):
                 pass
         except KerasError as exc:
-            raise KerasErrorAt(self.loc(node), exc) from None
+            raise KerasErrorAt(exc.loc or self.loc(node), exc) from None
         except Unresolvable as exc:
             self.unresolved(node, exc.reason, scope)
 
@@ -269,12 +277,17 @@ class Interpreter:
                     scope.assign(top, Ref(canonical(top)))
             return
         if node.relative or node.module is None:
+            if isinstance(node.names, cst.ImportStar):
+                self.star_imports = True
             for name in _import_names(node):
                 scope.assign(name[1], Unknown("imported from a relative module"))
             return
         module = canonical(_dotted(node.module))
         if isinstance(node.names, cst.ImportStar):
-            for name, value in keras_api.star_import(module).items():
+            names = keras_api.star_import(module)
+            if not names:
+                self.star_imports = True
+            for name, value in names.items():
                 scope.assign(name, value)
             return
         for imported, bound in _import_names(node):
@@ -367,6 +380,8 @@ class Interpreter:
             return {"True": True, "False": False, "None": None}[name]
         if name in BUILTINS:
             return BUILTINS[name]
+        if name not in self.bound_anywhere and name not in _PY_BUILTINS and not self.star_imports:
+            raise KerasError(f"name '{name}' is not defined", "NameError").annotate(stage="name", loc=self.loc(node))
         return Unknown(f"`{name}` is not defined here")
 
     def expr_Attribute(self, node, scope):
@@ -558,9 +573,16 @@ class Interpreter:
     # -- calls --------------------------------------------------------------------------------------
     def call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         loc = self.loc(node)
+        try:
+            return self._call(func, args, kwargs, node, loc)
+        except KerasError as exc:
+            raise exc.annotate(loc=loc)
+
+    def _call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode, loc: Loc) -> Any:
+        if isinstance(func, (Unknown, Opaque)) and _is_summary_call(node):
+            reason = func.reason if isinstance(func, Unknown) else f"`{func.description}` is not a model kerascheck can follow"
+            self.result.summaries.append(SummaryEvent(loc, None, None, reason))
         if isinstance(func, Unknown):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "summary":
-                self.result.summaries.append(SummaryEvent(loc, None, None, func.reason))
             return Unknown(func.reason)
         if isinstance(func, Function):
             return self.call_function(func, args, kwargs)
@@ -595,10 +617,17 @@ class Interpreter:
         return None
 
     def bind_params(self, func: Function, args: list, kwargs: dict, scope: Scope) -> None:
+        """Bind arguments as Python does, raising the TypeError Python raises for a bad call."""
         params = func.node.params
         positional = list(params.posonly_params) + list(params.params)
-        args = list(args)
-        kwargs = dict(kwargs)
+        qualname = f"{func.owner.name}.{func.name}" if func.owner else func.name
+        args, kwargs = list(args), dict(kwargs)
+        if len(args) > len(positional) and not isinstance(params.star_arg, cst.Param):
+            given = len(args)
+            takes = len(positional)
+            raise KerasError(f"{qualname}() takes {takes} positional argument{'s' * (takes != 1)} "
+                             f"but {given} {'were' if given != 1 else 'was'} given", "TypeError")
+        missing = []
         for param in positional:
             name = param.name.value
             if args:
@@ -608,7 +637,12 @@ class Interpreter:
             elif param.default is not None:
                 scope.vars[name] = self.eval(param.default, func.scope)
             else:
-                scope.vars[name] = Unknown(f"argument `{name}` of `{func.name}` was not given")
+                missing.append(name)
+        if missing:
+            names = [f"'{n}'" for n in missing]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+            raise KerasError(f"{qualname}() missing {len(missing)} required positional argument"
+                             f"{'s' * (len(missing) != 1)}: {listed}", "TypeError")
         if isinstance(params.star_arg, cst.Param):
             scope.vars[params.star_arg.name.value] = tuple(args)
         for param in params.kwonly_params:
@@ -618,9 +652,11 @@ class Interpreter:
             elif param.default is not None:
                 scope.vars[name] = self.eval(param.default, func.scope)
             else:
-                scope.vars[name] = Unknown(f"argument `{name}` was not given")
+                raise KerasError(f"{qualname}() missing 1 required keyword-only argument: '{name}'", "TypeError")
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = kwargs
+        elif kwargs:
+            raise KerasError(f"{qualname}() got an unexpected keyword argument '{next(iter(kwargs))}'", "TypeError")
 
     def call_builtin(self, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
         if name == "print":
@@ -703,6 +739,10 @@ _COMPARISONS = {
 }
 
 
+def _is_summary_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "summary"
+
+
 def _hashable(value: Any) -> bool:
     try:
         hash(value)
@@ -757,6 +797,51 @@ def _names_in(target: cst.BaseExpression, names: list[str]) -> None:
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             _names_in(element.value, names)
+
+
+_PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__builtins__",
+                                      "__package__", "__path__", "__annotations__"}
+
+
+def _names_bound_in(module: cst.Module) -> set[str]:
+    """Every name any statement of the module could bind (assignments, defs, imports, params ...)."""
+    names: set[str] = set()
+
+    def targets(node) -> None:
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            targets(node.value)
+
+    class Binder(cst.CSTVisitor):
+        def visit_AssignTarget(self, n): targets(n.target)
+        def visit_AnnAssign(self, n): targets(n.target)
+        def visit_AugAssign(self, n): targets(n.target)
+        def visit_For(self, n): targets(n.target)
+        def visit_CompFor(self, n): targets(n.target)
+        def visit_NamedExpr(self, n): targets(n.target)
+        def visit_AsName(self, n): targets(n.name)
+        def visit_FunctionDef(self, n): names.add(n.name.value)
+        def visit_ClassDef(self, n): names.add(n.name.value)
+        def visit_Param(self, n): names.add(n.name.value)
+        def visit_Global(self, n): names.update(x.name.value for x in n.names)
+        def visit_Nonlocal(self, n): names.update(x.name.value for x in n.names)
+        def visit_MatchAs(self, n):
+            if n.name is not None: names.add(n.name.value)
+        def visit_MatchStar(self, n):
+            if n.name is not None: names.add(n.name.value)
+        def visit_MatchMapping(self, n):
+            if n.rest is not None: names.add(n.rest.value)
+
+        def visit_ImportAlias(self, n):
+            if n.asname is None:
+                names.add(_dotted(n.name).split(".")[0])
+
+    module.visit(Binder())
+    return names
 
 
 def interpret(module: cst.Module, path: str) -> Result:

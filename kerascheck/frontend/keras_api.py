@@ -73,7 +73,10 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
 def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Loc) -> Any:
     keras = interp.keras
     if path == "keras.Input":
-        return make_input(interp, *args, loc=loc, **kwargs)
+        try:
+            return make_input(interp, *args, loc=loc, **kwargs)
+        except KerasError as exc:
+            raise exc.annotate(stage="input", layer="InputLayer")
     if path in ("keras.layers.InputLayer",):
         tensor = make_input(interp, *args, loc=loc, **kwargs)
         return tensor.layer
@@ -97,7 +100,10 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
         name = path[len("keras.layers."):]
         if name in REGISTRY:
             _require_known(args, kwargs, name)
-            spec = REGISTRY[name].bind(args, kwargs)
+            try:
+                spec = REGISTRY[name].bind(args, kwargs)
+            except KerasError as exc:
+                raise exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
             return keras.layer(spec, loc)
         if name in FUNCTIONAL_FORMS:
             inputs, rest = (args[0], args[1:]) if args else (kwargs.pop("inputs", Unknown("no inputs")), [])

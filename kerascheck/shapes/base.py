@@ -29,6 +29,19 @@ class KerasError(Exception):
         super().__init__(message)
         self.message = message
         self.kind = kind
+        # Filled in on the way up by the engine (innermost first) for diagnostics: where Keras
+        # raises (``loc``), at which stage (constructor, call, input, model, attribute), for which
+        # layer class, and the tensors the failing call received.
+        self.loc: Any = None
+        self.stage: str | None = None
+        self.layer: str | None = None
+        self.inputs: list = []
+
+    def annotate(self, **context: Any) -> "KerasError":
+        for key, value in context.items():
+            if getattr(self, key) in (None, []):
+                setattr(self, key, value)
+        return self
 
 
 class Unresolvable(Exception):
