@@ -5,8 +5,12 @@
 A case file defines ``CASES``: a list of ``(class_name, args, kwargs, input_shape)`` where
 ``input_shape`` includes the batch dim (``(None, 28, 28, 3)``) or is a list of shapes for layers
 called on a list (merge layers). A wrapped layer (``Bidirectional``, ``TimeDistributed``) is written
-inside ``args`` / ``kwargs`` as ``{"layer": "LSTM", "args": [8], "kwargs": {...}}`` (nestable).
-The recording, ``NAME.json`` next to it, holds for each case the
+inside ``args`` / ``kwargs`` as ``{"layer": "LSTM", "args": [8], "kwargs": {...}}`` (nestable, also
+inside lists: ``Pipeline([...])``). A case may carry a fifth element, a dict of options:
+``{"dtype": "string"}`` makes the ``keras.Input`` of that dtype (string and integer inputs of
+preprocessing layers); ``{"unresolvable": "why"}`` records Keras as usual but tells the replay test
+that the engine must answer "unknown" here (the answer depends on state the analysis cannot see,
+such as data given to ``adapt()``). The recording, ``NAME.json`` next to it, holds for each case the
 output shape(s), trainable / non-trainable parameter counts, the automatic name, or the
 exception Keras raised (in the constructor or the call). ``tests/test_layer_cases.py`` replays
 these recordings against the engine without TensorFlow.
@@ -38,21 +42,30 @@ def nested(v):
     if isinstance(v, dict) and isinstance(v.get("layer"), str) and set(v) <= {"layer", "args", "kwargs"}:
         return getattr(keras.layers, v["layer"])(*[nested(a) for a in v.get("args", [])],
                                                  **{k: nested(a) for k, a in v.get("kwargs", {}).items()})
+    if isinstance(v, list):
+        return [nested(a) for a in v]
     return v
 
-for class_name, args, kwargs, input_shape in cases:
+for case in cases:
+    class_name, args, kwargs, input_shape = case[:4]
+    options = case[4] if len(case) > 4 else {}
+    dtype = options.get("dtype")
     keras.backend.clear_session()
     # repr keeps tuples as tuples (messages print them); the test reads them back with literal_eval.
     rec = {"layer": class_name, "args": repr(list(args)), "kwargs": repr(kwargs), "input_shape": repr(input_shape)}
+    if dtype is not None:
+        rec["input_dtype"] = dtype
+    if options.get("unresolvable"):
+        rec["unresolvable"] = options["unresolvable"]
     stage = "constructor"
     try:
         layer = getattr(keras.layers, class_name)(*[nested(a) for a in args], **{k: nested(a) for k, a in kwargs.items()})
         rec["name"] = layer.name
         stage = "call"
         if input_shape and isinstance(input_shape[0], (list, tuple)):
-            inputs = [keras.Input(batch_shape=tuple(s)) for s in input_shape]
+            inputs = [keras.Input(batch_shape=tuple(s), dtype=dtype) for s in input_shape]
         else:
-            inputs = keras.Input(batch_shape=tuple(input_shape))
+            inputs = keras.Input(batch_shape=tuple(input_shape), dtype=dtype)
         out = layer(inputs)
         if isinstance(out, (list, tuple)):
             rec["output_shape"] = [shape_of(t) for t in out]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kerascheck.shapes import REGISTRY, KerasError
+from kerascheck.shapes import REGISTRY, KerasError, Unresolvable
 from kerascheck.shapes.base import SpecSublayer
 
 LAYERS = Path(__file__).resolve().parent.parent / "fixtures" / "layers"
@@ -25,6 +25,8 @@ def _nested(v):
     if isinstance(v, dict) and isinstance(v.get("layer"), str) and set(v) <= {"layer", "args", "kwargs"}:
         args = [_nested(a) for a in v.get("args", [])]
         return SpecSublayer(REGISTRY[v["layer"]].bind(args, {k: _nested(a) for k, a in v.get("kwargs", {}).items()}))
+    if isinstance(v, list):
+        return [_nested(a) for a in v]
     return v
 
 
@@ -49,6 +51,11 @@ def test_layer_case_matches_keras(case):
         assert error is not None, f"engine raised {exc.kind}: {exc.message}, Keras did not"
         assert (exc.kind, exc.message) == (error["type"], error["message"])
         return
+    except Unresolvable as exc:
+        # Only where the case says Keras's answer depends on state the analysis cannot see.
+        assert case.get("unresolvable"), f"engine answered unknown ({exc.reason}); Keras gave an answer"
+        return
+    assert not case.get("unresolvable"), f"engine answered where it cannot know: {case['unresolvable']}"
     assert error is None, f"Keras raised {error['type']}: {error['message']}; engine did not"
     expected = case["output_shape"]
     got = [list(s) for s in out] if isinstance(out, list) else list(out)
