@@ -8,20 +8,8 @@ from pathlib import Path
 
 import libcst as cst
 
+from .diagnostics import Diagnostic
 from .frontend.interpreter import Result, interpret
-
-
-@dataclass
-class Diagnostic:
-    path: str
-    line: int
-    column: int
-    code: str
-    message: str
-    severity: str = "error"
-
-    def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
 @dataclass
@@ -42,11 +30,6 @@ def analyze_source(source: str, path: str) -> FileAnalysis:
         analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
         return analysis
     analysis.result = interpret(module, path)
-    error = analysis.result.error
-    if error is not None:
-        analysis.diagnostics.append(
-            Diagnostic(path, error.loc.line, error.loc.column, "KC001", f"Keras raises {error.kind}: {error.message}")
-        )
     return analysis
 
 

@@ -126,6 +126,15 @@ class Sequential(Model):
         return self.all_weights()
 
 
+def _paths(structure: Any, prefix: str = "") -> list[str]:
+    """``tree.flatten_with_path`` paths joined with dots, in flatten order."""
+    if isinstance(structure, (list, tuple)):
+        return [p for i, x in enumerate(structure) for p in _paths(x, f"{prefix}.{i}" if prefix else str(i))]
+    if isinstance(structure, dict):
+        return [p for k in sorted(structure) for p in _paths(structure[k], f"{prefix}.{k}" if prefix else str(k))]
+    return [prefix]
+
+
 def replay_chain(layers: list[Layer], shape: Any) -> Any:
     for layer in layers:
         shape = layer.compute_output_shape(shape)
@@ -145,8 +154,24 @@ class Functional(Model):
                 raise KerasError("All `inputs` and `outputs` values must be KerasTensors.")
         self.flat_inputs: list[Tensor] = flat_in
         self.flat_outputs: list[Tensor] = flat_out
+        if not flat_in:
+            raise KerasError(f"`inputs` argument cannot be empty. Received:\ninputs={inputs}\noutputs={outputs}")
+        if not flat_out:
+            raise KerasError(f"`outputs` argument cannot be empty. Received:\ninputs={inputs}\noutputs={outputs}")
         self.map = map_graph(flat_in, flat_out)
         self.weights = []
+        self._check_connected(outputs)
+
+    def _check_connected(self, outputs: Any) -> None:
+        """Keras runs the graph from the inputs; an output it never reaches is an error."""
+        reached = {id(t) for t in self.flat_inputs}
+        for depth in sorted(self.map.nodes_by_depth, reverse=True):
+            for node in self.map.nodes_by_depth[depth]:
+                if not node.is_input and all(id(t) in reached for t in node.inputs):
+                    reached.update(id(t) for t in node.outputs)
+        for path, t in zip(_paths(outputs), self.flat_outputs):
+            if id(t) not in reached:
+                raise KerasError(f"Output with path `{path}` is not connected to `inputs`")
 
     @property
     def operations(self) -> list[Layer]:

@@ -1,0 +1,71 @@
+"""Run the rules over one file: analysis, then each enabled rule, then ``# noqa`` filtering."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Iterable
+
+from .analysis import analyze_source
+from .diagnostics import Diagnostic
+from .rules import RULES, EngineErrorRule, RuleContext
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def lint_source(source: str, path: str, enabled: Iterable[str] | None = None) -> list[Diagnostic]:
+    """Diagnostics for ``source`` with the codes in ``enabled`` (all rules when None)."""
+    codes = set(RULES) | {"KC000"} if enabled is None else set(enabled)
+    analysis = analyze_source(source, path)
+    diagnostics = [d for d in analysis.diagnostics if d.code in codes]
+    if analysis.result is not None:
+        ctx = RuleContext(path, source, analysis.result)
+        diagnostics += run_rules(ctx, codes)
+    diagnostics = apply_noqa(source, diagnostics)
+    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code))
+
+
+def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    error = ctx.result.error
+    if error is not None and error.error is not None:
+        engine_rules = sorted((r() for r in RULES.values() if issubclass(r, EngineErrorRule)), key=lambda r: r.priority)
+        # The most specific rule claims the error; if it is disabled, the error is not reported.
+        rule = next(r for r in engine_rules if r.matches(error.error))
+        if rule.code in codes:
+            found.append(rule.diagnostic(ctx, error.loc, rule.render(error.error)))
+    for code, rule_class in RULES.items():
+        if code in codes and not issubclass(rule_class, EngineErrorRule):
+            found.extend(rule_class().check(ctx))
+    return found
+
+
+def noqa_lines(source: str) -> dict[int, set[str] | None]:
+    """Line -> codes silenced there (None: every code). Comments only, found with tokenize."""
+    if "noqa" not in source.lower():
+        return {}
+    silenced: dict[int, set[str] | None] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                match = _NOQA.search(tok.string)
+                if match:
+                    codes = match.group("codes")
+                    silenced[tok.start[0]] = {c.upper() for c in re.split(r"[\s,]+", codes) if c} if codes else None
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return silenced
+
+
+def apply_noqa(source: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    silenced = noqa_lines(source)
+    if not silenced:
+        return diagnostics
+    kept = []
+    for d in diagnostics:
+        codes = silenced.get(d.line, set())
+        if codes is None or d.code in codes:
+            continue
+        kept.append(d)
+    return kept

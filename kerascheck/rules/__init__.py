@@ -1,0 +1,27 @@
+"""All rules, discovered from this package: each ``kc*.py`` module holds one ``Rule`` subclass."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from .base import EngineErrorRule, Invalid, Rule, RuleContext  # noqa: F401
+
+
+def _discover() -> dict[str, type[Rule]]:
+    rules: dict[str, type[Rule]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("kc"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == module.__name__:
+                if value.code in rules:
+                    raise RuntimeError(f"duplicate rule code {value.code}")
+                rules[value.code] = value
+    return dict(sorted(rules.items()))
+
+
+RULES: dict[str, type[Rule]] = _discover()
+# KC000 is reported by the parser itself, not by a rule class.
+SYNTAX_CODE = "KC000"

@@ -1,0 +1,107 @@
+"""The rule framework: each diagnostic is a small ``Rule`` class in its own module.
+
+A rule has a stable ``code`` (``KC`` + number, grouped by family), a ``name``, a ``severity``
+(``error``: Keras will raise; ``warning``: runs but is almost certainly wrong), a docstring that
+says what it finds, why it matters and how to fix it, and ``VALID`` / ``INVALID`` examples that
+the test suite runs. Rules read the semantic model the interpreter built (``RuleContext``); they
+never re-interpret the source.
+
+``EngineErrorRule`` is the base for errors Keras raises while the script runs: the engine stops
+at the first one, as the script would, and the most specific rule that ``matches`` reports it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
+
+from ..diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ..frontend.interpreter import Result
+    from ..ir import Loc, Tensor
+    from ..shapes.base import KerasError
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must flag, at ``line`` (and ``column`` when given)."""
+
+    source: str
+    line: int
+    column: int | None = None
+    message: str | None = None  # a substring the message must contain
+
+
+@dataclass
+class RuleContext:
+    path: str
+    source: str
+    result: "Result"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str] = "error"
+    VALID: ClassVar[list[str]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        return iter(())
+
+    def diagnostic(self, ctx: RuleContext, loc: "Loc", message: str) -> Diagnostic:
+        return Diagnostic(ctx.path, loc.line, loc.column, self.code, message, self.severity,
+                          loc.end_line, loc.end_column)
+
+    @classmethod
+    def doc(cls) -> str:
+        return textwrap.dedent(inspect.getdoc(cls) or "").strip()
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.doc().split("\n", 1)[0]
+
+
+class EngineErrorRule(Rule):
+    """Base for an exception Keras raises at runtime that the engine predicted."""
+
+    severity = "error"
+    # Lower runs first: specific rules claim an error before the general ``keras-raises`` rule.
+    priority: ClassVar[int] = 50
+
+    def matches(self, error: "KerasError") -> bool:
+        return False
+
+    def message(self, error: "KerasError") -> str:
+        return f"Keras raises {error.kind}: {error.message}"
+
+    def hint(self, error: "KerasError") -> str:
+        return ""
+
+    def render(self, error: "KerasError") -> str:
+        text = self.message(error)
+        origins = describe_inputs(error.inputs)
+        if origins:
+            text += f" (inputs: {origins})"
+        hint = self.hint(error)
+        if not hint:
+            return text
+        return f"{text} {hint}" if text.endswith(".") else f"{text}. {hint}"
+
+
+def describe_tensor(t: "Tensor") -> str:
+    where = f"`{t.label}`" if t.label else "a tensor"
+    line = f" (line {t.loc.line})" if t.loc else ""
+    return f"{shape_text(t.shape)} from {where}{line}"
+
+
+def describe_inputs(tensors: list) -> str:
+    return " vs ".join(describe_tensor(t) for t in tensors[:4])
+
+
+def shape_text(shape: Any) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + (",)" if len(shape) == 1 else ")")

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from .base import EngineErrorRule, Invalid
+
+
+class UndefinedName(EngineErrorRule):
+    """A name is used that nothing in the module defines.
+
+    Python raises ``NameError`` when the line runs. Tutorials often forget an import
+    (``from keras.layers import Conv2D``, ``import keras``, ``import tensorflow as tf``). Reported
+    only when no statement anywhere in the module binds the name and no star import could.
+
+    Fix: import or define the name.
+    """
+
+    code = "KC401"
+    name = "undefined-name"
+    priority = 10
+
+    def matches(self, error):
+        return error.kind == "NameError"
+
+    def hint(self, error):
+        return "Import or define it before this line"
+
+    VALID = ["from keras.layers import Conv2D\nconv = Conv2D(16, (3, 3))\n"]
+    INVALID = [
+        Invalid("from keras.layers import Dense\nconv = Conv2D(16, (3, 3))\n", line=2, column=8,
+                message="name 'Conv2D' is not defined"),
+    ]

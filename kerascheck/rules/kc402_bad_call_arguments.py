@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from .base import EngineErrorRule, Invalid
+
+
+class BadCallArguments(EngineErrorRule):
+    """A user function or method is called with arguments that do not fit its signature.
+
+    Python raises ``TypeError`` (missing or unexpected arguments). A common Keras case: a custom
+    layer's ``from_config`` defined without ``@classmethod`` and called as
+    ``CustomDense.from_config(config)``: ``config`` binds to ``cls`` and Python raises
+    ``from_config() missing 1 required positional argument: 'config'`` (seed 002).
+
+    Fix: match the call to the signature (for ``from_config``, add ``@classmethod``).
+    """
+
+    code = "KC402"
+    name = "bad-call-arguments"
+    priority = 20
+
+    def matches(self, error):
+        return error.kind == "TypeError" and error.stage not in ("constructor",) and (
+            "argument" in error.message
+        )
+
+    VALID = ["def f(a, b=1):\n    return a + b\nf(1)\n"]
+    INVALID = [Invalid("def f(a, b):\n    return a + b\nf(1)\n", line=3, column=1, message="missing 1 required")]
