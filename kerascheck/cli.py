@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
 from . import __version__
+from . import report
 from .analysis import FileAnalysis, analyze_file
-
-EXCLUDED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
-                 "build", "dist", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerascheck_cache"}
-
-
-def iter_python_files(paths: tuple[str, ...]):
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.endswith(".egg-info"))
-                for name in sorted(files):
-                    if name.endswith(".py"):
-                        yield Path(root) / name
-        else:
-            yield path
-
+from .files import iter_python_files
 
 def terminal_columns() -> int:
     """The width Keras's summary measures: env COLUMNS, else the terminal on stdout, else 80."""
@@ -100,27 +86,91 @@ def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int 
     return True
 
 
+def _codes(value: str | None) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()] if value else []
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
+@click.option("--output-format", type=click.Choice(report.FORMATS), default="text", show_default=True)
+@click.option("--statistics", is_flag=True, help="Print the number of diagnostics per rule instead of each one.")
+@click.option("--select", help="Comma-separated codes or prefixes to enable (replaces the configured ones).")
+@click.option("--extend-select", help="Codes or prefixes to enable in addition.")
+@click.option("--ignore", help="Codes or prefixes to disable.")
+@click.option("--exclude", help="Comma-separated gitignore-style patterns of files to skip.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="pyproject.toml to use.")
+@click.option("--stdin-filename", help="Read the source from stdin (PATH `-`) and report it under this name.")
 @click.option("--show-unresolved", is_flag=True, help="Also list statements the analysis could not follow.")
-def check(paths: tuple[str, ...], show_unresolved: bool) -> None:
-    """Report what Keras will raise in PATHS (files or directories)."""
-    reported = False
-    internal = False
-    for path in iter_python_files(paths):
-        try:
-            analysis = analyze_file(path, str(path))
-        except Exception as exc:
-            click.echo(f"{path}:1:1: internal error: {type(exc).__name__}: {exc}", err=True)
-            internal = True
-            continue
-        for diag in analysis.diagnostics:
-            click.echo(diag.format())
-            reported = True
-        if show_unresolved and analysis.result is not None:
+def check(paths, output_format, statistics, select, extend_select, ignore, exclude, config_path,
+          stdin_filename, show_unresolved) -> None:
+    """Report what Keras will raise, and likely bugs, in PATHS (files or directories)."""
+    from .check import CheckRun, check_paths, check_source
+    from .config import ConfigError, load
+
+    if not paths and not stdin_filename:
+        raise click.UsageError("give PATHS to check, or `-` with --stdin-filename")
+    try:
+        start = Path(stdin_filename or paths[0]).resolve()
+        config = load(start if start.exists() else Path.cwd(), Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        click.echo(f"kerascheck: {exc}", err=True)
+        sys.exit(2)
+    if select is not None:
+        config.select = _codes(select)
+    config.extend_select += _codes(extend_select)
+    config.ignore += _codes(ignore)
+    config.exclude += _codes(exclude)
+    if stdin_filename or paths == ("-",):
+        run = CheckRun()
+        check_source(sys.stdin.read(), stdin_filename or "-", config, run)
+    else:
+        run = check_paths([p for p in paths if p != "-"], config)
+    for line in run.internal_errors:
+        click.echo(line, err=True)
+    diagnostics = sorted(run.diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
+    click.echo(report.statistics(diagnostics) if statistics else report.render(diagnostics, output_format), nl=False)
+    if show_unresolved:
+        _print_unresolved(paths, stdin_filename)
+    sys.exit(2 if run.internal_errors else 1 if diagnostics else 0)
+
+
+def _print_unresolved(paths, stdin_filename) -> None:
+    for path in iter_python_files(tuple(p for p in paths if p != "-")):
+        analysis = analyze_file(path, str(path))
+        if analysis.result is not None:
             for loc, reason in analysis.result.unresolved:
-                click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}")
-    sys.exit(2 if internal else 1 if reported else 0)
+                click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
+
+
+@main.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, severity and what it finds."""
+    from .rules import RULES
+
+    for code, rule in RULES.items():
+        click.echo(f"{code}  {rule.name:<28} {rule.severity:<8} {rule.summary()}")
+
+
+@main.command("rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """Print the documentation of rule CODE (e.g. KC102)."""
+    from .rules import RULES
+
+    rule = RULES.get(code.upper())
+    if rule is None:
+        raise click.BadParameter(f"no rule {code}; see `kerascheck rules`", param_hint="CODE")
+    click.echo(f"{rule.code} ({rule.name}) [{rule.severity}]\n")
+    click.echo(rule.doc())
+    if rule.INVALID:
+        click.echo("\nExample (reported):\n")
+        click.echo(textwrap.indent(rule.INVALID[0].source.rstrip(), "    "))
+    if rule.VALID:
+        click.echo("\nInstead:\n")
+        click.echo(textwrap.indent(rule.VALID[0].rstrip(), "    "))
+
+
+
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ class UndefinedName(EngineErrorRule):
     name = "undefined-name"
     priority = 10
 
+    def message(self, error):
+        return f"{error.message} (Python raises {error.kind} here)"
+
     def matches(self, error):
         return error.kind == "NameError"
 

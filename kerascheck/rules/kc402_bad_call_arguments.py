@@ -18,6 +18,9 @@ class BadCallArguments(EngineErrorRule):
     name = "bad-call-arguments"
     priority = 20
 
+    def message(self, error):
+        return f"{error.message} (Python raises {error.kind} here)"
+
     def matches(self, error):
         return error.kind == "TypeError" and error.stage not in ("constructor",) and (
             "argument" in error.message

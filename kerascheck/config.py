@@ -1,0 +1,105 @@
+"""``[tool.kerascheck]`` in pyproject.toml, overridden by command-line flags (Ruff's conventions).
+
+    [tool.kerascheck]
+    select = ["KC1", "KC201"]        # codes or prefixes; default: every rule
+    extend-select = ["KC6"]
+    ignore = ["KC105"]
+    per-file-ignores = { "tests/*" = ["KC1"] }
+    exclude = ["legacy/", "*_pb2.py"]  # gitignore-style, relative to the config file
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from .rules import RULES, SYNTAX_CODE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    root: Path = field(default_factory=Path.cwd)  # the directory patterns are relative to
+    select: list[str] = field(default_factory=lambda: ["KC"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    source: Path | None = None  # the pyproject.toml it came from
+
+    def enabled_codes(self, path: str | None = None) -> set[str]:
+        codes = set(RULES) | {SYNTAX_CODE}
+        chosen = {c for c in codes if _matches(c, self.select + self.extend_select)}
+        ignored = list(self.ignore)
+        if path is not None:
+            rel = self.relative(path)
+            for pattern, prefixes in self.per_file_ignores.items():
+                if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(rel):
+                    ignored += prefixes
+        return {c for c in chosen if not _matches(c, ignored)}
+
+    def relative(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def cache_key(self) -> str:
+        return repr((sorted(self.select), sorted(self.extend_select), sorted(self.ignore),
+                     sorted(self.per_file_ignores.items()), sorted(self.exclude)))
+
+
+def _matches(code: str, prefixes: list[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p.upper()) for p in prefixes)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "kerascheck" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load(start: Path, explicit: Path | None = None) -> Config:
+    path = explicit or find_pyproject(start)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    table = data.get("tool", {}).get("kerascheck", {})
+    known = {"select", "extend-select", "ignore", "per-file-ignores", "exclude"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown [tool.kerascheck] option(s): {', '.join(sorted(unknown))}")
+    config = Config(root=path.parent, source=path)
+    for key in ("select", "extend-select", "ignore", "exclude"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: [tool.kerascheck] {key} must be a list of strings")
+            setattr(config, key.replace("-", "_"), list(value))
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict) or not all(isinstance(v, list) for v in pfi.values()):
+        raise ConfigError(f"{path}: [tool.kerascheck] per-file-ignores must map patterns to lists of codes")
+    config.per_file_ignores = {k: list(v) for k, v in pfi.items()}
+    return config

@@ -1,0 +1,70 @@
+"""Which files a run checks: Python files under the given paths, minus ``.gitignore`` and ``exclude``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+ALWAYS_SKIPPED = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
+                  ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerascheck_cache", ".ci-venv"}
+
+
+def _gitignore(folder: Path) -> pathspec.PathSpec | None:
+    path = folder / ".gitignore"
+    try:
+        return pathspec.PathSpec.from_lines("gitwildmatch", path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return None
+
+
+def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (), root: Path | None = None) -> Iterator[Path]:
+    """Files named on the command line are always checked; directories are walked, honouring
+    ``.gitignore`` files (each relative to its own folder) and ``exclude`` patterns (relative to ``root``)."""
+    excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    root = (root or Path.cwd()).resolve()
+
+    def is_excluded(path: Path, is_dir: bool) -> bool:
+        if excluded is None:
+            return False
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return excluded.match_file(rel + "/" if is_dir else rel)
+
+    for raw in paths:
+        start = Path(raw)
+        if not start.is_dir():
+            yield start
+            continue
+        ignores: list[tuple[Path, pathspec.PathSpec]] = []
+        for parent in [start.resolve(), *start.resolve().parents]:
+            spec = _gitignore(parent)
+            if spec is not None:
+                ignores.append((parent, spec))
+            if (parent / ".git").exists():
+                break
+        for folder, dirs, files in os.walk(start):
+            here = Path(folder)
+            spec = _gitignore(here)
+            scoped = ignores + ([(here.resolve(), spec)] if spec is not None and here.resolve() != start.resolve() else [])
+
+            def ignored(path: Path, is_dir: bool) -> bool:
+                resolved = path.resolve()
+                for base, s in scoped:
+                    try:
+                        rel = resolved.relative_to(base).as_posix()
+                    except ValueError:
+                        continue
+                    if s.match_file(rel + "/" if is_dir else rel):
+                        return True
+                return is_excluded(path, is_dir)
+
+            dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED and not d.endswith(".egg-info")
+                             and not ignored(here / d, True))
+            for name in sorted(files):
+                if name.endswith(".py") and not ignored(here / name, False):
+                    yield here / name

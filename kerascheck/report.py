@@ -1,0 +1,91 @@
+"""Output formats for diagnostics: text, json, sarif (2.1.0, GitHub code scanning) and github annotations."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic
+from .rules import RULES
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def render(diagnostics: list[Diagnostic], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([d.as_json() for d in diagnostics], indent=2) + "\n"
+    if fmt == "sarif":
+        return json.dumps(sarif(diagnostics), indent=2) + "\n"
+    if fmt == "github":
+        return "".join(github(d) + "\n" for d in diagnostics)
+    return "".join(d.format() + "\n" for d in diagnostics)
+
+
+def statistics(diagnostics: list[Diagnostic]) -> str:
+    counts = Counter(d.code for d in diagnostics)
+    lines = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        name = RULES[code].name if code in RULES else "syntax-error"
+        lines.append(f"{n:>5}\t{code}\t{name}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(d: Diagnostic) -> str:
+    level = "error" if d.severity == "error" else "warning"
+    props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
+             f"endLine={d.end_line},endColumn={d.end_column},title={_escape_property(d.code)}")
+    return f"::{level} {props}::{_escape_data(f'{d.code} {d.message}')}"
+
+
+def _rule_descriptor(code: str) -> dict:
+    if code not in RULES:
+        return {"id": code, "name": "syntax-error", "shortDescription": {"text": "The file cannot be parsed"},
+                "defaultConfiguration": {"level": "error"}}
+    rule = RULES[code]
+    return {
+        "id": code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": rule.doc()},
+        "help": {"text": rule.doc(), "markdown": rule.doc()},
+        "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
+    }
+
+
+def sarif(diagnostics: list[Diagnostic]) -> dict:
+    codes = sorted({"KC000", *RULES})
+    index = {c: i for i, c in enumerate(codes)}
+    results = []
+    for d in diagnostics:
+        uri = Path(d.path).as_posix()
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error" if d.severity == "error" else "warning",
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": uri[2:] if uri.startswith("./") else uri},
+                "region": {"startLine": d.line, "startColumn": d.column,
+                           "endLine": d.end_line, "endColumn": max(d.end_column, d.column)},
+            }}],
+        })
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "kerascheck", "version": __version__,
+                                "informationUri": "https://github.com/kerascheck/kerascheck",
+                                "rules": [_rule_descriptor(c) for c in codes]}},
+            "results": results,
+        }],
+    }
