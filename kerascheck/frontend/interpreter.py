@@ -75,6 +75,15 @@ class ErrorEvent:
 
 
 @dataclass
+class Event:
+    """Something rules may want to know that does not stop the script (``kind`` names it)."""
+
+    kind: str  # "ambiguous_io", "method_call", "class_def", "ref_call"
+    loc: Loc
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
 class Result:
     path: str
     summaries: list[SummaryEvent] = field(default_factory=list)
@@ -83,6 +92,10 @@ class Result:
     keras: Keras = field(default_factory=Keras)
     # ``name = expression`` bindings of models, for messages: model -> variable name
     labels: dict[int, str] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    def events_of(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e.kind == kind]
 
 
 class Interpreter:
@@ -162,6 +175,8 @@ class Interpreter:
                 raise _Break()
             elif isinstance(node, cst.Continue):
                 raise _Continue()
+            elif isinstance(node, cst.Assert):
+                self.eval(node.test, scope)  # evaluated for its effects (e.g. a removed attribute)
             elif isinstance(node, cst.Global):
                 scope.globals.update(n.name.value for n in node.names)
             elif isinstance(node, cst.Del):
@@ -264,6 +279,7 @@ class Interpreter:
                 value.owner = cls
             cls.attrs[name] = value
         scope.assign(node.name.value, cls)
+        self.result.events.append(Event("class_def", self.loc(node.name), {"cls": cls, "node": node}))
 
     # -- imports ------------------------------------------------------------------------------------
     def do_import(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:
@@ -386,7 +402,11 @@ class Interpreter:
 
     def expr_Attribute(self, node, scope):
         obj = self.eval(node.value, scope)
-        return keras_api.get_attribute(self, obj, node.attr.value, self.loc(node))
+        loc = self.loc(node)
+        try:
+            return keras_api.get_attribute(self, obj, node.attr.value, loc)
+        except KerasError as exc:
+            raise exc.annotate(loc=loc)
 
     def expr_Tuple(self, node, scope):
         return tuple(self.eval_elements(node.elements, scope))
@@ -594,6 +614,8 @@ class Interpreter:
             return self.call_builtin(func.name, args, kwargs, loc)
         if isinstance(func, Super):
             return func
+        if isinstance(func, Ref):
+            self.result.events.append(Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node}))
         return keras_api.call(self, func, args, kwargs, loc)
 
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:

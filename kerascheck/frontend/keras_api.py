@@ -334,6 +334,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name == "add_weight":
         return add_weight(obj, *args, **kwargs)
     if name in _MODEL_NOOPS:
+        from .interpreter import Event
+        interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
         return None
     if name in ("__init__",):
         return None
@@ -497,7 +499,7 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
             return len(obj.shape)
         return Opaque(f"tensor.{name}")
     if isinstance(obj, Layer):
-        return layer_attribute(interp, obj, name)
+        return layer_attribute(interp, obj, name, loc)
     if type(obj) in _PY_METHODS and name in _PY_METHODS[type(obj)]:
         return getattr(obj, name)
     if isinstance(obj, Opaque):
@@ -505,7 +507,19 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
     return Unknown(f"attribute `{name}` of {type(obj).__name__}")
 
 
-def layer_attribute(interp: "Interpreter", layer: Layer, name: str) -> Any:
+# Layer attributes and methods Keras 3 removed: reading them raises AttributeError.
+REMOVED_LAYER_ATTRIBUTES = {"get_output_at", "get_input_at", "get_output_shape_at", "get_input_shape_at",
+                            "get_output_mask_at", "get_input_mask_at", "output_shape", "input_shape",
+                            "inbound_nodes", "outbound_nodes", "input_mask", "output_mask", "get_updates_for",
+                            "get_losses_for"}
+# ... except on models, which still have these properties.
+MODEL_KEEPS = {"output_shape", "input_shape"}
+
+
+def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | None = None) -> Any:
+    if name in REMOVED_LAYER_ATTRIBUTES and not (isinstance(layer, Model) and name in MODEL_KEEPS):
+        raise KerasError(f"'{layer.class_name}' object has no attribute '{name}'", "AttributeError").annotate(
+            stage="attribute", layer=layer.class_name)
     if name == "name":
         return layer.name
     if name == "trainable":
@@ -519,6 +533,9 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str) -> Any:
             return layer.outputs if name == "output" else layer.inputs
         if not layer.nodes:
             raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
+        if len(layer.nodes) > 1 and loc is not None:
+            from .interpreter import Event
+            interp.result.events.append(Event("ambiguous_io", loc, {"layer": layer, "attr": name}))
         node = layer.nodes[0]  # Keras 3 returns the first call's tensors
         tensors = node.outputs if name == "output" else node.inputs
         return tensors[0] if len(tensors) == 1 and not (name == "output" and node.multi_output) else list(tensors)
