@@ -10,7 +10,11 @@ inside lists: ``Pipeline([...])``). A case may carry a fifth element, a dict of 
 ``{"dtype": "string"}`` makes the ``keras.Input`` of that dtype (string and integer inputs of
 preprocessing layers); ``{"unresolvable": "why"}`` records Keras as usual but tells the replay test
 that the engine must answer "unknown" here (the answer depends on state the analysis cannot see,
-such as data given to ``adapt()``). The recording, ``NAME.json`` next to it, holds for each case the
+such as data given to ``adapt()``). A Python function is written ``{"function": "lambda x: x"}``
+(its source, evaluated when recording). ``input_shape`` may be a dict of shapes for a layer called
+with several tensors as keyword arguments: ``{"query": (None, 8, 16), "value": (None, 4, 16)}``
+calls ``layer(query=..., value=...)``. Nested outputs (an RNN's states) are recorded flattened.
+The recording, ``NAME.json`` next to it, holds for each case the
 output shape(s), trainable / non-trainable parameter counts, the automatic name, or the
 exception Keras raised (in the constructor or the call). ``tests/test_layer_cases.py`` replays
 these recordings against the engine without TensorFlow.
@@ -44,6 +48,8 @@ def nested(v):
                                                  **{k: nested(a) for k, a in v.get("kwargs", {}).items()})
     if isinstance(v, list):
         return [nested(a) for a in v]
+    if isinstance(v, dict) and set(v) == {"function"}:
+        return eval(v["function"])
     return v
 
 for case in cases:
@@ -62,13 +68,15 @@ for case in cases:
         layer = getattr(keras.layers, class_name)(*[nested(a) for a in args], **{k: nested(a) for k, a in kwargs.items()})
         rec["name"] = layer.name
         stage = "call"
-        if input_shape and isinstance(input_shape[0], (list, tuple)):
+        if isinstance(input_shape, dict):
+            inputs = {k: keras.Input(batch_shape=tuple(s), dtype=dtype) for k, s in input_shape.items()}
+        elif input_shape and isinstance(input_shape[0], (list, tuple)):
             inputs = [keras.Input(batch_shape=tuple(s), dtype=dtype) for s in input_shape]
         else:
             inputs = keras.Input(batch_shape=tuple(input_shape), dtype=dtype)
-        out = layer(inputs)
+        out = layer(**inputs) if isinstance(inputs, dict) else layer(inputs)
         if isinstance(out, (list, tuple)):
-            rec["output_shape"] = [shape_of(t) for t in out]
+            rec["output_shape"] = [shape_of(t) for t in keras.tree.flatten(out)]
         else:
             rec["output_shape"] = shape_of(out)
         rec["trainable"] = int(sum(int(__import__("math").prod(w.shape)) for w in layer.trainable_weights))
