@@ -33,10 +33,20 @@ class Dense(LayerSpec):
         return tuple(input_shape[:-1]) + (self.arg("units"),)
 
     def build(self, input_shape):
-        units = self.arg("units")
-        weights = [self.weight("kernel", (input_shape[-1], units))]
+        units, rank = self.arg("units"), self.arg("lora_rank")
+        if self.args.get("quantization_config") is not None:
+            raise Unresolvable("quantized Dense weights are not modelled")
+        weights = [variable(self, "kernel", (input_shape[-1], units), trainable=not rank)]
         if self.arg("use_bias"):
-            weights.append(self.weight("bias", (units,)))
+            weights.append(variable(self, "bias", (units,)))
+        if rank:  # enable_lora(): the kernel freezes, two low-rank factors train
+            if self.args.get("kernel_constraint") is not None:
+                raise KerasError(
+                    "Lora is incompatible with kernel constraints. In order to enable lora on this layer, "
+                    "remove the `kernel_constraint` argument."
+                )
+            weights += [variable(self, "lora_kernel_a", (input_shape[-1], rank)),
+                        variable(self, "lora_kernel_b", (rank, units))]
         return weights
 
 
