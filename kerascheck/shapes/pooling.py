@@ -1,4 +1,4 @@
-"""Pooling layers (keras/src/layers/pooling): Max/Average pooling and global pooling, 1D to 3D.
+"""Pooling layers (keras/src/layers/pooling): Max/Average, global and adaptive pooling, 1D to 3D.
 
 Keras computes a pooling output with ``compute_output_shape`` inside the layer call, so its errors
 reach the user wrapped in "Exception encountered when calling MaxPooling2D.call()" with the input
@@ -11,7 +11,7 @@ import math
 from typing import ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unresolvable, check_rank, numpy_str, register, standardize_data_format,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, numpy_str, register, standardize_data_format,
     standardize_tuple,
 )
 
@@ -190,4 +190,83 @@ class GlobalAveragePooling2D(BaseGlobalPooling):
 @register
 class GlobalAveragePooling3D(BaseGlobalPooling):
     aliases = ("GlobalAvgPool3D",)
+    dims = 3
+
+
+# -- Adaptive pooling (keras/src/layers/pooling/base_adaptive_pooling.py) ----------------------------
+#
+# The output's spatial dims are ``output_size`` whatever the input: there is no InputSpec, so an input
+# of another rank is not rejected (``compute_output_shape`` keeps the batch and channel dims and puts
+# ``output_size`` between them). ``data_format`` is not lower-cased; a falsy value means the default.
+
+
+class BaseAdaptivePooling(LayerSpec):
+    signature = "output_size, data_format=None"
+    dims: ClassVar[int] = 1
+
+    def validate(self):
+        size = self.args["output_size"]
+        if isinstance(size, (Unknown, Opaque)):
+            return
+        n = self.dims
+        if isinstance(size, int):
+            size = (size,) * n
+        elif n == 1 and isinstance(size, (tuple, list)):
+            if len(size) != 1:
+                raise KerasError(f"For 1D input, `output_size` tuple must have length 1. Received: {size}")
+            size = tuple(size)
+        elif isinstance(size, (tuple, list)) and len(size) == n:
+            size = tuple(size)
+        else:
+            what = {1: "tuple of 1 integer", 2: "(height, width) tuple", 3: "(depth, height, width) tuple"}[n]
+            raise KerasError(
+                f"`output_size` must be an integer or {what}. Received: {size} of type {type(size)}", "TypeError"
+            )
+        self.args["output_size"] = size
+        data_format = self.args["data_format"]
+        if isinstance(data_format, (Unknown, Opaque)):
+            return
+        data_format = data_format or "channels_last"
+        try:
+            ok = data_format in {"channels_first", "channels_last"}
+        except TypeError as exc:
+            raise KerasError(str(exc), "TypeError") from None
+        if not ok:
+            raise KerasError(f"Invalid data_format: {data_format}. Expected 'channels_first' or 'channels_last'.")
+        self.args["data_format"] = data_format
+
+    def compute_output_shape(self, input_shape):
+        size = self.arg("output_size")
+        if self.arg("data_format") == "channels_last":
+            return (input_shape[0], *size, input_shape[-1])
+        return (input_shape[0], input_shape[1], *size)
+
+
+@register
+class AdaptiveAveragePooling1D(BaseAdaptivePooling):
+    dims = 1
+
+
+@register
+class AdaptiveAveragePooling2D(BaseAdaptivePooling):
+    dims = 2
+
+
+@register
+class AdaptiveAveragePooling3D(BaseAdaptivePooling):
+    dims = 3
+
+
+@register
+class AdaptiveMaxPooling1D(BaseAdaptivePooling):
+    dims = 1
+
+
+@register
+class AdaptiveMaxPooling2D(BaseAdaptivePooling):
+    dims = 2
+
+
+@register
+class AdaptiveMaxPooling3D(BaseAdaptivePooling):
     dims = 3
