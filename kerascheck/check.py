@@ -1,14 +1,24 @@
-"""``kerascheck check``: lint files with the configuration, one diagnostic list for every face."""
+"""``kerascheck check``: lint files with the configuration; shared by the CLI and the editor faces.
+
+Files that never mention Keras or TensorFlow are skipped after a byte scan, results are cached
+by content, and ``jobs > 1`` spreads files over worker processes.
+"""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostic
 from .files import iter_python_files
 from .lint import lint_source
+
+# A file none of whose bytes spell these cannot build a Keras model: no need to parse it.
+KERAS_MARKERS = (b"keras", b"tensorflow")
 
 
 @dataclass
@@ -16,13 +26,15 @@ class CheckRun:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     files: int = 0
+    skipped: int = 0  # by the byte scan
+    cached: int = 0
 
 
-def read_source(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")
+def mentions_keras(data: bytes) -> bool:
+    return any(marker in data for marker in KERAS_MARKERS)
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -30,24 +42,78 @@ def read_source(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
         return None, Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")
 
 
+def lint_bytes(data: bytes, shown: str, codes: set[str]) -> list[Diagnostic]:
+    source, problem = decode(data, shown)
+    if problem is not None:
+        return [problem] if "KC000" in codes else []
+    return lint_source(source, shown, codes)
+
+
 def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None:
-    codes = config.enabled_codes(shown)
+    """One in-memory source (stdin, an editor buffer): always analysed, never cached."""
     try:
-        run.diagnostics += lint_source(source, shown, codes)
+        run.diagnostics += lint_source(source, shown, config.enabled_codes(shown))
     except Exception as exc:  # a bug of ours must not stop the other files
         run.internal_errors.append(f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}")
     run.files += 1
 
 
-def check_paths(paths: list[str], config: Config) -> CheckRun:
+def _work(item: tuple[str, str, set[str]]) -> tuple[str, list[Diagnostic] | None, str | None]:
+    path, shown, codes = item
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return shown, [Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")], None
+    try:
+        return shown, lint_bytes(data, shown, codes), None
+    except Exception as exc:
+        return shown, None, f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}"
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
+
+
+def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_cache: bool = True) -> CheckRun:
     run = CheckRun()
+    cache = Cache(config.root) if use_cache else None
+    todo: list[tuple[str, str, set[str], str | None]] = []
     for path in iter_python_files(paths, config.exclude, config.root):
         shown = str(path)
-        source, problem = read_source(path, shown)
-        if problem is not None:
-            if "KC000" in config.enabled_codes(shown):
-                run.diagnostics.append(problem)
-            run.files += 1
+        run.files += 1
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            run.diagnostics.append(Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}"))
             continue
-        check_source(source, shown, config, run)
+        if not mentions_keras(data):
+            run.skipped += 1
+            continue
+        codes = config.enabled_codes(shown)
+        key = None
+        if cache is not None:
+            key = cache.key(data, shown, codes)
+            hit = cache.get(key)
+            if hit is not None:
+                run.cached += 1
+                run.diagnostics += hit
+                continue
+        todo.append((str(path), shown, codes, key))
+    jobs = jobs or default_jobs()
+    items = [(p, s, c) for p, s, c, _ in todo]
+    if jobs > 1 and len(items) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+            results = list(pool.map(_work, items, chunksize=max(1, len(items) // (jobs * 8))))
+    else:
+        results = [_work(item) for item in items]
+    for (_, _, _, key), (shown, diagnostics, internal) in zip(todo, results):
+        if internal is not None:
+            run.internal_errors.append(internal)
+            continue
+        run.diagnostics += diagnostics
+        if cache is not None and key is not None:
+            cache.put(key, diagnostics)
     return run

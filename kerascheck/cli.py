@@ -101,8 +101,10 @@ def _codes(value: str | None) -> list[str]:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="pyproject.toml to use.")
 @click.option("--stdin-filename", help="Read the source from stdin (PATH `-`) and report it under this name.")
 @click.option("--show-unresolved", is_flag=True, help="Also list statements the analysis could not follow.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again instead of reusing .kerascheck_cache/.")
 def check(paths, output_format, statistics, select, extend_select, ignore, exclude, config_path,
-          stdin_filename, show_unresolved) -> None:
+          stdin_filename, show_unresolved, jobs, no_cache) -> None:
     """Report what Keras will raise, and likely bugs, in PATHS (files or directories)."""
     from .check import CheckRun, check_paths, check_source
     from .config import ConfigError, load
@@ -124,7 +126,7 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
         run = CheckRun()
         check_source(sys.stdin.read(), stdin_filename or "-", config, run)
     else:
-        run = check_paths([p for p in paths if p != "-"], config)
+        run = check_paths([p for p in paths if p != "-"], config, jobs=jobs, use_cache=not no_cache)
     for line in run.internal_errors:
         click.echo(line, err=True)
     diagnostics = sorted(run.diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
@@ -171,6 +173,11 @@ def show_rule(code: str) -> None:
 
 
 
+
+
+from .verify.command import verify  # noqa: E402
+
+main.add_command(verify)
 
 
 if __name__ == "__main__":

@@ -10,24 +10,51 @@ from __future__ import annotations
 
 import collections
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, snake_case
 
 
-@dataclass(frozen=True)
 class Loc:
-    """A source range, 1-based lines and columns (the end is exclusive, as editors expect)."""
+    """A source range, 1-based lines and columns (the end is exclusive, as editors expect).
 
-    line: int
-    column: int
-    end_line: int = 0
-    end_column: int = 0
+    Positions are expensive to compute with libcst (a pass over the whole module), and most
+    analysed files never report anything, so a ``Loc`` made by ``Loc.lazy`` resolves them only
+    when a line or column is first read.
+    """
 
-    def __post_init__(self):
-        if not self.end_line:
-            object.__setattr__(self, "end_line", self.line)
-            object.__setattr__(self, "end_column", self.column)
+    __slots__ = ("_values", "_node", "_resolver")
+
+    def __init__(self, line: int = 1, column: int = 1, end_line: int = 0, end_column: int = 0):
+        self._values = (line, column, end_line or line, end_column or column) if line else None
+        self._node = self._resolver = None
+
+    @classmethod
+    def lazy(cls, node: Any, resolver: Callable[[Any], tuple[int, int, int, int]]) -> "Loc":
+        loc = cls(0)
+        loc._node, loc._resolver = node, resolver
+        return loc
+
+    @property
+    def values(self) -> tuple[int, int, int, int]:
+        if self._values is None:
+            self._values = self._resolver(self._node)
+            self._node = self._resolver = None
+        return self._values
+
+    line = property(lambda self: self.values[0])
+    column = property(lambda self: self.values[1])
+    end_line = property(lambda self: self.values[2])
+    end_column = property(lambda self: self.values[3])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Loc) and self.values == other.values
+
+    def __hash__(self) -> int:
+        return hash(self.values)
+
+    def __repr__(self) -> str:
+        return "Loc(%d, %d, %d, %d)" % self.values
 
 
 class Naming:

@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = "import keras\nx = keras.Input(shape=(3,))\ny = keras.layers.Dense(2)(x)\nm = keras.Model(x, y)\nm.summary()\n"
-BROKEN = ["y = (1, 2\nz = 3\n", "def f(:\n    pass\n", "import keras\nx = 1 +\n", "if True:\n  x = 1\n    y = 2\n"]
+# Each mentions keras: files that never do are skipped by the byte scan, without parsing.
+BROKEN = ["import keras\ny = (1, 2\nz = 3\n", "import keras\ndef f(:\n    pass\n", "import keras\nx = 1 +\n",
+          "import keras\nif True:\n  x = 1\n    y = 2\n"]
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -40,6 +42,29 @@ def test_syntax_error_reported_at_python_position_and_other_files_checked(tmp_pa
     # the run went on: the third file's Keras error is reported too, the clean file is silent
     assert any(l.startswith(f"{tmp_path / 'c_raises.py'}:2:1: ") for l in lines)
     assert not any("b_clean.py" in l for l in lines)
+
+
+def test_files_without_keras_are_skipped_unparsed(tmp_path):
+    (tmp_path / "plain.py").write_text("def f(:\n")
+    assert run("check", str(tmp_path)).returncode == 0
+
+
+def test_cache_reuses_results_and_follows_content(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import keras\nx = keras.Input(shape=16)\n")
+    first = run("check", str(path), cwd=tmp_path)
+    assert first.returncode == 1 and (tmp_path / ".kerascheck_cache").is_dir()
+    assert run("check", str(path), cwd=tmp_path).stdout == first.stdout
+    path.write_text(CLEAN)
+    assert run("check", str(path), cwd=tmp_path).returncode == 0
+
+
+def test_parallel_run_equals_serial_run(tmp_path):
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(f"import keras\nx = keras.Input(shape=({i}))\n")
+    serial = run("check", "--no-cache", "-j", "1", str(tmp_path))
+    parallel = run("check", "--no-cache", "-j", "3", str(tmp_path))
+    assert serial.stdout == parallel.stdout and serial.stdout.count("KC109") == 6
 
 
 def test_check_clean_exits_zero(tmp_path):

@@ -100,8 +100,8 @@ class Result:
 
 class Interpreter:
     def __init__(self, module: cst.Module, path: str):
-        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.positions = self.wrapper.resolve(PositionProvider)
+        self._positions = None  # computed on first use: most files never report a location
+        self._unresolved_seen: set = set()
         self.module = module
         self.result = Result(path)
         self.keras = self.result.keras
@@ -127,10 +127,15 @@ class Interpreter:
         return self.result
 
     def loc(self, node: cst.CSTNode) -> Loc:
-        pos = self.positions.get(node)
+        return Loc.lazy(node, self._position)
+
+    def _position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        pos = self._positions.get(node)
         if pos is None:
-            return Loc(1, 1)
-        return Loc(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+            return (1, 1, 1, 1)
+        return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
 
     # -- statements ---------------------------------------------------------------------------------
     def exec_block(self, body, scope: Scope) -> None:
@@ -188,9 +193,10 @@ class Interpreter:
 
     def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
         """Record why a statement could not be followed and make what it binds unknown."""
-        entry = (self.loc(node), reason)
-        if entry not in self.result.unresolved:
-            self.result.unresolved.append(entry)
+        key = (id(node), reason)
+        if key not in self._unresolved_seen:
+            self._unresolved_seen.add(key)
+            self.result.unresolved.append((self.loc(node), reason))
         for name in _bound_names(node):
             scope.assign(name, Unknown(reason))
 
