@@ -78,7 +78,8 @@ class ErrorEvent:
 class Event:
     """Something rules may want to know that does not stop the script (``kind`` names it)."""
 
-    kind: str  # "ambiguous_io", "method_call", "class_def", "ref_call"
+    # "ambiguous_io", "method_call", "class_def", "ref_call", "layer_created", "layer_call"
+    kind: str
     loc: Loc
     data: dict = field(default_factory=dict)
 

@@ -104,7 +104,10 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                 spec = REGISTRY[name].bind(args, kwargs)
             except KerasError as exc:
                 raise exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
-            return keras.layer(spec, loc)
+            layer = keras.layer(spec, loc)
+            from .interpreter import Event
+            interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
+            return layer
         if name in FUNCTIONAL_FORMS:
             inputs, rest = (args[0], args[1:]) if args else (kwargs.pop("inputs", Unknown("no inputs")), [])
             _require_known(rest, kwargs, name)
@@ -242,11 +245,15 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     # Keras records every tensor among the call's arguments as a node input (args, then kwargs by key).
     others = list(args[1:]) + [kwargs[k] for k in sorted(kwargs) if k not in ("inputs", "x")]
     extra = [t for t in flatten(others) if isinstance(t, Tensor)]
-    if isinstance(layer, (CustomLayer, CustomModel)):
-        return interp.keras.call(layer, inputs, loc, run=lambda x: run_user_call(interp, layer, x, args[1:], kwargs), extra=extra)
     if isinstance(layer, InputLayer):
         raise KerasError("InputLayer is not callable")
-    return interp.keras.call(layer, inputs, loc, extra=extra)
+    run = None
+    if isinstance(layer, (CustomLayer, CustomModel)):
+        run = lambda x: run_user_call(interp, layer, x, args[1:], kwargs)  # noqa: E731
+    outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra)
+    from .interpreter import Event
+    interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": flatten(inputs), "outputs": outputs}))
+    return outputs
 
 
 def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, inputs: Any, extra: list, kwargs: dict) -> Any:
