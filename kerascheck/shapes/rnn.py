@@ -1,4 +1,5 @@
-"""Recurrent layers: SimpleRNN, LSTM, GRU (keras/src/layers/rnn/{rnn,simple_rnn,lstm,gru}.py).
+"""Recurrent layers: SimpleRNN, LSTM, GRU, the generic RNN with SimpleRNNCell / LSTMCell / GRUCell /
+StackedRNNCells (keras/src/layers/rnn/{rnn,simple_rnn,lstm,gru,stacked_rnn_cells}.py).
 
 Keras 3 has no ``time_major`` (nor ``implementation`` on SimpleRNN): both are unrecognized keyword
 arguments. Weights live in the cell (``lstm/lstm_cell/kernel``); stateful state variables are
@@ -9,7 +10,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import KerasError, LayerSpec, Opaque, Unknown, check_rank, format_shape, register, variable
+from .activations import compare
+from .base import (
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape, is_literal, known, register,
+    variable,
+)
+from .wrappers import _scoped
 
 _COMMON = (
     "kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, "
@@ -95,3 +101,212 @@ class GRU(_RNN):
     def bias_shape(self, units):
         # reset_after keeps separate input and recurrent biases.
         return (2, 3 * units) if self.arg("reset_after") else (3 * units,)
+
+
+# -- RNN cells, StackedRNNCells and the generic RNN layer (keras/src/layers/rnn/rnn.py) --------------
+#
+# Cells are layers passed to ``RNN(cell)`` (or a list of cells, which RNN wraps in StackedRNNCells).
+# The RNN builds its cell on the step shape ``(batch, *sequence_shape[2:])`` inside its own name
+# scope (``rnn/simple_rnn_cell/kernel``); it has no InputSpec, so an input of another rank is not
+# rejected as such. With ``return_state`` the states follow the output, flattened (an LSTMCell in a
+# stack contributes two). Calling a cell directly (``cell(x, states)``) is not modelled.
+
+
+def _layer_repr(spec: LayerSpec) -> str:
+    """Keras 3's ``repr`` of an unbuilt layer."""
+    return f"<{spec.class_name} name={spec.layer_name}, built=False>"
+
+
+class _Cell(LayerSpec):
+    gates: ClassVar[int] = 1
+
+    def validate(self):
+        if compare(lambda u: u <= 0, self.args["units"]):
+            raise KerasError(
+                f"Received an invalid value for argument `units`, expected a positive integer, got {self.args['units']}."
+            )
+
+    @property
+    def state_size(self):
+        return self.arg("units")
+
+    @property
+    def output_size(self):
+        return self.arg("units")
+
+    def compute_output_shape(self, input_shape):
+        raise Unresolvable(f"calling a {self.class_name} directly (with its states) is not modelled")
+
+    def bias_shape(self, units):
+        return (self.gates * units,)
+
+    def build(self, input_shape):
+        units = self.arg("units")
+        width = self.gates * units
+        weights = [
+            variable(self, "kernel", (input_shape[-1], width)),
+            variable(self, "recurrent_kernel", (units, width)),
+        ]
+        if self.arg("use_bias"):
+            weights.append(variable(self, "bias", self.bias_shape(units)))
+        return weights
+
+
+_CELL_COMMON = (
+    "kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, "
+    "recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0"
+)
+
+
+@register
+class SimpleRNNCell(_Cell):
+    signature = (
+        "units, activation='tanh', use_bias=True, kernel_initializer='glorot_uniform', "
+        f"recurrent_initializer='orthogonal', bias_initializer='zeros', {_CELL_COMMON}, seed=None"
+    )
+
+
+@register
+class LSTMCell(_Cell):
+    signature = f"{_GATED}unit_forget_bias=True, {_CELL_COMMON}, seed=None"
+    extra_kwargs = ("implementation",)
+    gates = 4
+
+    @property
+    def state_size(self):
+        return [self.arg("units"), self.arg("units")]
+
+
+@register
+class GRUCell(_Cell):
+    signature = f"{_GATED}{_CELL_COMMON}, reset_after=True, seed=None"
+    extra_kwargs = ("implementation",)
+    gates = 3
+
+    def bias_shape(self, units):
+        return (2, 3 * units) if self.arg("reset_after") else (3 * units,)
+
+
+# Layers that have ``call`` and ``state_size`` without being cells (Keras accepts them in RNN(...)).
+_RNN_LAYERS = ("SimpleRNN", "LSTM", "GRU", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+
+
+def _cell_spec(cell, what: str) -> LayerSpec | None:
+    """The spec of a cell argument, ``None`` if it is a layer without ``state_size``; literals raise."""
+    spec = getattr(cell, "spec", None)
+    if not isinstance(spec, LayerSpec):
+        raise Unresolvable(f"{what} is not a known RNN cell")
+    if spec.class_name in _RNN_LAYERS:
+        raise Unresolvable(f"{what} is a {spec.class_name} layer, not a cell: not modelled")
+    return spec if _is_cell(spec) else None
+
+
+def _is_cell(spec: LayerSpec) -> bool:
+    """Has ``state_size`` (checked by class: the property may need an unknown ``units``)."""
+    return isinstance(spec, (_Cell, StackedRNNCells))
+
+
+@register
+class StackedRNNCells(LayerSpec):
+    signature = "cells"
+
+    def validate(self):
+        cells = self.args["cells"]
+        if isinstance(cells, (Unknown, Opaque)):
+            return
+        try:
+            cells = list(cells)
+        except TypeError as exc:
+            raise KerasError(str(exc), "TypeError") from None
+        for cell in cells:
+            if is_literal(cell):
+                raise KerasError(f"All cells must have a `call` method. Received cell without a `call` method: {cell}")
+            spec = getattr(cell, "spec", None)
+            if isinstance(spec, LayerSpec) and spec.class_name not in _RNN_LAYERS and not _is_cell(spec):
+                raise KerasError(
+                    f"All cells must have a `state_size` attribute. Received cell without a `state_size`: "
+                    f"{_layer_repr(spec)}"
+                )
+
+    def _cells(self) -> list[LayerSpec]:
+        cells = known(self.args["cells"], "`cells` of StackedRNNCells")
+        return [_cell_spec(c, "a cell of StackedRNNCells") for c in cells]
+
+    @property
+    def state_size(self):
+        return [c.state_size for c in self._cells()]
+
+    @property
+    def output_size(self):
+        return self._cells()[-1].output_size
+
+    def compute_output_shape(self, input_shape):
+        raise Unresolvable("calling StackedRNNCells directly (with its states) is not modelled")
+
+    def build(self, input_shape):
+        weights = []
+        for cell in self._cells():
+            weights += _scoped(cell, self).weights_for(tuple(input_shape))
+            input_shape = (input_shape[0], cell.output_size)
+        return weights
+
+
+@register
+class RNN(LayerSpec):
+    signature = (
+        "cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False, "
+        "zero_output_for_mask=False"
+    )
+    _cell: LayerSpec | None = None
+
+    def validate(self):
+        cell = self.args["cell"]
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells.bind([list(cell)], {})
+            self._cell = cell
+            return
+        if is_literal(cell):
+            raise KerasError(f"Argument `cell` should have a `call` method. Received: cell={cell}")
+        spec = getattr(cell, "spec", None)
+        if isinstance(spec, LayerSpec) and spec.class_name not in _RNN_LAYERS and not _is_cell(spec):
+            raise KerasError(
+                "The RNN cell should have a `state_size` attribute (single integer or list of integers, one integer "
+                f"per RNN state). Received: cell={_layer_repr(spec)}"
+            )
+        self._cell = spec if isinstance(spec, LayerSpec) else None
+
+    def _cell_spec(self) -> LayerSpec:
+        if self._cell is None:
+            raise Unresolvable("the cell of this RNN is not a known cell")
+        if self._cell.class_name in _RNN_LAYERS:
+            raise Unresolvable(f"RNN over a {self._cell.class_name} layer is not modelled")
+        return self._cell
+
+    def compute_output_shape(self, input_shape):
+        self.build(input_shape)  # build runs first
+        cell = self._cell_spec()
+        batch, length = input_shape[0], input_shape[1]
+        sizes = cell.state_size
+        sizes = [sizes] if isinstance(sizes, int) else list(sizes)
+        states = []
+        for size in sizes:  # flattened, as the recording and the IR take several outputs
+            states += [(batch, s) for s in size] if isinstance(size, (list, tuple)) else [(batch, size)]
+        output_size = cell.output_size
+        output = (batch, length, output_size) if self.arg("return_sequences") else (batch, output_size)
+        return [output, *states] if self.arg("return_state") else output
+
+    def build(self, input_shape):
+        cell = self._cell_spec()
+        step = (input_shape[0], *input_shape[2:])
+        if isinstance(cell, StackedRNNCells):
+            # Keras 3.15 counts a stack's cell weights as trainable even for
+            # StackedRNNCells(..., trainable=False) (each cell keeps its own flag).
+            weights = _scoped(cell, self).spec.build(step)
+        else:
+            weights = _scoped(cell, self).weights_for(step)
+        if self.arg("stateful") and input_shape[0] is None:
+            raise KerasError(
+                "When using `stateful=True` in a RNN, the batch size must be static. "
+                f"Found dynamic batch size: sequence.shape={format_shape(input_shape)}"
+            )
+        return weights
