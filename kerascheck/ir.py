@@ -18,19 +18,21 @@ from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, snake_case
 class Loc:
     """A source range, 1-based lines and columns (the end is exclusive, as editors expect).
 
-    Positions are expensive to compute with libcst (a pass over the whole module), and most
-    analysed files never report anything, so a ``Loc`` made by ``Loc.lazy`` resolves them only
-    when a line or column is first read.
+    ``file`` is None for the analysed file itself, else the path of the imported module the
+    range is in. Positions are expensive to compute with libcst (a pass over the whole module),
+    and most analysed files never report anything, so a ``Loc`` made by ``Loc.lazy`` resolves
+    them only when a line or column is first read.
     """
 
-    __slots__ = ("_values", "_node", "_resolver")
+    __slots__ = ("_values", "_file", "_node", "_resolver")
 
-    def __init__(self, line: int = 1, column: int = 1, end_line: int = 0, end_column: int = 0):
+    def __init__(self, line: int = 1, column: int = 1, end_line: int = 0, end_column: int = 0, file: str | None = None):
         self._values = (line, column, end_line or line, end_column or column) if line else None
+        self._file = file
         self._node = self._resolver = None
 
     @classmethod
-    def lazy(cls, node: Any, resolver: Callable[[Any], tuple[int, int, int, int]]) -> "Loc":
+    def lazy(cls, node: Any, resolver: Callable[[Any], tuple]) -> "Loc":
         loc = cls(0)
         loc._node, loc._resolver = node, resolver
         return loc
@@ -38,9 +40,15 @@ class Loc:
     @property
     def values(self) -> tuple[int, int, int, int]:
         if self._values is None:
-            self._values = self._resolver(self._node)
+            *self._values, self._file = self._resolver(self._node)
+            self._values = tuple(self._values)
             self._node = self._resolver = None
         return self._values
+
+    @property
+    def file(self) -> str | None:
+        self.values
+        return self._file
 
     line = property(lambda self: self.values[0])
     column = property(lambda self: self.values[1])
@@ -48,13 +56,13 @@ class Loc:
     end_column = property(lambda self: self.values[3])
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Loc) and self.values == other.values
+        return isinstance(other, Loc) and (self.values, self.file) == (other.values, other.file)
 
     def __hash__(self) -> int:
         return hash(self.values)
 
     def __repr__(self) -> str:
-        return "Loc(%d, %d, %d, %d)" % self.values
+        return "Loc(%d, %d, %d, %d)" % self.values + (f" in {self._file}" if self._file else "")
 
 
 class Naming:

@@ -20,9 +20,9 @@ GOLDEN_DIRS = ("seeds", "features")
 
 def _fixtures():
     for folder in GOLDEN_DIRS:
-        for path in sorted((FIXTURES / folder).glob("*.py")):
+        for path in sorted((FIXTURES / folder).rglob("*.py")):
             if path.with_suffix(".recording.json").exists():
-                yield pytest.param(path, id=f"{folder}/{path.stem}")
+                yield pytest.param(path, id=str(path.relative_to(FIXTURES).with_suffix("")))
 
 
 def _predicted(path: Path, all_models: bool) -> str:

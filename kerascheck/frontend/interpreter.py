@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import operator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -22,8 +23,8 @@ from ..models import Keras
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from . import keras_api
 from .values import (
-    BoundMethod, Builtin, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Scope,
-    Super, UserClass, canonical,
+    BoundMethod, Builtin, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref,
+    Scope, Super, UserClass, canonical,
 )
 
 MAX_STEPS = 200_000  # statements per file: bounds loops we cannot prove finite
@@ -100,27 +101,39 @@ class Result:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str):
-        self._positions = None  # computed on first use: most files never report a location
+    def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None):
         self._unresolved_seen: set = set()
         self.module = module
         self.result = Result(path)
         self.keras = self.result.keras
         self.steps = 0
         self.depth = 0
-        self.globals = Scope()
+        self.globals = self.module_scope(module, None)
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
+        # Modules whose positions a Loc may need: (module, file, positions computed on first use).
+        self.sources: list[list] = [[module, None, None]]
+        self.loader = ModuleLoader(self, path, overlay or {})
+        self.file_stack: list[str | None] = [None]  # the file whose code runs now (None: the analysed one)
+
+    @staticmethod
+    def module_scope(module: cst.Module, file: str | None) -> Scope:
+        scope = Scope()
+        scope.file = file
         # Names some statement of the module binds; a name bound nowhere is a certain NameError,
         # unless a star import from a module we cannot enumerate might bind it.
-        self.bound_anywhere = _names_bound_in(module)
-        self.star_imports = False
+        scope.bound_names = _names_bound_in(module)
+        return scope
 
     # -- driver -------------------------------------------------------------------------------------
     def run(self) -> Result:
         try:
             self.exec_block(self.module.body, self.globals)
         except KerasErrorAt as exc:
-            self.result.error = ErrorEvent(exc.loc, exc.error.kind, exc.error.message, exc.error)
+            loc = exc.loc
+            if loc.file is not None and exc.error.main_loc is not None:
+                exc.error.message += f" (raised in {Path(loc.file).name}:{loc.line})"
+                loc = exc.error.main_loc
+            self.result.error = ErrorEvent(loc, exc.error.kind, exc.error.message, exc.error)
         except _Budget:
             self.result.unresolved.append((Loc(1, 1), "analysis stopped: the script runs too long to follow"))
         except (_Return, _Break, _Continue):
@@ -130,13 +143,14 @@ class Interpreter:
     def loc(self, node: cst.CSTNode) -> Loc:
         return Loc.lazy(node, self._position)
 
-    def _position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
-        if self._positions is None:
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        pos = self._positions.get(node)
-        if pos is None:
-            return (1, 1, 1, 1)
-        return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+    def _position(self, node: cst.CSTNode) -> tuple:
+        for source in self.sources:
+            if source[2] is None:
+                source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
+            pos = source[2].get(node)
+            if pos is not None:
+                return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1, source[1])
+        return (1, 1, 1, 1, None)
 
     # -- statements ---------------------------------------------------------------------------------
     def exec_block(self, body, scope: Scope) -> None:
@@ -156,6 +170,8 @@ class Interpreter:
             try:
                 handler(stmt, scope)
             except KerasError as exc:
+                if self.file_stack[-1] is None:
+                    exc.annotate(main_loc=self.loc(stmt))
                 raise KerasErrorAt(exc.loc or self.loc(stmt), exc) from None
 
     def exec_small(self, node: cst.CSTNode, scope: Scope) -> None:
@@ -188,6 +204,8 @@ class Interpreter:
             elif isinstance(node, cst.Del):
                 pass
         except KerasError as exc:
+            if self.file_stack[-1] is None:
+                exc.annotate(main_loc=self.loc(node))
             raise KerasErrorAt(exc.loc or self.loc(node), exc) from None
         except Unresolvable as exc:
             self.unresolved(node, exc.reason, scope)
@@ -293,28 +311,53 @@ class Interpreter:
         if isinstance(node, cst.Import):
             for alias in node.names:
                 dotted = _dotted(alias.name)
+                local = self.loader.find(dotted.split("."), 0, scope.module.file)
                 if alias.asname is not None:
-                    scope.assign(alias.asname.name.value, Ref(canonical(dotted)))
+                    scope.assign(alias.asname.name.value, local if local is not None else Ref(canonical(dotted)))
                 else:
                     top = dotted.split(".")[0]
-                    scope.assign(top, Ref(canonical(top)))
+                    top_local = self.loader.find([top], 0, scope.module.file) if local is not None else None
+                    scope.assign(top, top_local if top_local is not None else Ref(canonical(top)))
             return
         if node.relative or node.module is None:
-            if isinstance(node.names, cst.ImportStar):
-                self.star_imports = True
-            for name in _import_names(node):
-                scope.assign(name[1], Unknown("imported from a relative module"))
+            self.import_local(node, scope)
             return
         module = canonical(_dotted(node.module))
         if isinstance(node.names, cst.ImportStar):
-            names = keras_api.star_import(module)
+            local = self.loader.find(module.split("."), 0)
+            names = dict(local.scope.vars) if local is not None else keras_api.star_import(module)
             if not names:
-                self.star_imports = True
+                scope.module.star_imports = True
             for name, value in names.items():
                 scope.assign(name, value)
             return
+        if self.loader.find(module.split("."), 0, load=False) is not None:
+            self.import_local(node, scope)
+            return
         for imported, bound in _import_names(node):
             scope.assign(bound, Ref(module).attr(imported))
+
+    def import_local(self, node: cst.ImportFrom, scope: Scope) -> None:
+        """``from .blocks import conv_block`` / ``from blocks import x``: a module next to this one."""
+        level = len(node.relative)
+        parts = _dotted(node.module).split(".") if node.module is not None else []
+        module = self.loader.find(parts, level, scope.module.file) if parts else None
+        if isinstance(node.names, cst.ImportStar):
+            if module is None:
+                scope.module.star_imports = True
+                return
+            for name, value in module.scope.vars.items():
+                if not name.startswith("_"):
+                    scope.assign(name, value)
+            return
+        for imported, bound in _import_names(node):
+            value: Any = None
+            if module is not None and imported in module.scope.vars:
+                value = module.scope.vars[imported]
+            else:  # ``from . import blocks`` or ``from .pkg import submodule``
+                sub = self.loader.find(parts + [imported], level, scope.module.file)
+                value = sub if sub is not None else Unknown(f"`{imported}` could not be imported from a local module")
+            scope.assign(bound, value)
 
     # -- assignment ---------------------------------------------------------------------------------
     def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
@@ -403,7 +446,8 @@ class Interpreter:
             return {"True": True, "False": False, "None": None}[name]
         if name in BUILTINS:
             return BUILTINS[name]
-        if name not in self.bound_anywhere and name not in _PY_BUILTINS and not self.star_imports:
+        module = scope.module
+        if name not in module.bound_names and name not in _PY_BUILTINS and not module.star_imports:
             raise KerasError(f"name '{name}' is not defined", "NameError").annotate(stage="name", loc=self.loc(node))
         return Unknown(f"`{name}` is not defined here")
 
@@ -603,7 +647,13 @@ class Interpreter:
         try:
             return self._call(func, args, kwargs, node, loc)
         except KerasError as exc:
+            if self.file_stack[-1] is None:
+                exc.annotate(main_loc=loc)
             raise exc.annotate(loc=loc)
+        except KerasErrorAt as exc:  # raised by a statement of a user function
+            if self.file_stack[-1] is None:
+                exc.error.annotate(main_loc=loc)
+            raise
 
     def _call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode, loc: Loc) -> Any:
         if isinstance(func, (Unknown, Opaque)) and _is_summary_call(node):
@@ -632,6 +682,7 @@ class Interpreter:
         self.bind_params(func, args, kwargs, scope)
         self.depth += 1
         self.frames.append((func, scope))
+        self.file_stack.append(func.scope.module.file)
         try:
             if isinstance(func.node, cst.Lambda):
                 return self.eval(func.node.body, scope)
@@ -643,6 +694,7 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.frames.pop()
+            self.file_stack.pop()
         return None
 
     def bind_params(self, func: Function, args: list, kwargs: dict, scope: Scope) -> None:
@@ -768,6 +820,83 @@ _COMPARISONS = {
 }
 
 
+class ModuleLoader:
+    """Finds and runs the user's own modules next to the analysed file (never library code).
+
+    Absolute imports are looked up in the analysed file's folder (Python's ``sys.path[0]``) and
+    the package roots above it; relative ones from the importing module's package. Each module
+    runs once, sharing the Keras state (automatic names) as Python's import would. ``overlay``
+    maps paths to in-memory text (an editor's unsaved buffers), which takes precedence over disk.
+    """
+
+    MAX_BYTES = 2_000_000
+
+    def __init__(self, interp: "Interpreter", path: str, overlay: dict[str, str]):
+        self.interp = interp
+        self.overlay = {str(Path(p).resolve()): text for p, text in overlay.items()}
+        main = Path(path).resolve() if path not in ("-", "") else Path.cwd() / "stdin.py"
+        self.main = main
+        roots = [main.parent]
+        folder = main.parent
+        while (folder / "__init__.py").exists() and folder.parent != folder:
+            folder = folder.parent
+            roots.append(folder)
+        self.roots = roots
+        self.loaded: dict[str, ModuleValue | None] = {}
+
+    def _file_for(self, base: Path, parts: list[str]) -> Path | None:
+        target = base.joinpath(*parts)
+        for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+            if str(candidate.resolve()) in self.overlay or candidate.is_file():
+                return candidate.resolve()
+        return None
+
+    # Top-level names that are always libraries, even when a checkout of them is on the path.
+    LIBRARIES = {"keras", "tensorflow", "tf_keras", "numpy", "jax", "torch", "tf", "np"}
+
+    def find(self, parts: list[str], level: int, importer: str | None = None, load: bool = True) -> "ModuleValue | None":
+        if not parts or not all(parts) or (not level and parts[0] in self.LIBRARIES):
+            return None
+        if level:
+            base = Path(importer).parent if importer else self.main.parent
+            for _ in range(level - 1):
+                base = base.parent
+            candidates = [self._file_for(base, parts)]
+        else:
+            candidates = [self._file_for(root, parts) for root in self.roots]
+        path = next((c for c in candidates if c is not None and c != self.main), None)
+        if path is None:
+            return None
+        if not load:
+            return ModuleValue(".".join(parts), Scope())
+        return self.load(str(path), ".".join(parts))
+
+    def load(self, path: str, name: str) -> "ModuleValue | None":
+        if path in self.loaded:
+            return self.loaded[path]
+        self.loaded[path] = None  # an import cycle sees a partly run module as unknown
+        try:
+            source = self.overlay.get(path)
+            if source is None:
+                if Path(path).stat().st_size > self.MAX_BYTES:
+                    return None
+                source = Path(path).read_text(encoding="utf-8")
+            module = cst.parse_module(source)
+        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+            return None
+        interp = self.interp
+        scope = interp.module_scope(module, path)
+        value = ModuleValue(name, scope)
+        interp.sources.append([module, path, None])
+        interp.file_stack.append(path)
+        try:
+            interp.exec_block(module.body, scope)
+        finally:
+            interp.file_stack.pop()
+        self.loaded[path] = value
+        return value
+
+
 def _is_summary_call(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "summary"
 
@@ -873,5 +1002,5 @@ def _names_bound_in(module: cst.Module) -> set[str]:
     return names
 
 
-def interpret(module: cst.Module, path: str) -> Result:
-    return Interpreter(module, path).run()
+def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None) -> Result:
+    return Interpreter(module, path, overlay).run()

@@ -15,7 +15,7 @@ from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from .values import (
-    BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Super, UserClass,
+    BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
 
 if TYPE_CHECKING:
@@ -478,6 +478,10 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
         return obj
     if isinstance(obj, Ref):
         return obj.attr(name)
+    if isinstance(obj, ModuleValue):
+        if name in obj.scope.vars:
+            return obj.scope.vars[name]
+        return Unknown(f"`{name}` is not defined in module {obj.name}")
     if isinstance(obj, Super):
         return super_attribute(interp, obj, name)
     if isinstance(obj, (CustomLayer, CustomModel, Instance)):

@@ -54,13 +54,20 @@ class Ref:
 
 
 class Scope:
-    """Variables of a module, function call or class body; ``parent`` is the enclosing scope."""
+    """Variables of a module, function call or class body; ``parent`` is the enclosing scope.
+
+    A module's own scope also records its file (None: the analysed file), the names some
+    statement of it binds and whether it has star imports (for certain NameErrors).
+    """
 
     def __init__(self, parent: "Scope | None" = None, module: "Scope | None" = None):
         self.vars: dict[str, Any] = {}
         self.parent = parent
         self.module = module or self
         self.globals: set[str] = set()
+        self.file: str | None = None
+        self.bound_names: set[str] = set()
+        self.star_imports = False
 
     def lookup(self, name: str) -> Any:
         scope: Scope | None = self
@@ -72,6 +79,14 @@ class Scope:
 
     def assign(self, name: str, value: Any) -> None:
         (self.module if name in self.globals else self).vars[name] = value
+
+
+@dataclass(eq=False)
+class ModuleValue:
+    """A user module imported from a file next to the analysed one (``import blocks``)."""
+
+    name: str
+    scope: "Scope"
 
 
 @dataclass(eq=False)

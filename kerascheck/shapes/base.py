@@ -33,6 +33,9 @@ class KerasError(Exception):
         # raises (``loc``), at which stage (constructor, call, input, model, attribute), for which
         # layer class, and the tensors the failing call received.
         self.loc: Any = None
+        # The innermost place in the analysed file itself that led here (when ``loc`` is in an
+        # imported module): where the diagnostic goes.
+        self.main_loc: Any = None
         self.stage: str | None = None
         self.layer: str | None = None
         self.inputs: list = []
