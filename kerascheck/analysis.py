@@ -17,9 +17,11 @@ class FileAnalysis:
     path: str
     result: Result | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    module: cst.Module | None = None  # the parsed source (None when it does not parse)
 
 
-def analyze_source(source: str, path: str) -> FileAnalysis:
+def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None) -> FileAnalysis:
+    """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text."""
     analysis = FileAnalysis(path)
     try:
         module = cst.parse_module(source)
@@ -29,7 +31,8 @@ def analyze_source(source: str, path: str) -> FileAnalysis:
     except RecursionError:
         analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
         return analysis
-    analysis.result = interpret(module, path)
+    analysis.module = module
+    analysis.result = interpret(module, path, overlay)
     return analysis
 
 

@@ -39,6 +39,7 @@ class Sequential(Model):
         self.keras = keras
         self.stack: list[Layer] = []  # Keras's ``_layers``: may start with an InputLayer
         self.graph: tuple[Tensor, Tensor] | None = None  # (input, output) of the internal Functional
+        self.functional_name = "functional"  # the internal Functional's automatic name, once built
 
     @property
     def layers(self) -> list[Layer]:
@@ -107,7 +108,8 @@ class Sequential(Model):
             x = self.keras.call(layer, x, loc)
             if not isinstance(x, Tensor):
                 raise Unresolvable("a layer in a Sequential model returned several tensors")
-        self.keras.naming.auto("Functional")  # Keras builds an unnamed Functional here
+        # Keras builds an unnamed Functional here; its name appears in input-spec errors.
+        self.functional_name = self.keras.naming.auto("Functional")
         self.graph = (inputs, x)
 
     def output_structure(self, inputs: Any, loc: Loc | None) -> Any:
@@ -218,6 +220,29 @@ class Functional(Model):
         return result if len(result) > 1 or isinstance(self.outputs, (list, tuple)) else result[0]
 
 
+class OpLayer(Layer):
+    """A ``keras.ops`` operation applied to symbolic tensors: a row of the summary, no weights."""
+
+    def __init__(self, op: Any, name: str, arguments: dict, loc: Loc | None):
+        super().__init__(None, op.class_name, name, loc)
+        self.op = op
+        self.arguments = arguments  # bound arguments; tensors in it are replaced when replayed
+        self.weights = []
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        shapes = list(input_shape) if isinstance(input_shape, list) else [input_shape]
+        replaced = iter(shapes)
+
+        def substitute(value: Any) -> Any:
+            if isinstance(value, Tensor):
+                return Tensor(tuple(next(replaced)))
+            if isinstance(value, (list, tuple)):
+                return type(value)(substitute(v) for v in value)
+            return value
+
+        return self.op.shape(**{k: substitute(v) for k, v in self.arguments.items()})
+
+
 class Keras:
     """The state of one Keras process while a script runs, and the operations that change it."""
 
@@ -241,6 +266,18 @@ class Keras:
         layer = InputLayer(batch_shape, dtype, name or self.naming.auto("InputLayer"), loc)
         self.naming.uniquify("keras_tensor")
         return layer
+
+    def operation(self, op: Any, arguments: dict, loc: Loc | None) -> Any:
+        """``keras.ops.<name>(...)``: the output shape, and on symbolic tensors a node of a new operation."""
+        tensors = [t for t in flatten(list(arguments.values())) if isinstance(t, Tensor)]
+        shape = op.shape(**arguments)
+        if not any(t.symbolic for t in tensors) or self.tracing:
+            return Tensor(tuple(shape), symbolic=False, loc=loc)
+        layer = OpLayer(op, self.naming.auto(op.class_name), arguments, loc)
+        try:
+            return self._call(layer, tensors, tensors, loc, lambda _: tuple(shape), None)
+        except KerasError as exc:
+            raise exc.annotate(stage="call", layer=op.class_name, inputs=tensors)
 
     def sequential(self, layers: list | None, name: str | None, loc: Loc | None) -> Sequential:
         model = Sequential(self, name or self.naming.auto("Sequential"), loc)
@@ -275,6 +312,7 @@ class Keras:
 
     def _call(self, layer, inputs, flat, loc, run, extra):
         symbolic = any(t.symbolic for t in flat) and not self.tracing
+        check_input_spec(layer, inputs, flat)  # before build, as ``Layer.__call__`` does (step 3)
         if isinstance(layer, Sequential) or isinstance(layer, Functional):
             out_shapes = layer.output_structure(inputs, loc)
         elif run is not None:
@@ -298,6 +336,93 @@ class Keras:
             for _ in outputs:
                 self.naming.uniquify("keras_tensor")
         return outputs if many else outputs[0]
+
+
+# -- input specs -------------------------------------------------------------------------------------
+#
+# ``Layer.__call__`` checks its first argument against ``layer.input_spec`` before building
+# (keras/src/layers/input_spec.py ``assert_input_compatibility``). Rank requirements of unbuilt layers
+# are checked by each spec's ``compute_output_shape``; what is added here is what only exists once
+# something is built: a model's inputs (``Functional.input_spec``: one spec per ``Input``, shape with
+# the batch dim as None, last axis of size 1 squeezable) and the ``axes`` that ``build`` pins on
+# Dense (last axis), convolutions (channel axis) and BatchNormalization (``axis``, and the rank).
+
+
+def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:
+    """Raise what Keras raises when a model or an already-built layer gets an incompatible input."""
+    if isinstance(layer, Functional):
+        if isinstance(layer.inputs, dict) or isinstance(inputs, dict):
+            return  # named inputs: Keras matches them by key; not modelled
+        specs = [(t.layer.name if t.layer is not None else None, t.shape) for t in layer.flat_inputs]
+        _check_model_inputs(layer.name, specs, flat)
+    elif isinstance(layer, Sequential):
+        if layer.graph is not None and not isinstance(inputs, dict):
+            first = layer.graph[0]
+            _check_model_inputs(layer.functional_name, [(first.layer.name, first.shape)], flat)
+    elif layer.built and layer.spec is not None and layer.build_shape is not None:
+        ndim, axes = _built_axes(layer)
+        if axes or ndim is not None:
+            _check_axes(layer.name, ndim, axes, flat[0].shape)
+
+
+def _check_model_inputs(name: str, specs: list[tuple[str | None, tuple]], flat: list[Tensor]) -> None:
+    if len(flat) != len(specs):
+        keys = [n for n, _ in specs]
+        example = ", ".join(f"'{n}': ..." for n in keys)
+        raise KerasError(
+            f'Layer "{name}" expects {len(specs)} named input(s) with keys {keys}, but it received '
+            f"{len(flat)} input tensors. Pass inputs as a dict, e.g. `layer({{{example}}})`."
+        )
+    for index, ((input_name, spec_shape), tensor) in enumerate(zip(specs, flat)):
+        expected = (None, *tuple(spec_shape)[1:]) if spec_shape else tuple(spec_shape)
+        shape = tuple(tensor.shape)
+        got, want = shape, expected
+        if got and got[-1] == 1:  # allow_last_axis_squeeze
+            got = got[:-1]
+        if want and want[-1] == 1:
+            want = want[:-1]
+        for spec_dim, dim in zip(want, got):
+            if spec_dim is not None and dim is not None and spec_dim != dim:
+                raise KerasError(
+                    f"Input {index} with name '{input_name}' of layer '{name}' is incompatible with the "
+                    f"layer: expected shape={expected}, found shape={shape}"
+                )
+
+
+def _built_axes(layer: Layer) -> tuple[int | None, dict[int, Any]]:
+    """(ndim, axes) of the ``InputSpec`` that ``build`` sets, for the layers modelled here."""
+    from .shapes.conv import BaseConvolution
+    from .shapes.core import Dense
+    from .shapes.normalization import BatchNormalization
+
+    spec, shape = layer.spec, tuple(layer.build_shape)
+    if not shape:
+        return None, {}
+    if isinstance(spec, Dense):
+        return None, {-1: shape[-1]}
+    if isinstance(spec, BaseConvolution):
+        channels_first = getattr(spec, "data_format", "channels_last") == "channels_first"
+        axis = 1 if channels_first else -1
+        return None, ({axis: shape[axis]} if len(shape) > 1 else {})
+    if isinstance(spec, BatchNormalization):
+        axis = spec.args.get("axis")
+        if isinstance(axis, int) and -len(shape) <= axis < len(shape):
+            return len(shape), {axis: shape[axis]}
+    return None, {}
+
+
+def _check_axes(name: str, ndim: int | None, axes: dict[int, Any], shape: tuple) -> None:
+    prefix = f"Input 0 with name 'None' of layer '{name}' is incompatible with the layer: "
+    if ndim is not None and len(shape) != ndim:
+        raise KerasError(f"{prefix}expected ndim={ndim}, found ndim={len(shape)}. Full shape received: {format_shape(shape)}")
+    for axis, value in axes.items():
+        if value is None or not -len(shape) <= axis < len(shape):
+            continue
+        if shape[axis] not in (value, None):
+            raise KerasError(
+                f"{prefix}expected axis {axis} of input shape to have value {value}, "
+                f"but received input with shape {format_shape(shape)}"
+            )
 
 
 def count(weights: list[Weight]) -> tuple[int, int]:

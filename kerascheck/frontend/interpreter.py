@@ -540,6 +540,8 @@ class Interpreter:
         if isinstance(value, (int, float)):
             return {"Minus": operator.neg, "Plus": operator.pos, "BitInvert": operator.invert}[op](value)
         if isinstance(value, Tensor):
+            if op == "Minus":
+                return keras_api.tensor_negative(self, value, self.loc(node))
             return value
         return Unknown(f"unary {op}")
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir import InputLayer, Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
+from ..shapes.ops import OPERATORS, OPS
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
@@ -136,7 +137,7 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
     if path in _CONCRETE_FROM_DATA:
         return _concrete(_data_shape(args[0] if args else kwargs.get("value")), path)
     op = path.split(".", 1)[1] if "." in path else path
-    if path.split(".")[0] in ("tf", "keras", "np") and any(isinstance(a, Tensor) for a in args):
+    if path.split(".")[0] in ("tf", "keras", "np") and any(_is_tensor_arg(a) for a in list(args) + list(kwargs.values())):
         return tensor_function(interp, op, args, kwargs, loc)
     return Opaque(f"{path}()")
 
@@ -627,70 +628,65 @@ def star_import(module: str) -> dict[str, Any]:
 
 # -- tensor arithmetic ------------------------------------------------------------------------------
 
-def broadcast(a: tuple, b: tuple) -> tuple:
-    out = []
-    for i in range(1, max(len(a), len(b)) + 1):
-        x = a[-i] if i <= len(a) else 1
-        y = b[-i] if i <= len(b) else 1
-        if x == 1:
-            out.append(y)
-        elif y == 1 or x == y:
-            out.append(x)
-        elif x is None or y is None:
-            out.append(x if y is None else y)
-        else:
-            raise KerasError(f"Cannot broadcast shapes {a} and {b}")
-    return tuple(reversed(out))
+def _is_tensor_arg(value: Any) -> bool:
+    return isinstance(value, Tensor) or (isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value))
 
 
-def _shape_of(value: Any) -> tuple:
-    if isinstance(value, Tensor):
-        return value.shape
-    if isinstance(value, (int, float)):
-        return ()
-    raise Unresolvable(f"tensor arithmetic with {type(value).__name__}")
-
-
-def _result(interp: "Interpreter", shape: tuple, operands: list) -> Tensor:
-    if any(isinstance(t, Tensor) and t.symbolic for t in operands) and not interp.keras.tracing:
-        raise Unresolvable("operations on symbolic tensors between layers (keras.ops) are not modelled yet")
-    return Tensor(tuple(shape), symbolic=False)
+def apply_op(interp: "Interpreter", name: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """``keras.ops.<name>`` (or the operator that means it) on tensors."""
+    op = OPS[name]
+    if len(args) > len(op.signature):
+        raise KerasError(f"{name}() takes {len(op.signature)} positional arguments but {len(args)} were given", "TypeError")
+    arguments = dict(zip(op.signature, args))
+    for key, value in kwargs.items():
+        if key not in op.signature:
+            raise KerasError(f"{name}() got an unexpected keyword argument '{key}'", "TypeError")
+        arguments[key] = value
+    for value in flatten(list(arguments.values())):
+        if isinstance(value, Unknown):
+            raise Unresolvable(value.reason)
+    return interp.keras.operation(op, arguments, loc)
 
 
 def tensor_binop(interp: "Interpreter", op: str, left: Any, right: Any, loc: Loc) -> Any:
-    if op == "MatrixMultiply":
-        return tensor_function(interp, "matmul", [left, right], {}, loc)
-    return _result(interp, broadcast(_shape_of(left), _shape_of(right)), [left, right])
+    if op not in OPERATORS:
+        raise Unresolvable(f"operator {op} on tensors is not modelled")
+    return apply_op(interp, OPERATORS[op], [left, right], {}, loc)
 
 
 def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
-    tensors = [a for a in args if isinstance(a, Tensor)]
-    if op in ("matmul", "linalg.matmul", "ops.matmul"):
-        a, b = _shape_of(args[0]), _shape_of(args[1])
-        if len(a) < 2 or len(b) < 2:
-            raise Unresolvable("matmul of vectors")
-        if a[-1] is not None and b[-2] is not None and a[-1] != b[-2]:
-            raise KerasError(f"Matrix size-incompatible: In[0]: {list(a)}, In[1]: {list(b)}", "InvalidArgumentError")
-        return _result(interp, broadcast(a[:-2], b[:-2]) + (a[-2], b[-1]), tensors)
-    short = op.split(".")[-1] if op.startswith(("ops.", "math.", "nn.")) else op
-    if op in _ELEMENTWISE or short in _ELEMENTWISE:
-        return _result(interp, _shape_of(args[0]), tensors)
-    if op in _BROADCASTING or short in _BROADCASTING:
-        return _result(interp, broadcast(_shape_of(args[0]), _shape_of(args[1])), tensors)
-    if op in _REDUCTIONS or short in _REDUCTIONS:
-        shape = _shape_of(args[0])
-        axis = args[1] if len(args) > 1 else kwargs.get("axis")
-        keepdims = kwargs.get("keepdims", False)
-        if axis is None:
-            return _result(interp, (1,) * len(shape) if keepdims else (), tensors)
-        axes = {a % len(shape) for a in (axis if isinstance(axis, (list, tuple)) else [axis])}
-        kept = tuple(1 if i in axes else d for i, d in enumerate(shape) if keepdims or i not in axes)
-        return _result(interp, kept, tensors)
+    """A library function called with tensors: ``keras.ops.*`` ops, ``tf.*``/``np.*`` inside layers."""
+    name = op.split(".")[-1]
+    library = op.split(".")[0] if "." in op else ""
+    symbolic = any(isinstance(t, Tensor) and t.symbolic for t in flatten(list(args) + list(kwargs.values())))
+    if symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
+        raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
+    name = _TF_NAMES.get(name, name)
+    if name in OPS:
+        return apply_op(interp, name, args, kwargs, loc)
     raise Unresolvable(f"{op}() on tensors is not modelled yet")
 
 
+# tf / numpy spellings of the same operations, used inside layers' call().
+_TF_NAMES = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max", "reduce_min": "min", "concat": "concatenate",
+             "math.reduce_sum": "sum"}
+
+KERAS_TENSOR_IN_TF_FUNCTION = (
+    "A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder "
+    "for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only "
+    "use it as input to a Keras layer or a Keras operation (from the namespaces `keras.layers` and `keras.ops`). "
+    "You are likely doing something like:\n\n```\nx = Input(...)\n...\ntf_fn(x)  # Invalid.\n```\n\n"
+    "What you should do instead is wrap `tf_fn` in a layer:\n\n```\nclass MyLayer(Layer):\n    def call(self, x):\n"
+    "        return tf_fn(x)\n\nx = MyLayer()(x)\n```\n"
+)
+
+
 def tensor_slice(interp: "Interpreter", tensor: Tensor, index: Any, loc: Loc) -> Any:
-    raise Unresolvable("slicing tensors is not modelled yet")
+    return apply_op(interp, "get_item", [tensor, index], {}, loc)
+
+
+def tensor_negative(interp: "Interpreter", tensor: Tensor, loc: Loc) -> Any:
+    return apply_op(interp, "negative", [tensor], {}, loc)
 
 
 def count(weights: list[Weight]) -> int:
