@@ -79,6 +79,11 @@ class Naming:
         self.uids[prefix] += 1
         return prefix if n == 0 else f"{prefix}_{n}"
 
+    def get_uid(self, prefix: str) -> int:
+        """``keras.backend.get_uid``: the same counters, incremented first."""
+        self.uids[prefix] += 1
+        return self.uids[prefix]
+
     def reset(self) -> None:
         self.uids.clear()
 

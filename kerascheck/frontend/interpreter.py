@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import builtins
 import operator
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from .values import (
     Scope, Super, UserClass, canonical,
 )
 
+_DEBUG = bool(os.environ.get("KERASCHECK_DEBUG"))  # list what imported modules could not follow
 MAX_STEPS = 200_000  # statements per file: bounds loops we cannot prove finite
 MAX_DEPTH = 60  # user-function call depth: bounds recursion
 MAX_ITERATIONS = 10_000  # iterations of one loop
@@ -211,7 +214,16 @@ class Interpreter:
             self.unresolved(node, exc.reason, scope)
 
     def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
-        """Record why a statement could not be followed and make what it binds unknown."""
+        """Record why a statement could not be followed and make what it binds unknown.
+
+        Only statements of the analysed file are listed; in imported modules the consequence
+        shows where the analysed file uses what they define."""
+        if self.file_stack[-1] is not None:
+            if _DEBUG:
+                print(f"[kerascheck] {self.file_stack[-1]}:{self.loc(node).line}: {reason}", file=sys.stderr)
+            for name in _bound_names(node):
+                scope.assign(name, Unknown(reason))
+            return
         key = (id(node), reason)
         if key not in self._unresolved_seen:
             self._unresolved_seen.add(key)
@@ -466,7 +478,10 @@ class Interpreter:
         return self.eval_elements(node.elements, scope)
 
     def expr_Set(self, node, scope):
-        return Unknown("sets are not evaluated")
+        items = self.eval_elements(node.elements, scope)
+        if any(isinstance(i, Unknown) or not _hashable(i) for i in items):
+            return Unknown("a set element is not known statically")
+        return set(items)
 
     def expr_Dict(self, node, scope):
         result = {}
@@ -644,7 +659,7 @@ class Interpreter:
         return self.call(func, args, kwargs, node)
 
     # -- calls --------------------------------------------------------------------------------------
-    def call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+    def call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode | None) -> Any:
         loc = self.loc(node)
         try:
             return self._call(func, args, kwargs, node, loc)
@@ -762,7 +777,7 @@ class Interpreter:
                 return {"range": range, "int": int, "float": float, "str": str, "bool": bool,
                         "abs": abs, "round": round, "dict": dict}[name](*args, **kwargs)
             if name == "isinstance":
-                return Unknown("isinstance() is not evaluated")
+                return _isinstance(args[0], args[1])
             if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
                 return [self.call(args[0], list(items), {}, cst.Name("map")) for items in zip(*map(self.iterate, args[1:]))]
         except (TypeError, ValueError) as exc:
@@ -897,6 +912,20 @@ class ModuleLoader:
             interp.file_stack.pop()
         self.loaded[path] = value
         return value
+
+
+_PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict,
+             "set": set}
+
+
+def _isinstance(value: Any, types: Any) -> Any:
+    """``isinstance`` against builtin types; anything else (library classes) is not known."""
+    options = types if isinstance(types, tuple) else (types,)
+    if not all(isinstance(t, Builtin) and t.name in _PY_TYPES for t in options):
+        return Unknown("isinstance() against a class that is not a builtin type")
+    if isinstance(value, (Unknown, Opaque, Ref, Tensor, Layer)):
+        return Unknown("isinstance() of a value not known statically") if isinstance(value, Unknown) else False
+    return isinstance(value, tuple(_PY_TYPES[t.name] for t in options))
 
 
 def _is_summary_call(node: cst.CSTNode) -> bool:

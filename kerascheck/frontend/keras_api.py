@@ -14,6 +14,7 @@ from ..ir import InputLayer, Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
+from . import library
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
@@ -73,6 +74,10 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
 
 def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Loc) -> Any:
     keras = interp.keras
+    if path in library.PURE:
+        return library.PURE[path](interp, args, kwargs)
+    if path.startswith("keras.applications."):
+        return library.call_application(interp, path, args, kwargs)
     if path == "keras.Input":
         try:
             return make_input(interp, *args, loc=loc, **kwargs)
@@ -87,7 +92,7 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
             raise Unresolvable(f"the layers of a Sequential model are not known statically ({layers.reason})")
         model = keras.sequential(list(layers) if layers else None, _str_or_none(name), loc)
         return model
-    if path == "keras.Model":
+    if path in ("keras.Model", "keras.models.Functional", "keras.Functional"):
         if args or "inputs" in kwargs:
             inputs, outputs, name = _bind(args, kwargs, ("inputs", "outputs", "name"))
             for value in (inputs, outputs):

@@ -1,0 +1,131 @@
+"""Library functions the interpreter evaluates on known values, and Keras's own Python source.
+
+Two kinds of library code are followed without importing anything:
+
+* pure functions with an exact Python twin (``math.ceil``, ``copy.deepcopy``, ``np.linspace``,
+  ``keras.backend.image_data_format``): ``PURE`` maps their canonical path to an implementation;
+* ``keras.applications``: the builders are plain Python over ``keras.layers``, so their source,
+  read from the installed ``keras`` package (located with ``importlib.util.find_spec``, which
+  imports nothing), is interpreted like the user's own code. The summaries then follow the
+  installed Keras version; without Keras installed they are unresolved.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..ir import Tensor
+from ..shapes.base import Opaque, Unknown, Unresolvable
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+
+def _linspace(start, stop, num=50, endpoint=True, **_):
+    if num == 1:
+        return [float(start)]
+    step = (stop - start) / ((num - 1) if endpoint else num)
+    return [start + i * step for i in range(num)]
+
+
+def _known(fn: Callable) -> Callable:
+    def call(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+        for value in list(args) + list(kwargs.values()):
+            if isinstance(value, (Unknown, Opaque, Tensor)):
+                return Unknown(f"{fn.__name__}() of a value not known statically")
+        try:
+            return fn(*args, **kwargs)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            return Unknown(f"{fn.__name__}() raised {type(exc).__name__}")
+    return call
+
+
+def _is_keras_tensor(interp, args, kwargs):
+    return isinstance(args[0], Tensor) and args[0].symbolic if args else False
+
+
+def _get_uid(interp, args, kwargs):
+    prefix = args[0] if args else kwargs.get("prefix", "")
+    return interp.keras.naming.get_uid(prefix)
+
+
+PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
+    **{f"math.{n}": _known(getattr(math, n)) for n in
+       ("ceil", "floor", "sqrt", "prod", "log", "log2", "exp", "pow", "gcd", "isqrt", "fabs", "trunc")},
+    "copy.deepcopy": _known(copy.deepcopy),
+    "copy.copy": _known(copy.copy),
+    "np.linspace": _known(_linspace),
+    "np.prod": _known(math.prod),
+    "keras.backend.image_data_format": lambda i, a, k: "channels_last",
+    "keras.config.image_data_format": lambda i, a, k: "channels_last",
+    "keras.backend.floatx": lambda i, a, k: "float32",
+    "keras.config.floatx": lambda i, a, k: "float32",
+    "keras.backend.backend": lambda i, a, k: "tensorflow",
+    "keras.config.backend": lambda i, a, k: "tensorflow",
+    "keras.backend.is_keras_tensor": _is_keras_tensor,
+    "keras.backend.get_uid": _get_uid,
+    "keras.utils.get_uid": _get_uid,
+    "warnings.warn": lambda i, a, k: None,
+}
+
+
+@lru_cache(maxsize=1)
+def keras_root() -> Path | None:
+    """The installed keras package folder, found without importing it."""
+    try:
+        spec = importlib.util.find_spec("keras")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+_EXPORT = re.compile(r"^from keras\.src\.applications\.(\w+) import (\w+) as (\w+)$", re.M)
+
+
+@lru_cache(maxsize=None)
+def _exports(folder: str) -> dict[str, tuple[str, str]]:
+    """Public name -> (source module, name) from a generated ``keras/applications/.../__init__.py``."""
+    try:
+        text = (Path(folder) / "__init__.py").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {public: (module, name) for module, name, public in _EXPORT.findall(text)}
+
+
+def application_source(path: str) -> tuple[Path, str] | None:
+    """``keras.applications[.sub].Name`` -> (source file under keras/src/applications, name)."""
+    root = keras_root()
+    if root is None or not path.startswith("keras.applications."):
+        return None
+    parts = path.split(".")[2:]
+    folder = root / "applications" / Path(*parts[:-1])
+    found = _exports(str(folder)).get(parts[-1])
+    if found is not None:
+        module, name = found
+    elif len(parts) == 2:  # private helpers such as imagenet_utils.obtain_input_shape
+        module, name = parts
+    else:
+        return None
+    source = root / "src" / "applications" / f"{module}.py"
+    return (source, name) if source.is_file() else None
+
+
+def call_application(interp: "Interpreter", path: str, args: list, kwargs: dict) -> Any:
+    found = application_source(path)
+    if found is None:
+        if keras_root() is None:
+            raise Unresolvable(f"{path} is read from the installed Keras source, and Keras is not installed")
+        raise Unresolvable(f"{path} is not a keras.applications builder kerascheck knows")
+    source, name = found
+    module = interp.loader.load(str(source), f"keras.src.applications.{source.stem}")
+    if module is None or name not in module.scope.vars:
+        raise Unresolvable(f"cannot read {name} from {source}")
+    return interp.call(module.scope.vars[name], list(args), dict(kwargs), None)
