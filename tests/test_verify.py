@@ -197,11 +197,15 @@ def test_a_model_that_needs_skipped_data_says_so(tmp_path):
 
 
 @needs_tf
-def test_names_are_fresh_for_every_file(tmp_path):
+def test_every_file_starts_from_a_fresh_keras(tmp_path):
+    """Automatic names restart and global settings a script changed are back to their defaults."""
+    changes = write(tmp_path, "changes.py", "import keras\nkeras.config.set_floatx('float16')\n"
+                                            "keras.config.set_image_data_format('channels_first')\n" + SMALL)
     first, second = write(tmp_path, "a.py", SMALL), write(tmp_path, "b.py", SMALL)
-    result = verify("--all-models", first, second, first)
-    assert statuses(result.output) == ["CONFIRMED"] * 3
-    assert result.output.count(":4: CONFIRMED functional\n") == 3
+    result = verify("--output-format", "json", "--all-models", first, changes, second, first)
+    files = json.loads(result.stdout)["files"]
+    assert [[o["status"], o["subject"]] for o in files[0]["outcomes"]] == [["CONFIRMED", "functional"]]
+    assert files[2]["outcomes"] == files[3]["outcomes"] == files[0]["outcomes"]
 
 
 @needs_tf

@@ -88,7 +88,7 @@ def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float) ->
         return report
     report["skipped"] = [{"line": s.line, "end_line": s.end_line, "reason": s.reason, "detail": s.detail}
                          for s in sliced.skipped]
-    request = {"path": str(path.resolve()), "source": sliced.code,
+    request = {"path": str(path.resolve()), "source": sliced.code, "all_models": all_models,
                "names": {name: f"skipped {s.describe()}" for name, s in sliced.names.items()}}
     try:
         reply = worker.request(request, timeout)

@@ -93,6 +93,7 @@ class Worker:
                 self.proc.kill()
             self.proc.wait()
             self.proc = None
+            self.stderr.close()
 
     def _receive(self, timeout: float, doing: str) -> dict:
         try:

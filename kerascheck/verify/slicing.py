@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import nodes
+
 TRAINING = set("fit fit_generator evaluate evaluate_generator predict predict_generator predict_on_batch "
                "predict_classes predict_proba train_on_batch test_on_batch".split())
 SAVING = set("save save_weights load_weights savefig to_csv to_pickle export".split())
@@ -37,7 +39,7 @@ LOADERS = set("load_data get_file image_dataset_from_directory text_dataset_from
               "audio_dataset_from_directory flow_from_directory flow_from_dataframe read_csv read_excel "
               "read_json read_parquet read_table read_pickle read_sql read_hdf read_feather loadtxt genfromtxt "
               "fromfile load_img imread urlopen urlretrieve TFRecordDataset TextLineDataset list_files "
-              "read_file".split())
+              "read_file load_dataset fetch_openml".split())
 DOTTED = {
     "numpy.load": "data loading", "pickle.load": "data loading", "joblib.load": "data loading",
     "json.load": "data loading", "tensorflow_datasets.load": "data loading", "PIL.Image.open": "data loading",
@@ -55,7 +57,8 @@ LOAD_MODEL = {"load_model"}
 PURE_BUILTINS = set("print len str int float bool list tuple dict set range enumerate zip min max sum sorted "
                     "abs round repr format type isinstance".split())
 PURE_ROOTS = {"numpy", "pandas", "math", "random", "sklearn", "scipy", "statistics"}
-PURE_LAST = {"to_categorical", "pad_sequences", "convert_to_tensor", "from_tensor_slices", "train_test_split"}
+PURE_LAST = {"to_categorical", "pad_sequences", "convert_to_tensor", "from_tensor_slices", "train_test_split",
+             "flow", "fit_transform", "transform", "fit_on_texts", "texts_to_sequences"}
 
 
 @dataclass
@@ -106,7 +109,7 @@ class _Slicer:
         for stmt in body:
             new, skipped = self.statement(stmt)
             out.append(new)
-            if not _trivial(stmt):
+            if not nodes.trivial(stmt):
                 real = True
                 all_skipped &= skipped
         return out, all_skipped and real
@@ -180,7 +183,7 @@ class _Slicer:
     def definition(self, stmt):
         saved, in_class = dict(self.tainted), self.in_class
         if isinstance(stmt, cst.FunctionDef):
-            for param in _params(stmt.params):
+            for param in nodes.params(stmt.params):
                 self.tainted.pop(param, None)
         self.in_class = isinstance(stmt, cst.ClassDef)
         body, all_skipped = self.suite(stmt.body)
@@ -205,19 +208,19 @@ class _Slicer:
             else:
                 out.append(small)
                 all_skipped = False
-                for name in _stored(small):
+                for name in nodes.stored(small):
                     self.tainted.pop(name, None)
         return out, all_skipped
 
     # -- what to skip -------------------------------------------------------------------------------
     def why(self, node, header_only: bool = False) -> tuple[str, str] | None:
         """(reason, detail) when ``node`` (a small statement or a compound statement's header) is skipped."""
-        calls = _calls(node)
+        calls = nodes.calls(node)
         for call in calls:
             reason = self.classify(call)
             if reason:
                 return reason, self.module.code_for_node(call.func) + "()"
-        read = [n for n in _reads(node) if n in self.tainted]
+        read = [n for n in nodes.reads(node) if n in self.tainted]
         if not read:
             if header_only or not calls or not all(self.data_only(c) for c in calls):
                 return None
@@ -261,7 +264,7 @@ class _Slicer:
     def data_only(self, call: cst.Call) -> bool:
         """True for calls that cannot build a model (see rule 2 of the module docstring)."""
         func = call.func
-        if _base(func) in self.tainted:
+        if nodes.base_name(func) in self.tainted:
             return True
         if isinstance(func, cst.Name) and (func.value in PURE_BUILTINS or func.value in self.inert):
             return func.value not in self.aliases
@@ -281,23 +284,23 @@ class _Slicer:
     def record_import(self, node) -> None:
         if isinstance(node, cst.Import):
             for alias in node.names:
-                dotted = _dotted_name(alias.name)
+                dotted = nodes.dotted_name(alias.name)
                 if alias.asname:
                     self.aliases[alias.asname.name.value] = dotted
                 else:
                     root = dotted.split(".")[0]
                     self.aliases[root] = root
         elif not node.relative and node.module is not None and not isinstance(node.names, cst.ImportStar):
-            base = _dotted_name(node.module)
+            base = nodes.dotted_name(node.module)
             for alias in node.names:
                 local = alias.asname.name.value if alias.asname else alias.name.value
-                self.aliases[local] = f"{base}.{_dotted_name(alias.name)}"
+                self.aliases[local] = f"{base}.{nodes.dotted_name(alias.name)}"
 
     def record(self, node, reason: str, detail: str) -> Skipped:
         pos = self.positions[node]
         skipped = Skipped(pos.start.line, pos.end.line, reason, detail)
         self.skipped.append(skipped)
-        for name in _stored(node):
+        for name in nodes.stored(node):
             self.tainted[name] = skipped
             self.names.setdefault(name, skipped)
         return skipped
@@ -309,163 +312,9 @@ class _Slicer:
     def replace(self, stmt, note: str):
         """``pass`` with a comment, padded to the statement's height."""
         height = self.module.code_for_node(stmt).count("\n") - len(stmt.leading_lines)
-        comment = cst.Comment(_comment(f"# kerascheck verify: skipped ({note})"))
+        comment = cst.Comment(nodes.comment(f"# kerascheck verify: skipped ({note})"))
         padding = [cst.EmptyLine(comment=cst.Comment("# kerascheck verify: skipped"))] * (height - 1)
         return cst.SimpleStatementLine(
             [cst.Pass()], leading_lines=[*stmt.leading_lines, *padding],
             trailing_whitespace=cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=comment),
         )
-
-
-# -- helpers over libcst nodes -----------------------------------------------------------------------
-class _Collect(cst.CSTVisitor):
-    def __init__(self):
-        self.calls: list[cst.Call] = []
-        self.names: list[str] = []
-
-    def visit_Lambda(self, node) -> bool:
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.append(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-
-def _collect(node) -> _Collect:
-    collector = _Collect()
-    node.visit(collector)
-    return collector
-
-
-def _calls(node) -> list[cst.Call]:
-    return _collect(node).calls
-
-
-def _reads(node) -> list[str]:
-    """Names a small statement or an expression reads (plain assignment targets excluded)."""
-    if isinstance(node, cst.Assign):
-        parts = [node.value] + [t.target for t in node.targets if not _plain_target(t.target)]
-    elif isinstance(node, cst.AnnAssign):
-        parts = [node.value] if node.value is not None else []
-    else:
-        parts = [node]
-    return [name for part in parts for name in _collect(part).names]
-
-
-def _plain_target(node) -> bool:
-    if isinstance(node, cst.Name):
-        return True
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return all(_plain_target(e.value) for e in node.elements)
-    return isinstance(node, cst.StarredElement) and _plain_target(node.value)
-
-
-class _Stores(cst.CSTVisitor):
-    """Names a statement binds: assignment, loop and ``with`` targets, definitions, imports."""
-
-    def __init__(self):
-        self.names: list[str] = []
-
-    def _targets(self, node) -> None:
-        if isinstance(node, cst.Name):
-            self.names.append(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._targets(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._targets(node.value)
-
-    def visit_AssignTarget(self, node) -> None:
-        self._targets(node.target)
-
-    def visit_AnnAssign(self, node) -> None:
-        self._targets(node.target)
-
-    def visit_AugAssign(self, node) -> None:
-        self._targets(node.target)
-
-    def visit_For(self, node) -> None:
-        self._targets(node.target)
-
-    def visit_AsName(self, node) -> None:
-        self._targets(node.name)
-
-    def visit_NamedExpr(self, node) -> None:
-        self._targets(node.target)
-
-    def visit_Import(self, node) -> None:
-        for alias in node.names:
-            if alias.asname is None:
-                self.names.append(_dotted_name(alias.name).split(".")[0])
-
-    def visit_ImportFrom(self, node) -> None:
-        if not isinstance(node.names, cst.ImportStar):
-            self.names += [a.name.value for a in node.names if a.asname is None and isinstance(a.name, cst.Name)]
-
-    def visit_FunctionDef(self, node) -> bool:
-        self.names.append(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node) -> bool:
-        self.names.append(node.name.value)
-        return False
-
-    def visit_Lambda(self, node) -> bool:
-        return False
-
-
-def _stored(node) -> list[str]:
-    visitor = _Stores()
-    node.visit(visitor)
-    return visitor.names
-
-
-def _base(node) -> str | None:
-    """The name at the root of ``a.b(...)[0].c``."""
-    while True:
-        if isinstance(node, cst.Name):
-            return node.value
-        if isinstance(node, (cst.Attribute, cst.Subscript)):
-            node = node.value
-        elif isinstance(node, cst.Call):
-            node = node.func
-        else:
-            return None
-
-
-def _params(params: cst.Parameters) -> list[str]:
-    every = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            every.append(star)
-    return [p.name.value for p in every]
-
-
-def _dotted_name(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    return f"{_dotted_name(node.value)}.{node.attr.value}"
-
-
-def _trivial(stmt) -> bool:
-    """``pass``, docstrings and imports do not count when deciding whether a whole body was skipped."""
-    if not isinstance(stmt, cst.SimpleStatementLine):
-        return False
-    return all(isinstance(s, (cst.Pass, cst.Import, cst.ImportFrom)) or
-               (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
-               for s in stmt.body)
-
-
-def _comment(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 120 else text[:117] + "..."

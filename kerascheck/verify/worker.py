@@ -56,6 +56,7 @@ def main() -> None:
         return
     send({"ready": True, "python": sys.executable, "tensorflow": tf.__version__, "keras": keras.__version__,
           "device": "gpu" if gpus else "cpu", "gpus": gpus, "import_seconds": time.perf_counter() - started})
+    _tolerate_late_configuration(tf)
     recorder = Recorder(keras)
     for line in requests:
         request = json.loads(line)
@@ -129,7 +130,7 @@ class Recorder:
                 if os.path.abspath(file).startswith(folder + os.sep):
                     del sys.modules[name]
         models = []
-        for model, line in self.created:
+        for model, line in self.created if request.get("all_models") else ():
             text, cells = self.capture(model, (), {})
             models.append({"line": line, "model": model.name, "text": text, "cells": cells})
         return {"path": path, "events": self.events, "error": error, "models": models,
@@ -222,6 +223,29 @@ class Recorder:
         if frame.f_code.co_filename.endswith(os.path.join("models", "sequential.py")):
             return False
         return self.user_line(frame) is not None
+
+
+def _tolerate_late_configuration(tf) -> None:
+    """Device and thread settings raise RuntimeError once TensorFlow has started, which in this
+    shared process means "after the first file"; in a fresh run of the script they succeed."""
+    for module, names in ((tf.config, ("set_visible_devices", "set_logical_device_configuration")),
+                          (tf.config.experimental, ("set_memory_growth", "set_visible_devices",
+                                                    "set_virtual_device_configuration")),
+                          (tf.config.threading, ("set_inter_op_parallelism_threads",
+                                                 "set_intra_op_parallelism_threads"))):
+        for name in names:
+            original = getattr(module, name, None)
+            if original is not None:
+                setattr(module, name, _tolerant(original))
+
+
+def _tolerant(function):
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except RuntimeError:
+            return None
+    return call
 
 
 def _stored(node) -> list[str]:
