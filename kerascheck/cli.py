@@ -79,6 +79,8 @@ def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int 
                 click.echo(f"{analysis.path}:{event.loc.line}:{event.loc.column}: summary() not predicted: {event.reason}", err=True)
                 continue
             out.write(event.snapshot.render(line_length, columns))
+    for event in result.events_of("assumption"):
+        click.echo(f"{analysis.path}: note: assuming {event.data['what']}", err=True)
     if show_unresolved:
         for loc, reason in result.unresolved:
             click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)

@@ -311,6 +311,12 @@ class Interpreter:
         cls = UserClass(node.name.value, bases)
         body_scope = Scope(scope, scope.module)
         self.exec_block(node.body.body, body_scope)
+        if any(_is_dataclass_decorator(d.decorator) for d in node.decorators):
+            # @dataclass: __init__ takes the annotated fields, in order, with their defaults.
+            cls.dataclass_fields = [
+                stmt.target.value for line in node.body.body if isinstance(line, cst.SimpleStatementLine)
+                for stmt in line.body if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name)
+            ]
         for name, value in body_scope.vars.items():
             if isinstance(value, Function):
                 value.owner = cls
@@ -912,6 +918,12 @@ class ModuleLoader:
             interp.file_stack.pop()
         self.loaded[path] = value
         return value
+
+
+def _is_dataclass_decorator(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Call):
+        node = node.func
+    return _dotted(node) in ("dataclass", "dataclasses.dataclass")
 
 
 _PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict,

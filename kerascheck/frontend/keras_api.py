@@ -58,6 +58,8 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
         return call_layer(interp, func, args, kwargs, loc)
     if isinstance(func, KerasMethod):
         return call_method(interp, func.obj, func.name, args, kwargs, loc)
+    if isinstance(func, library.BoundLibraryMethod):
+        return func.fn(interp, args, kwargs)
     if isinstance(func, _KerasInit):
         keras_init(interp, func.obj, kwargs)
         return None
@@ -425,7 +427,9 @@ def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict,
         obj = (CustomModel if kind == "model" else CustomLayer)(cls, "", loc)
         obj.name = None
     init = cls.find("__init__")
-    if init is not None:
+    if init is None and cls.dataclass_fields is not None:
+        init_dataclass(cls, obj, args, kwargs)
+    elif init is not None:
         interp.call_function(init[0], [obj, *args], kwargs)
     elif kind is not None:
         keras_init(interp, obj, kwargs)
@@ -435,6 +439,27 @@ def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict,
         if kind == "model":
             interp.keras.models.append(obj)
     return obj
+
+
+def init_dataclass(cls: UserClass, obj: Any, args: list, kwargs: dict) -> None:
+    """The ``__init__`` ``@dataclass`` generates: fields in order, defaults from the class body."""
+    fields = cls.dataclass_fields or []
+    if len(args) > len(fields):
+        raise KerasError(f"{cls.name}.__init__() takes {len(fields) + 1} positional arguments but "
+                         f"{len(args) + 1} were given", "TypeError")
+    values = dict(zip(fields, args))
+    for key, value in kwargs.items():
+        if key not in fields:
+            raise KerasError(f"{cls.name}.__init__() got an unexpected keyword argument '{key}'", "TypeError")
+        values[key] = value
+    for name in fields:
+        if name in values:
+            obj.attrs[name] = values[name]
+        elif name in cls.attrs:
+            default = cls.attrs[name]
+            obj.attrs[name] = Unknown(f"default of field `{name}` not known") if isinstance(default, Opaque) else default
+        else:
+            raise KerasError(f"{cls.name}.__init__() missing 1 required positional argument: '{name}'", "TypeError")
 
 
 def keras_init(interp: "Interpreter", obj: Any, kwargs: dict) -> None:
@@ -484,6 +509,11 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
         return obj
     if isinstance(obj, Ref):
         return obj.attr(name)
+    if isinstance(obj, library.Namespace):
+        return obj.values.get(name, Unknown(f"argument `{name}` is not declared"))
+    if isinstance(obj, library.LibraryObject):
+        method = obj.method(name)
+        return library.BoundLibraryMethod(method) if method else Unknown(f"`{name}` of {type(obj).__name__}")
     if isinstance(obj, ModuleValue):
         if name in obj.scope.vars:
             return obj.scope.vars[name]

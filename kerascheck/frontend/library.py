@@ -46,6 +46,73 @@ def _known(fn: Callable) -> Callable:
     return call
 
 
+class LibraryObject:
+    """A stand-in for a library object whose methods the interpreter can evaluate."""
+
+    def method(self, name: str) -> Callable | None:
+        return getattr(self, f"m_{name}", None)
+
+
+class BoundLibraryMethod:
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+
+class Namespace(LibraryObject):
+    """``argparse.Namespace``: attributes are the arguments' defaults (assumed, not parsed)."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+
+class ArgumentParser(LibraryObject):
+    def __init__(self):
+        self.defaults: dict[str, Any] = {}
+
+    def m_add_argument(self, interp, args, kwargs):
+        names = [a for a in args if isinstance(a, str)]
+        dest = kwargs.get("dest")
+        if not isinstance(dest, str):
+            longs = [n for n in names if n.startswith("--")]
+            dest = (longs[0] if longs else names[0] if names else "").lstrip("-").replace("-", "_")
+        action = kwargs.get("action")
+        default = kwargs.get("default", False if action == "store_true" else True if action == "store_false" else None)
+        kind = kwargs.get("type")
+        if isinstance(default, str) and getattr(kind, "name", None) in ("int", "float"):
+            default = {"int": int, "float": float}[kind.name](default)
+        self.defaults[dest] = default
+        _assume(interp, f"--{dest.replace('_', '-')}={default!r} (argparse default)")
+        return None
+
+    def m_add_argument_group(self, interp, args, kwargs):
+        return self
+
+    def m_parse_args(self, interp, args, kwargs):
+        return Namespace(dict(self.defaults))
+
+    def m_parse_known_args(self, interp, args, kwargs):
+        return (Namespace(dict(self.defaults)), [])
+
+    def m_set_defaults(self, interp, args, kwargs):
+        self.defaults.update(kwargs)
+        return None
+
+
+def _assume(interp: "Interpreter", what: str) -> None:
+    from .interpreter import Event
+
+    interp.result.events.append(Event("assumption", interp.loc(None), {"what": what}))
+
+
+def _environ_get(interp, args, kwargs):
+    key = args[0] if args else kwargs.get("key")
+    default = args[1] if len(args) > 1 else kwargs.get("default")
+    if default is None:
+        return Unknown(f"environment variable {key!r} is not known statically")
+    _assume(interp, f"${key}={default!r} (default when unset)")
+    return default
+
+
 def _is_keras_tensor(interp, args, kwargs):
     return isinstance(args[0], Tensor) and args[0].symbolic if args else False
 
@@ -72,6 +139,9 @@ PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
     "keras.backend.get_uid": _get_uid,
     "keras.utils.get_uid": _get_uid,
     "warnings.warn": lambda i, a, k: None,
+    "argparse.ArgumentParser": lambda i, a, k: ArgumentParser(),
+    "os.environ.get": _environ_get,
+    "os.getenv": _environ_get,
 }
 
 

@@ -119,6 +119,7 @@ class UserClass:
     name: str
     bases: list[Any]
     attrs: dict[str, Any] = field(default_factory=dict)
+    dataclass_fields: list[str] | None = None  # set for @dataclass classes
 
     @property
     def keras_kind(self) -> str | None:
