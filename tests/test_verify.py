@@ -25,6 +25,7 @@ from kerascheck.verify.compare import compare
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(str(p) for p in (ROOT / "fixtures" / "seeds").glob("*.py"))
 BUG = str(ROOT / "fixtures" / "bugs" / "002_input_shape_int.py")
+RESHAPE = str(ROOT / "fixtures" / "bugs" / "002_reshape_wrong_size.py")  # seed 002's shared-Embedding bug
 needs_tf = pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
                               reason="needs TensorFlow (pip install 'kerascheck[verify]')")
 
@@ -37,7 +38,7 @@ SMALL = textwrap.dedent("""\
 """)
 
 TRAINS = textwrap.dedent("""\
-    import numpy as np
+    import no_such_plotting_package as nspp
     import keras
     (x_train, y_train), _ = keras.datasets.mnist.load_data()
     x_train = x_train.reshape(-1, 784) / 255.0
@@ -152,8 +153,9 @@ def test_a_wrong_prediction_is_a_mismatch_with_a_per_layer_diff(tmp_path, monkey
 
 @needs_tf
 def test_predicted_error_confirmed_and_an_unpredicted_one_reported(monkeypatch):
-    result = verify(BUG)
+    result = verify(BUG, RESHAPE)
     assert f"{BUG}:18: CONFIRMED ValueError: Cannot convert '16' to a shape." in result.output
+    assert f"{RESHAPE}:12: CONFIRMED ValueError: The total size of the tensor must be unchanged." in result.output
     assert result.exit_code == 0
 
     import kerascheck.verify.command as command
@@ -175,6 +177,7 @@ def test_predicted_error_confirmed_and_an_unpredicted_one_reported(monkeypatch):
 def test_training_on_data_that_does_not_exist_is_skipped_and_reported(tmp_path):
     path = write(tmp_path, "train.py", TRAINS)
     result = verify(path)
+    assert f"{path}:1: could not run: module 'no_such_plotting_package' is not installed in" in result.output
     assert f"{path}:3: skipped (data loading: keras.datasets.mnist.load_data())" in result.output
     assert f"{path}:8: skipped (training/evaluation: model.fit())" in result.output
     assert f"{path}:9: skipped (training/evaluation: whole body: model.fit())" in result.output

@@ -98,6 +98,9 @@ def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float) ->
     except WorkerError as exc:
         report["failure"] = str(exc)
         return report
+    if "internal" in reply:
+        report["failure"] = f"internal error in the worker: {reply['internal']}"
+        return report
     report["seconds"] = reply["seconds"]
     report["blocked"] = [{k: e[k] for k in ("line", "end_line", "name", "why")}
                          for e in reply["events"] if e["event"] == "blocked"]

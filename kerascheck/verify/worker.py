@@ -60,7 +60,10 @@ def main() -> None:
     recorder = Recorder(keras)
     for line in requests:
         request = json.loads(line)
-        send(recorder.run(request))
+        try:
+            send(recorder.run(request))
+        except Exception as exc:  # noqa: BLE001 - a bug here must not end the run
+            send({"path": request["path"], "internal": f"{type(exc).__name__}: {exc}"})
 
 
 class Recorder:
@@ -131,7 +134,10 @@ class Recorder:
                     del sys.modules[name]
         models = []
         for model, line in self.created if request.get("all_models") else ():
-            text, cells = self.capture(model, (), {})
+            try:
+                text, cells = self.capture(model, (), {})
+            except Exception as exc:  # noqa: BLE001 - as scripts/record.py writes it in the goldens
+                text, cells = f"<summary raised {type(exc).__name__}: {exc}>\n", []
             models.append({"line": line, "model": model.name, "text": text, "cells": cells})
         return {"path": path, "events": self.events, "error": error, "models": models,
                 "seconds": time.perf_counter() - started}
@@ -139,7 +145,11 @@ class Recorder:
     def execute(self, source: str, names: dict) -> dict | None:
         """Run the module statement by statement: a top-level statement that fails on skipped data
         is reported and the script goes on; any other exception stops it, as it would the script."""
-        tree = ast.parse(source, self.path)
+        try:  # as Python does, refuse the whole file before running any of it
+            tree = ast.parse(source, self.path)
+            compile(tree, self.path, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            return self.describe(exc) | {"line": exc.lineno, "lines": [exc.lineno]}
         namespace = {"__name__": "__main__", "__file__": self.path, "__builtins__": __builtins__,
                      "__doc__": ast.get_docstring(tree, clean=False)}
         flags = 0
@@ -154,12 +164,12 @@ class Recorder:
                 if exc.name not in names:
                     return self.describe(exc)
                 self.blocked(node, names, exc.name, f"it needs {exc.name}, defined by {names[exc.name]}")
-            except ImportError as exc:
+            except ModuleNotFoundError as exc:
                 missing = (exc.name or "").split(".")[0]
                 if not missing or missing in OURS:
                     return self.describe(exc)
                 self.blocked(node, names, missing, f"module {missing!r} is not installed in {sys.executable}",
-                             is_import=True)
+                             is_import=isinstance(node, (ast.Import, ast.ImportFrom)))
             except SystemExit as exc:
                 if exc.code in (None, 0):
                     return None
