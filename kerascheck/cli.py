@@ -181,6 +181,10 @@ from .verify.command import verify  # noqa: E402
 
 main.add_command(verify)
 
+from .layers_command import layers  # noqa: E402
+
+main.add_command(layers)
+
 
 if __name__ == "__main__":
     main()

@@ -445,6 +445,7 @@ class RandomErasing(ImageLayer):
 
 @register
 class RandomColorJitter(ImageLayer):
+    coverage_note = "each given factor creates a sublayer that takes an automatic name"
     signature = (
         "value_range=(0, 255), brightness_factor=None, contrast_factor=None, saturation_factor=None, "
         "hue_factor=None, seed=None, data_format=None"
@@ -544,6 +545,8 @@ class PolicyLayer(ImageLayer):
     """RandAugment / AugMix: sublayers built from the layer's ``factor`` and ``value_range`` (and its
     ``**kwargs``); among their checks only ``value_range`` can fail."""
 
+    coverage_note = "its augmentation sublayers take automatic names (random_rotation ...)"
+
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -587,6 +590,7 @@ class MaxNumBoundingBoxes(ImageLayer):
     """Pads or crops the boxes of a dict input; on a plain image tensor it keeps the shape."""
 
     signature = "max_number, fill_value=-1"
+    coverage_note = "dict inputs (images with bounding boxes) are not modelled; an image tensor keeps its shape"
 
     def check_own(self):
         max_number, fill_value = self.lit("max_number"), self.lit("fill_value")

@@ -10,12 +10,16 @@ that reason. Whatever follows it in the model is unresolvable too, for the same 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .base import Unresolvable, register
 from .preprocessing import ExactBindSpec
 
 
 class ForeignLayer(ExactBindSpec):
-    framework = ""
+    framework: ClassVar[str] = ""
+    # Shown by ``kerascheck layers``.
+    unresolved_by_design: ClassVar[str] = "wraps a foreign-framework model whose shapes kerascheck cannot read"
 
     def reason(self) -> str:
         return (f"{self.class_name} wraps a foreign-framework model ({self.framework}) whose shapes kerascheck "

@@ -231,6 +231,7 @@ def _np_shape(value) -> tuple:
 
 @register
 class Normalization(ExactBindSpec):
+    coverage_note = "non-trainable mean, variance and count weights, unless mean= and variance= are given"
     signature = "axis=-1, mean=None, variance=None, invert=False"
 
     def axes(self) -> tuple:
@@ -394,6 +395,7 @@ class HashedCrossing(ExactBindSpec):
     signature = "num_bins, output_mode='int', sparse=False, name=None, dtype=None"
     kwargs_policy = "swallow"  # **kwargs are accepted and never reach Layer.__init__
     multi_input = True
+    coverage_note = "called on a list of two tensors"
 
     def check(self):
         validate_string_arg(self.lit("output_mode"), ("int", "one_hot"), "HashedCrossing", "output_mode")
@@ -422,6 +424,7 @@ class HashedCrossing(ExactBindSpec):
 class Discretization(ExactBindSpec):
     """With ``num_bins`` the bins come from ``adapt()``; ``call()`` fails until then."""
 
+    coverage_note = "with num_bins= (bins from adapt()), a one-hot / multi-hot / count size is unresolved"
     signature = (
         "bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode='int', sparse=False, dtype=None, name=None"
     )
@@ -486,6 +489,10 @@ def _np_scalar_repr(value) -> str:
 class IndexLookup(ExactBindSpec):
     """``keras/src/layers/preprocessing/index_lookup.py``: the checks and the vocabulary size."""
 
+    coverage_note = (
+        "the one-hot / multi-hot / count / tf-idf size is known from a literal vocabulary= or "
+        "pad_to_max_tokens=True; after adapt() or with a vocabulary file it is unresolved"
+    )
     kwargs_policy = "lookup"
     kwargs_error_after_check = True  # raised by check_index_lookup, at its place among the checks
     vocabulary_kind: ClassVar[str] = "string"
@@ -682,6 +689,10 @@ class IntegerLookup(IndexLookup):
 
 @register
 class TextVectorization(IndexLookup):
+    coverage_note = (
+        "int mode: (batch, output_sequence_length); other modes: " + IndexLookup.coverage_note
+        + "; its StringLookup sublayer takes an automatic name"
+    )
     signature = (
         "max_tokens=None, standardize='lower_and_strip_punctuation', split='whitespace', ngrams=None, "
         "output_mode='int', output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None, "
@@ -786,6 +797,7 @@ _SCIPY_WINDOWS = {
 
 @register
 class STFTSpectrogram(ExactBindSpec):
+    coverage_note = "a window name needing parameters (or unknown to scipy) makes it unresolved"
     signature = (
         "mode='log', frame_length=256, frame_step=None, fft_length=None, window='hann', periodic=False, "
         "scaling='density', padding='valid', expand_dims=False, data_format=None"
@@ -884,6 +896,8 @@ class Pipeline(ExactBindSpec):
 
     signature = "layers, name=None"
     kwargs_policy = "strict"
+    coverage_note = ("shape from the layers' call() on graph tensors; where that differs from their "
+                     "compute_output_shape (and is not modelled) it is unresolved")
 
     def layers(self):
         layers = self.arg("layers")
