@@ -507,7 +507,7 @@ class IndexLookup(ExactBindSpec):
         self.check_index_lookup(self.class_name)
 
     def check_index_lookup(self, caller):
-        max_tokens, num_oov = self.lit("max_tokens"), self.lit("num_oov_indices")
+        max_tokens, num_oov = self.lit("max_tokens"), self.lookup_arg("num_oov_indices")
         if max_tokens is not None and py(lambda: max_tokens <= 1):
             raise KerasError(f"If set, `max_tokens` must be greater than 1. Received: max_tokens={max_tokens}")
         if self.lit("pad_to_max_tokens") and max_tokens is None:
@@ -565,7 +565,7 @@ class IndexLookup(ExactBindSpec):
         kinds = {type(v) for v in vocabulary}
         if kinds not in ({str}, {int}):
             raise Unresolvable("a vocabulary of mixed or unusual types is not modelled")
-        mask, oov = self.lit("mask_token"), self.lit("oov_token")
+        mask, oov = self.lookup_arg("mask_token"), self.lookup_arg("oov_token")
         oov_start = 1 if mask is not None and mode == "int" else 0
         token_start = oov_start + num_oov
         special = [mask] * oov_start + [oov] * num_oov
@@ -605,6 +605,12 @@ class IndexLookup(ExactBindSpec):
     def validate(self):
         super().validate()
         self.vocabulary_file()  # Keras opens the file in the constructor (and raises if it is missing)
+
+    # Lookup arguments the layer does not take (TextVectorization's StringLookup gets these).
+    lookup_defaults: ClassVar[dict] = {}
+
+    def lookup_arg(self, name):
+        return self.lit(name) if name in self.args else self.lookup_defaults[name]
 
     def vocabulary_file(self):
         if isinstance(self.args.get("vocabulary"), str):
@@ -702,6 +708,7 @@ class TextVectorization(IndexLookup):
     kwargs_error_after_check = False
     extra_kwargs = ("vocabulary_size", "has_input_vocabulary")
     internal_layers = ("StringLookup",)  # its lookup sublayer takes an automatic name
+    lookup_defaults = {"num_oov_indices": 1, "mask_token": "", "oov_token": "[UNK]"}  # StringLookup(mask_token='')
 
     def check(self):
         self.vocab_size = None
@@ -733,10 +740,6 @@ class TextVectorization(IndexLookup):
                 "`ragged` must not be true if `output_mode` is `'int'`. "
                 f"Received: ragged={ragged} and output_mode={mode}"
             )
-        # The StringLookup sublayer: mask_token='' and the default OOV token.
-        self.args.setdefault("num_oov_indices", 1)
-        self.args.setdefault("mask_token", "")
-        self.args.setdefault("oov_token", "[UNK]")
         self.check_index_lookup("StringLookup")
 
     def call_output_shape(self, input_shape):
