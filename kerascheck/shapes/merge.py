@@ -134,8 +134,9 @@ class Concatenate(_Merge):
         # compute_output_shape()
         out = list(shapes[0])
         for s in shapes[1:]:
-            if not (-len(out) <= axis < len(out) and -len(s) <= axis < len(s)):
-                raise KerasError("list index out of range", "IndexError")
+            # `output_shape[axis] is None or shape[axis] is None`: a list, then a tuple, short-circuited.
+            if not -len(out) <= axis < len(out) or (out[axis] is not None and not -len(s) <= axis < len(s)):
+                raise KerasError(f"{'list' if not -len(out) <= axis < len(out) else 'tuple'} index out of range", "IndexError")
             if out[axis] is None or s[axis] is None:
                 out[axis] = None
                 break

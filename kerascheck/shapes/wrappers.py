@@ -113,7 +113,10 @@ class Bidirectional(LayerSpec):
 
     def build(self, input_shape):
         fwd, bwd = self._pair()
-        return _scoped(fwd, self).weights_for(input_shape) + _scoped(bwd, self).weights_for(input_shape)
+        weights = _scoped(fwd, self).weights_for(input_shape) + _scoped(bwd, self).weights_for(input_shape)
+        if fwd.arg("return_state") and fwd.arg("stateful"):  # Keras 3.15's compute_mask does `generator * 2`
+            raise KerasError("unsupported operand type(s) for *: 'generator' and 'int'", "TypeError")
+        return weights
 
 
 @register
