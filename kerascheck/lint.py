@@ -20,7 +20,7 @@ def lint_source(source: str, path: str, enabled: Iterable[str] | None = None) ->
     analysis = analyze_source(source, path)
     diagnostics = [d for d in analysis.diagnostics if d.code in codes]
     if analysis.result is not None:
-        ctx = RuleContext(path, source, analysis.result)
+        ctx = RuleContext(path, source, analysis.result, module=analysis.module)
         diagnostics += run_rules(ctx, codes)
     diagnostics = apply_noqa(source, diagnostics)
     return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code))

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from ..frontend.interpreter import Result
     from ..ir import Loc, Tensor
     from ..shapes.base import KerasError
@@ -41,6 +43,7 @@ class RuleContext:
     source: str
     result: "Result"
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    module: "cst.Module | None" = None  # the parsed source, for rules that read syntax (imports)
 
 
 class Rule:

@@ -31,12 +31,11 @@ def conv_lstm(draw, valid: bool = True):
     if data_format is not None:
         optional["data_format"] = st.just(data_format)
     if not valid:
-        fault = draw(st.sampled_from(["kernel", "padding", "strides_dilation", "rank", "spatial", "channels",
+        # (no invalid padding: its message prints a set whose order depends on the process's hash seed)
+        fault = draw(st.sampled_from(["kernel", "strides_dilation", "rank", "spatial", "channels",
                                       "too_small", "stateful"]))
         if fault == "kernel":
             kernel = draw(st.sampled_from([0, (2,) * (n + 1), -1]))
-        elif fault == "padding":
-            optional["padding"] = st.sampled_from(["causal", "full"])
         elif fault == "strides_dilation":
             optional["strides"], optional["dilation_rate"] = st.just(2), st.just(2)
         elif fault == "rank":

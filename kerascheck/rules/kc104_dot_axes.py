@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from .base import EngineErrorRule, Invalid
+
+
+class DotAxes(EngineErrorRule):
+    """``Dot`` contracts two axes of different sizes.
+
+    ``Dot(axes=(a, b))`` (and ``keras.layers.dot``) multiplies axis ``a`` of the first input with
+    axis ``b`` of the second and sums over them, so both axes must have the same size. Keras
+    raises ``ValueError: Incompatible input shapes: axis values 8 (at axis 1) != 4 (at axis 1)``
+    when the layer is called. Remember that axes count the batch axis: ``axes=1`` is the first
+    feature axis, ``axes=-1`` the last.
+
+    Fix: pick the axes that really have equal sizes (``axes=(2, 1)`` for a matrix product of
+    ``(n, k)`` by ``(k, m)``), or project one input with ``Dense`` so the sizes match.
+    """
+
+    code = "KC104"
+    name = "dot-axes"
+    priority = 5  # before the general merge-shapes rule (KC103)
+
+    def matches(self, error):
+        return error.stage == "call" and error.layer == "Dot" and "Incompatible input shapes" in error.message
+
+    def hint(self, error):
+        return "Contract axes of equal size (axes count the batch axis), or project one input with Dense"
+
+    VALID = ["import keras\na = keras.Input(shape=(3, 8))\nb = keras.Input(shape=(8, 5))\n"
+             "c = keras.layers.Dot(axes=(2, 1))([a, b])\n"]
+    INVALID = [
+        Invalid("import keras\na = keras.Input(shape=(8,))\nb = keras.Input(shape=(4,))\n"
+                "c = keras.layers.Dot(axes=1)([a, b])\n", line=4, column=5,
+                message="(None, 8) from `a` (line 2) vs (None, 4) from `b` (line 3)"),
+        Invalid("import keras\na = keras.Input(shape=(3, 8))\nb = keras.Input(shape=(5, 4))\n"
+                "c = keras.layers.dot([a, b], axes=-1)\n", line=4, column=5, message="axis values 8 (at axis 2) != 4"),
+    ]

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import re
+
+from ..frontend.keras_api import REMOVED_LAYER_ATTRIBUTES
+from .base import EngineErrorRule, Invalid
+
+_ATTRIBUTE = re.compile(r"object has no attribute '(\w+)'")
+_INDEX = re.compile(r"\s*\(\s*(?:node_index\s*=\s*)?(\d+)\s*\)")
+
+# What to write instead, in Keras 3. ``{obj}`` is the layer expression as written.
+REPLACEMENTS = {
+    "get_output_at": "keep the tensor each call returns (`y = {obj}(x)`) and use it",
+    "get_input_at": "keep the tensor passed to each call and use it",
+    "get_output_shape_at": "use `.shape` of the tensor that call returned",
+    "get_input_shape_at": "use `.shape` of the tensor passed to that call",
+    "get_output_mask_at": "use `{obj}.compute_mask(x)` on that call's input",
+    "get_input_mask_at": "use the mask of the tensor passed to that call",
+    "output_shape": "use `{obj}.output.shape` (or `.shape` of the tensor a call returned)",
+    "input_shape": "use `{obj}.input.shape` (or `.shape` of the tensor passed to a call)",
+    "inbound_nodes": "keep references to the tensors of each call instead",
+    "outbound_nodes": "keep references to the tensors of each call instead",
+    "input_mask": "use `{obj}.compute_mask(x)`",
+    "output_mask": "use `{obj}.compute_mask(x)`",
+    "get_updates_for": "use `{obj}.updates` (variables update themselves in Keras 3)",
+    "get_losses_for": "use `{obj}.losses`",
+}
+_PER_CALL = {"get_output_at": ("outputs", ""), "get_input_at": ("inputs", ""),
+             "get_output_shape_at": ("outputs", ".shape"), "get_input_shape_at": ("inputs", ".shape")}
+
+
+class RemovedLayerAttribute(EngineErrorRule):
+    """A layer attribute or method that Keras 3 removed (``get_output_at``, ``input_shape``...).
+
+    Keras 2 layers had per-call accessors (``get_output_at(i)``, ``get_input_at(i)``,
+    ``get_output_shape_at(i)``, ``get_input_shape_at(i)``, masks, ``inbound_nodes``) and the
+    ``input_shape`` / ``output_shape`` properties. Keras 3 layers have none of them: reading one
+    raises ``AttributeError: 'Conv2D' object has no attribute 'get_input_shape_at'``. (Models
+    still have ``input_shape`` / ``output_shape``.) Seeds 001 and 003 use them.
+
+    Fix: keep the tensors each call returns and read them: ``layer.get_output_at(1)`` -> the
+    tensor that second call returned; ``layer.get_input_shape_at(0)`` -> ``x.shape`` of the tensor
+    passed to the first call; ``conv.input_shape`` -> ``conv.input.shape`` (``conv.output_shape``
+    -> ``conv.output.shape``) when the layer was called once.
+    """
+
+    code = "KC301"
+    name = "removed-layer-attribute"
+    priority = 10
+
+    def matches(self, error):
+        found = _ATTRIBUTE.search(error.message)
+        return error.stage == "attribute" and error.kind == "AttributeError" and bool(found) \
+            and found.group(1) in REMOVED_LAYER_ATTRIBUTES
+
+    def message(self, error):
+        return f"Keras 3 raises AttributeError: {error.message}"
+
+    def hint(self, error):
+        attr = _ATTRIBUTE.search(error.message).group(1)
+        return REPLACEMENTS.get(attr, "it was removed in Keras 3").format(obj="layer").capitalize()
+
+    def diagnostic(self, ctx, loc, message):
+        """Name the replacement in the script's own terms (``conv.input.shape``, ``encoded_b``)."""
+        error = ctx.result.error.error if ctx.result.error is not None else None
+        specific = _specific_hint(ctx, loc, error) if error is not None else None
+        if specific:
+            message = f"{self.message(error)}. {specific}"
+        return super().diagnostic(ctx, loc, message)
+
+    VALID = ["import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+             "y = conv(a)\nassert conv.input.shape == (None, 32, 32, 3)\n"]
+    INVALID = [
+        Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                "y = conv(a)\nshape = conv.input_shape\n", line=5, column=9,
+                message="`conv.input_shape` -> `conv.input.shape`"),
+        Invalid("import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\nb = keras.Input(shape=(5, 3))\n"
+                "ya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
+                message="`lstm.get_output_at(1)` -> `yb`"),
+        Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                "y = conv(a)\nshape = conv.get_input_shape_at(0)\n", line=5, column=9,
+                message="`a.shape`"),
+    ]
+
+
+def _specific_hint(ctx, loc, error) -> str | None:
+    found = _ATTRIBUTE.search(error.message)
+    if not found or loc.end_line != loc.line:
+        return None
+    attr = found.group(1)
+    line = ctx.source.splitlines()[loc.line - 1] if loc.line <= len(ctx.source.splitlines()) else ""
+    text = line[loc.column - 1:loc.end_column - 1]
+    if not text.endswith("." + attr):
+        return None
+    obj = text[: -len(attr) - 1]
+    written = text
+    if attr in _PER_CALL:
+        index = _INDEX.match(line[loc.end_column - 1:])
+        if index:
+            written = f"{text}({index.group(1)})"
+            tensor = _call_tensor(ctx, obj, int(index.group(1)), *_PER_CALL[attr])
+            if tensor:
+                return f"`{written}` -> {tensor}"
+    replacement = REPLACEMENTS.get(attr)
+    if replacement is None:
+        return None
+    if attr in ("input_shape", "output_shape"):
+        return f"`{written}` -> `{obj}.{attr.split('_')[0]}.shape`"
+    return f"`{written}`: {replacement.format(obj=obj)}"
+
+
+def _call_tensor(ctx, obj: str, index: int, side: str, suffix: str) -> str | None:
+    """``encoded_b`` (the tensor of call ``index`` of the layer bound to ``obj``), with its line."""
+    labels = ctx.result.labels
+    for layer in ctx.result.keras.layers:
+        if labels.get(id(layer)) != obj or index >= len(layer.nodes):
+            continue
+        node = layer.nodes[index]
+        tensors = node.outputs if side == "outputs" else node.inputs
+        if len(tensors) == 1 and tensors[0].label:
+            label = tensors[0].label
+            where = f", line {node.loc.line}" if node.loc else ""
+            what = "returned by" if side == "outputs" else "passed to"
+            if suffix:
+                return f"`{label}{suffix}` (`{label}` is the tensor {what} that call{where})"
+            return f"`{label}`, the tensor {what} that call{where.replace(', ', ' (', 1) + ')' if where else ''}"
+    return None

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from ._optimizers import optimizer_class
+from ._syntax import in_file, keyword_arg, loc_of
+from .base import Invalid, Rule
+
+
+class DeprecatedArgument(Rule):
+    """A Keras 2 argument that Keras 3 accepts but ignores (``Embedding(input_length=)``, ``decay=``).
+
+    Keras 3.15 warns and drops these: ``Embedding(input_length=100)`` ("Argument `input_length`
+    is deprecated. Just remove it.": the sequence length comes from the ``Input`` shape) and an
+    optimizer's ``decay=`` ("Argument `decay` is no longer supported and will be ignored.": the
+    learning rate no longer decays, which silently changes training). Seeds 002 and 003 pass
+    ``input_length``.
+
+    Fix: remove ``input_length`` (give the ``Input`` the sequence length); replace ``decay`` with a
+    schedule, e.g. ``learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)``.
+    """
+
+    code = "KC304"
+    name = "deprecated-argument"
+    severity = "warning"
+
+    def check(self, ctx):
+        seen = set()
+        for event in ctx.result.events_of("ref_call"):
+            path, kwargs, node = event.data["path"], event.data["kwargs"], event.data.get("node")
+            if not in_file(event.loc):
+                continue
+            if path == "keras.layers.Embedding" and "input_length" in kwargs:
+                name, text = "input_length", ("`input_length` is deprecated in Keras 3 and ignored (Keras warns "
+                                              "\"Just remove it\"): remove it; the sequence length comes from "
+                                              "the Input shape")
+            elif optimizer_class(path) and kwargs.get("decay") is not None:
+                name, text = "decay", ("`decay` is no longer supported in Keras 3 and is ignored: the learning "
+                                       "rate will not decay. Use a keras.optimizers.schedules schedule as "
+                                       "`learning_rate`")
+            else:
+                continue
+            arg = keyword_arg(node, name)
+            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+            if loc in seen:
+                continue
+            seen.add(loc)
+            yield self.diagnostic(ctx, loc, text)
+
+    VALID = ["import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8)(x)\n"]
+    INVALID = [
+        Invalid("import keras\nx = keras.Input(shape=(100,))\n"
+                "y = keras.layers.Embedding(1000, 8,\n                           input_length=100)(x)\n",
+                line=4, column=28, message="input_length"),
+        Invalid("import keras\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-6)\n", line=2, column=47,
+                message="will not decay"),
+    ]

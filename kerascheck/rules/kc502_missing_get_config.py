@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from ._classes import keras_classes, method
+from ._syntax import loc_of
+from .base import Invalid, Rule
+
+
+class MissingGetConfig(Rule):
+    """A custom layer takes constructor arguments, has no ``get_config`` and no ``**kwargs``.
+
+    Saving a model stores each layer's ``get_config()``; loading calls ``cls(**config)``. Without
+    a ``get_config`` Keras 3 records the constructor arguments automatically, but its config also
+    holds ``name``, ``trainable`` and ``dtype``: an ``__init__`` that does not accept ``**kwargs``
+    makes ``from_config`` / ``keras.models.load_model`` raise ``TypeError: __init__() got an
+    unexpected keyword argument 'trainable'``, so the model can be saved but never loaded.
+    (An ``__init__`` that forwards ``**kwargs`` to ``super().__init__`` round-trips plain
+    arguments without a ``get_config``; it needs one when an argument is a layer or another object.)
+
+    Fix: accept ``**kwargs`` and pass them on (``super().__init__(**kwargs)``), and define
+    ``get_config`` returning ``{**super().get_config(), "units": self.units, ...}``.
+    """
+
+    code = "KC502"
+    name = "missing-get-config"
+    severity = "warning"
+
+    def check(self, ctx):
+        for _, cls, node in keras_classes(ctx):
+            if cls.keras_kind != "layer" or cls.find("get_config") is not None:
+                continue
+            init = method(node, "__init__")
+            if init is None or isinstance(init.params.star_kwarg, cst.Param):
+                continue
+            params = [p.name.value for p in (*init.params.posonly_params, *init.params.params,
+                                             *init.params.kwonly_params)][1:]
+            if not params:
+                continue
+            loc = loc_of(ctx, init.name)
+            if loc is None:
+                continue
+            names = ", ".join(f"`{p}`" for p in params)
+            yield self.diagnostic(
+                ctx, loc,
+                f"`{cls.name}.__init__` takes {names} but the layer has no get_config() and no **kwargs: "
+                f"its automatic config adds `name`/`trainable`/`dtype`, so loading a saved model raises "
+                f"TypeError. Accept **kwargs (pass them to super().__init__) and define get_config()",
+            )
+
+    VALID = [
+        "import keras\nclass L(keras.layers.Layer):\n    def __init__(self, units=32, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n\n    def get_config(self):\n"
+        "        return {**super().get_config(), 'units': self.units}\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nclass Linear(keras.layers.Layer):\n    def __init__(self, units=32, input_dim=32):\n"
+                "        super().__init__()\n        self.units = units\n", line=3, column=9,
+                message="`units`, `input_dim`"),
+    ]
