@@ -185,6 +185,10 @@ from .layers_command import layers  # noqa: E402
 
 main.add_command(layers)
 
+from .lsp.command import lsp  # noqa: E402
+
+main.add_command(lsp)
+
 
 if __name__ == "__main__":
     main()

@@ -46,6 +46,21 @@ class RuleContext:
     module: "cst.Module | None" = None  # the parsed source, for rules that read syntax (imports)
 
 
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the source from (line, column) to (end_line, end_column) with ``new_text``.
+
+    Positions as in ``Diagnostic``: 1-based lines, 1-based columns counted in characters (code
+    points), the end exclusive; an insertion has an empty range.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    new_text: str
+
+
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
@@ -55,6 +70,18 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         return iter(())
+
+    # Editors show a rule's fix as a quick fix titled ``fix_title`` (the default names the rule).
+    fix_title: ClassVar[str] = ""
+
+    def fix(self, diagnostic: Diagnostic, source: str) -> list[TextEdit]:
+        """Optional hook: the edits that fix one of this rule's diagnostics in ``source``.
+
+        ``kerascheck lsp`` offers them as a quick fix when the list is not empty. Return ``[]``
+        (the default) when the fix is not obvious from the text; never raise for odd input. The
+        diagnostic is the one this rule reported for this exact ``source``.
+        """
+        return []
 
     def diagnostic(self, ctx: RuleContext, loc: "Loc", message: str) -> Diagnostic:
         return Diagnostic(ctx.path, loc.line, loc.column, self.code, message, self.severity,

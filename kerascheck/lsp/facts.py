@@ -1,0 +1,177 @@
+"""What hover and inlay hints need from one analysis, as plain (picklable) data.
+
+The analysis runs in a worker process; the interpreter's objects (layers, tensors, lazy source
+positions) stay there. ``compute_facts`` turns them into spans with Markdown and hints with
+labels, which the server keeps per document: the last good facts also serve while the current
+text does not parse. Positions are 1-based, columns in code points, ends exclusive (as in
+``Diagnostic``); the server converts them to the client's units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..ir import Layer, Model, Tensor
+from ..models import flatten
+from . import hover
+from .hints import Hint, layer_hints, loc_span
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def contains(self, line: int, column: int) -> bool:
+        return (self.line, self.column) <= (line, column) <= (self.end_line, self.end_column)
+
+
+@dataclass(frozen=True)
+class HoverEntry:
+    span: Span
+    markdown: str
+    kind: str  # "layer" (construction), "call", "model", "summary", "unresolved"
+    table: hover.Table | None = None  # a summary table, rendered when hovered
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """A variable bound to a layer or model: hovering the name anywhere after ``line`` shows it."""
+
+    line: int
+    markdown: str
+    table: hover.Table | None = None
+
+
+@dataclass
+class Facts:
+    hovers: list[HoverEntry] = field(default_factory=list)
+    names: dict[str, list[NameEntry]] = field(default_factory=dict)
+    hints: list[Hint] = field(default_factory=list)
+
+
+def _span(loc: Any) -> Span | None:
+    values = loc_span(loc)
+    return Span(*values) if values else None
+
+
+def compute_facts(result: Any) -> Facts:
+    """Hover entries, variable names and inlay hints for one interpreter ``Result``."""
+    facts = Facts(hints=layer_hints(result))
+    layers: dict[int, Layer] = {}
+    layer_loc: dict[int, Any] = {}
+    unresolved = [(span, reason) for span, reason in ((_span(loc), reason) for loc, reason in result.unresolved)
+                  if span is not None and (span.line, span.column) != (span.end_line, span.end_column)]
+
+    def why(span: Span) -> str | None:
+        for outer, reason in unresolved:
+            if outer.contains(span.line, span.column) and outer.contains(span.end_line, span.end_column):
+                return reason
+        return None
+
+    for event in result.events:
+        if event.kind not in ("layer_created", "layer_call"):
+            continue
+        layer = event.data.get("layer")
+        if not isinstance(layer, Layer):
+            continue
+        layers.setdefault(id(layer), layer)
+        span = _span(event.loc)
+        if span is None:
+            continue
+        if event.kind == "layer_created":
+            layer_loc.setdefault(id(layer), span)
+            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, unresolved=why(span)), "layer"))
+        else:
+            table = hover.model_table(layer) if isinstance(layer, Model) else None
+            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event.data), "call", table))
+    for model in result.keras.models:
+        layers.setdefault(id(model), model)
+        span = _span(model.loc)
+        if span is not None:
+            layer_loc[id(model)] = span
+            facts.hovers.append(HoverEntry(span, hover.model_markdown(model), "model", hover.model_table(model)))
+        for layer in _model_layers(model):  # ``keras.Input(...)``: its InputLayer is only seen in models
+            if layer.class_name == "InputLayer" and id(layer) not in layers:
+                layers[id(layer)] = layer
+                span = _span(layer.loc)
+                if span is not None:
+                    layer_loc[id(layer)] = span
+                    facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer), "layer"))
+    for event in result.summaries:
+        span = _span(event.loc)
+        if span is not None:
+            text, table = hover.summary_markdown(event)
+            facts.hovers.append(HoverEntry(span, text, "summary", table))
+    for span, reason in unresolved:
+        facts.hovers.append(HoverEntry(span, hover.unresolved_markdown(reason), "unresolved"))
+    entry_of: dict[Span, HoverEntry] = {}
+    for entry in facts.hovers:
+        if entry.kind in ("layer", "model"):
+            entry_of.setdefault(entry.span, entry)
+    for key, layer in layers.items():
+        label = result.labels.get(key)
+        span = layer_loc.get(key) or _span(layer.loc)
+        if not label or span is None:
+            continue
+        entry = entry_of.get(span)
+        name = NameEntry(span.line, entry.markdown, entry.table) if entry else NameEntry(span.line, hover.layer_markdown(layer))
+        facts.names.setdefault(label, []).append(name)
+    for event in result.events:  # tensor variables: ``x = layer(...)(x)`` binds a new tensor each time
+        if event.kind != "layer_call":
+            continue
+        span = _span(event.loc)
+        if span is None:
+            continue
+        for tensor in flatten([event.data.get("outputs")]):
+            if isinstance(tensor, Tensor) and tensor.label:
+                facts.names.setdefault(tensor.label, []).append(
+                    NameEntry(span.line, hover.tensor_markdown(tensor.label, tensor, event.data.get("layer"))))
+    for key, layer in layers.items():
+        if layer.class_name == "InputLayer" and layer.nodes and key in layer_loc:
+            tensor = layer.nodes[0].outputs[0]
+            if tensor.label:
+                facts.names.setdefault(tensor.label, []).append(
+                    NameEntry(layer_loc[key].line, hover.tensor_markdown(tensor.label, tensor, layer)))
+    for entries in facts.names.values():
+        entries.sort(key=lambda e: e.line)
+    return facts
+
+
+def _model_layers(model: Model) -> list:
+    try:
+        return list(getattr(model, "operations", None) or model.layers)
+    except Exception:
+        return []
+
+
+def pick(facts: Facts, line: int, column: int, word: str | None, columns: int = 80) -> str | None:
+    """The hover text at a position (1-based line, code-point column): the innermost construction,
+    call, model or ``summary()`` there; else the layer, model or tensor a variable name holds; else
+    why the statement could not be followed. Summary tables are rendered ``columns`` wide."""
+    best: HoverEntry | None = None
+    fallback: HoverEntry | None = None
+    for entry in facts.hovers:
+        if not entry.span.contains(line, column):
+            continue
+        if entry.kind == "unresolved":
+            if fallback is None or _inner(entry.span, fallback.span):
+                fallback = entry
+        elif best is None or _inner(entry.span, best.span):
+            best = entry
+    chosen: HoverEntry | NameEntry | None = best
+    if chosen is None and word and word in facts.names:
+        before = [e for e in facts.names[word] if e.line <= line]
+        chosen = before[-1] if before else None
+    if chosen is None:
+        chosen = fallback
+    return None if chosen is None else hover.with_table(chosen.markdown, chosen.table, columns)
+
+
+def _inner(a: Span, b: Span) -> bool:
+    """``a`` is nested in (or starts after) ``b``: the more specific of two spans at one place."""
+    return (a.line, a.column) > (b.line, b.column) or (
+        (a.line, a.column) == (b.line, b.column) and (a.end_line, a.end_column) < (b.end_line, b.end_column))

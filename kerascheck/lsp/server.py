@@ -1,0 +1,609 @@
+"""The language server (pygls 2.x): diagnostics, hover, inlay hints and quick fixes for Keras code.
+
+Documents are analysed in the worker process (``engine``): on open and save at once, on change
+after ``debounceMs`` without further changes. While one analysis runs, newer changes only mark
+the document dirty; when it returns, a result for an older text is dropped (never published)
+and the latest text is analysed. Diagnostics are what ``kerascheck check`` reports for the
+buffer's text with the configuration of the file's project. Hover and inlay hints read the
+facts of the last analysis that parsed, mapped line by line onto the current text, so they
+survive a syntax error mid-typing.
+
+Initialization options (also accepted under a ``"kerascheck"`` key):
+
+- ``inlayHints`` (true): output shapes after layer calls
+- ``debounceMs`` (25): quiet time after a change before it is analysed
+- ``analysisTimeout`` (10): seconds one analysis may take; then the worker is restarted and the
+  document gets one ``KC000`` warning
+- ``maxFileSize`` (1000000): characters; a larger document gets one ``KC000`` warning
+- ``summaryColumns`` (80): terminal width the summary tables in hovers are rendered for
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+import re
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..config import Config, ConfigError, load
+from ..diagnostics import Diagnostic
+from ..rules import RULES, SYNTAX_CODE
+from . import actions as actions_mod
+from .engine import Engine, WorkerDied, WorkerTimeout
+from .facts import Facts, pick
+from .textmap import LineMap, from_client, split_lines, to_client, word_at
+
+log = logging.getLogger(__name__)
+
+RECENT_RESULTS = 8  # per document
+KERAS_MARKERS = ("keras", "tensorflow")  # as ``check``'s byte scan: a file without them is skipped
+SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
+            "info": lsp.DiagnosticSeverity.Information}
+
+
+@dataclass
+class Options:
+    inlay_hints: bool = True
+    debounce: float = 0.025
+    timeout: float = 10.0
+    max_size: int = 1_000_000
+    columns: int = 80
+
+    @classmethod
+    def parse(cls, raw: Any) -> "Options":
+        options = cls()
+        if not isinstance(raw, dict):
+            return options
+        if isinstance(raw.get("kerascheck"), dict):
+            raw = {**raw, **raw["kerascheck"]}
+
+        def number(key: str, default: float, low: float) -> float:
+            value = raw.get(key, default)
+            return max(float(value), low) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+        if isinstance(raw.get("inlayHints"), bool):
+            options.inlay_hints = raw["inlayHints"]
+        options.debounce = number("debounceMs", options.debounce * 1000, 0) / 1000
+        options.timeout = number("analysisTimeout", options.timeout, 0.05)
+        options.max_size = int(number("maxFileSize", options.max_size, 1))
+        options.columns = int(number("summaryColumns", options.columns, 20))
+        return options
+
+
+@dataclass
+class DocState:
+    uri: str
+    path: str  # the filesystem path the analysis reports and resolves sibling modules from
+    dirty: bool = False
+    due: float = 0.0
+    task: asyncio.Task | None = None
+    analyses: int = 0
+    # What was last published, for code actions: the text, its diagnostics and their LSP form.
+    published_source: str | None = None
+    published: list[tuple[Diagnostic, lsp.Diagnostic]] = field(default_factory=list)
+    # The last analysis that parsed: its facts and the lines they refer to.
+    facts: Facts | None = None
+    facts_lines: list[str] | None = None
+    facts_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    linemap: tuple[int, int, LineMap] | None = None  # (id of facts_lines, hash of current text, map)
+    last_elapsed: float | None = None
+    fresh: bool = False  # the next analysis must not come from ``recent`` (open, save, config change)
+    # Results of the last few texts (typing a character and deleting it, undo, redo): key -> results
+    recent: OrderedDict = field(default_factory=OrderedDict)
+    cache_hits: int = 0
+
+
+class ConfigCache:
+    """``[tool.kerascheck]`` per folder, reloaded when a pyproject.toml above it changes."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Path, tuple[tuple, Config, str | None]] = {}
+
+    @staticmethod
+    def _signature(folder: Path) -> tuple:
+        stamps = []
+        for parent in [folder, *folder.parents]:
+            try:
+                stamps.append((parent, (parent / "pyproject.toml").stat().st_mtime_ns))
+            except OSError:
+                pass
+        return tuple(stamps)
+
+    def get(self, path: Path) -> tuple[Config, str | None]:
+        folder = path.parent if path.suffix else path
+        signature = self._signature(folder)
+        hit = self.cache.get(folder)
+        if hit is not None and hit[0] == signature:
+            return hit[1], hit[2]
+        try:
+            config, error = load(path), None
+        except ConfigError as exc:
+            config, error = Config(), str(exc)
+        except Exception as exc:  # an unreadable tree must not stop the server
+            config, error = Config(), f"cannot read the configuration: {exc}"
+        self.cache[folder] = (signature, config, error)
+        return config, error
+
+
+class KerascheckServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("kerascheck", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.options = Options()
+        self.engine = Engine(lambda message: self.log_client(f"kerascheck: {message}", lsp.MessageType.Error))
+        self.docs: dict[str, DocState] = {}
+        self.configs = ConfigCache()
+        self.config_errors_shown: set[str] = set()
+        self.started = time.monotonic()
+
+    # -- reporting -----------------------------------------------------------------------------------
+    def log_client(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
+        try:
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        except Exception:  # pragma: no cover - the client is gone
+            log.exception("cannot log to the client")
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Logged, not shown in a pop-up: the server goes on serving.
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.log_client(f"kerascheck internal error: {text}", lsp.MessageType.Error)
+
+    @property
+    def encoding(self) -> str:
+        try:
+            value = self.workspace.position_encoding
+        except RuntimeError:
+            return "utf-16"
+        value = getattr(value, "value", value) or "utf-16"
+        return str(value).lower()
+
+    # -- documents -----------------------------------------------------------------------------------
+    def is_python(self, uri: str) -> bool:
+        try:
+            document = self.workspace.get_text_document(uri)
+        except Exception:
+            return False
+        language = (document.language_id or "").lower()
+        return language == "python" or uri.endswith((".py", ".pyi")) and language in ("", "python")
+
+    def state(self, uri: str) -> DocState:
+        doc = self.docs.get(uri)
+        if doc is None:
+            path = to_fs_path(uri) if uri.startswith("file:") else None
+            if not path:
+                root = self._folder_for(None)
+                path = str(Path(root or Path.cwd()) / (uri.rsplit("/", 1)[-1] or "untitled.py"))
+            doc = self.docs[uri] = DocState(uri, path)
+        return doc
+
+    def _folder_for(self, path: str | None) -> str | None:
+        try:
+            folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
+            root = self.workspace.root_path
+        except Exception:
+            return None
+        folders = [f for f in folders if f]
+        if path is not None:
+            inside = [f for f in folders if Path(path).resolve().is_relative_to(Path(f).resolve())]
+            if inside:
+                return max(inside, key=len)
+        return folders[0] if folders else root
+
+    def schedule(self, uri: str, delay: float, fresh: bool = False) -> None:
+        if not self.is_python(uri):
+            return
+        doc = self.state(uri)
+        doc.dirty = True
+        doc.fresh = doc.fresh or fresh
+        doc.facts_ready.clear()
+        doc.due = max(doc.due, time.monotonic() + delay) if doc.task is not None and not doc.task.done() else time.monotonic() + delay
+        if doc.task is None or doc.task.done():
+            doc.task = asyncio.ensure_future(self._run(doc))
+
+    def schedule_dependents(self, uri: str) -> None:
+        """Open files that import the changed one are analysed again (its buffer is their overlay)."""
+        doc = self.docs.get(uri)
+        if doc is None:
+            return
+        path = Path(doc.path)
+        stem = path.parent.name if path.stem == "__init__" else path.stem
+        if not stem.isidentifier():
+            return
+        pattern = re.compile(rf"^\s*(?:from\s+[\w.]*\b{stem}\b|import\s+[\w., ]*\b{stem}\b)", re.MULTILINE)
+        for other in list(self.docs.values()):
+            if other.uri == uri:
+                continue
+            try:
+                source = self.workspace.get_text_document(other.uri).source
+            except Exception:
+                continue
+            if pattern.search(source):
+                self.schedule(other.uri, max(self.options.debounce, 0.3))
+
+    def overlay(self, except_uri: str) -> dict[str, tuple]:
+        """Unsaved text of the other open Python files: path -> (version, text)."""
+        result = {}
+        for doc in self.docs.values():
+            if doc.uri == except_uri:
+                continue
+            try:
+                document = self.workspace.get_text_document(doc.uri)
+            except Exception:
+                continue
+            if len(document.source) <= self.options.max_size:
+                result[str(Path(doc.path).resolve())] = (document.version, document.source)
+        return result
+
+    async def _run(self, doc: DocState) -> None:
+        try:
+            while doc.dirty:
+                while (wait := doc.due - time.monotonic()) > 0:
+                    await asyncio.sleep(wait)
+                doc.dirty = False
+                await self._analyse(doc)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.log_client(f"kerascheck: analysis of {doc.uri} failed:\n{traceback.format_exc()}", lsp.MessageType.Error)
+        finally:
+            if not doc.dirty:
+                doc.facts_ready.set()
+
+    async def _analyse(self, doc: DocState) -> None:
+        try:
+            document = self.workspace.get_text_document(doc.uri)
+        except Exception:
+            return
+        version, source = document.version, document.source
+        config, error = self.configs.get(Path(doc.path))
+        if error and error not in self.config_errors_shown:
+            self.config_errors_shown.add(error)
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"kerascheck: {error}"))
+        codes = config.enabled_codes(doc.path)
+        diagnostics: list[Diagnostic] = []
+        parsed = False
+        overlay = self.overlay(doc.uri)
+        key = (hash(source), tuple(sorted(codes)), tuple(sorted((p, v) for p, (v, _) in overlay.items())))
+        fresh, doc.fresh = doc.fresh, False
+        reply = None
+        cached = None if fresh else doc.recent.get(key)
+        if cached is not None:  # this very text was analysed a moment ago (and no file was saved since)
+            doc.recent.move_to_end(key)
+            doc.cache_hits += 1
+            diagnostics, facts, facts_lines = cached
+            self.publish(doc, version, source, diagnostics)
+            if facts is not None:
+                doc.facts, doc.facts_lines, doc.linemap = facts, facts_lines, None
+                doc.facts_ready.set()
+                self.refresh_hints()
+            return
+        if not any(marker in source for marker in KERAS_MARKERS):
+            doc.facts, doc.facts_lines = Facts(), split_lines(source)  # nothing to show, and nothing stale
+        elif len(source) > self.options.max_size:
+            if SYNTAX_CODE in codes:
+                diagnostics.append(Diagnostic(doc.path, 1, 1, SYNTAX_CODE, (
+                    f"file too large for kerascheck to analyse as you type ({len(source):,} characters; the limit is "
+                    f"{self.options.max_size:,}, the maxFileSize option); run `kerascheck check` on it instead"),
+                    "warning"))
+        else:
+            try:
+                reply = await self.engine.request(
+                    {"op": "analyze", "uri": doc.uri, "path": doc.path, "source": source, "codes": sorted(codes)},
+                    self.options.timeout, overlay=overlay)
+            except WorkerTimeout:
+                self.log_client(f"kerascheck: analysis of {doc.uri} stopped after {self.options.timeout:g} s; "
+                                "the worker was restarted", lsp.MessageType.Warning)
+                if SYNTAX_CODE in codes:
+                    diagnostics.append(Diagnostic(doc.path, 1, 1, SYNTAX_CODE, (
+                        f"analysis stopped after {self.options.timeout:g} s: the script takes too long to follow "
+                        "statically (nothing below is checked; the analysisTimeout option sets the limit)"), "warning"))
+                reply = None
+            except WorkerDied as exc:
+                self.log_client(f"kerascheck: {exc} while analysing {doc.uri}; it is restarted for the next "
+                                "request", lsp.MessageType.Error)
+                reply = None
+            if reply is not None and not reply.get("ok"):
+                self.log_client(f"kerascheck internal error in {doc.uri}:\n{reply.get('error')}", lsp.MessageType.Error)
+                reply = None
+            if reply is not None:
+                diagnostics = reply["diagnostics"]
+                parsed = reply["parsed"]
+                doc.last_elapsed = reply.get("elapsed")
+        doc.analyses += 1
+        if doc.dirty:
+            return  # a newer text arrived meanwhile: this result is stale, the loop analyses that one
+        self.publish(doc, version, source, diagnostics)
+        got_facts = parsed and await self._facts(doc, source)
+        if reply is not None:
+            doc.recent[key] = (diagnostics, *((doc.facts, doc.facts_lines) if got_facts else (None, None)))
+            while len(doc.recent) > RECENT_RESULTS:
+                doc.recent.popitem(last=False)
+
+    async def _facts(self, doc: DocState, source: str) -> bool:
+        try:
+            reply = await self.engine.request({"op": "facts", "uri": doc.uri}, self.options.timeout)
+        except (WorkerTimeout, WorkerDied) as exc:
+            self.log_client(f"kerascheck: hover data for {doc.uri} not computed: {type(exc).__name__} {exc}",
+                            lsp.MessageType.Warning)
+            return False
+        if not reply.get("ok"):
+            self.log_client(f"kerascheck internal error (hover data) in {doc.uri}:\n{reply.get('error')}",
+                            lsp.MessageType.Error)
+            return False
+        if reply.get("facts") is None:
+            return False
+        doc.facts, doc.facts_lines, doc.linemap = reply["facts"], split_lines(source), None
+        doc.facts_ready.set()
+        self.refresh_hints()
+        return True
+
+    def refresh_hints(self) -> None:
+        if not self.options.inlay_hints:
+            return
+        try:
+            workspace = self.client_capabilities.workspace
+            if workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support:
+                self.workspace_inlay_hint_refresh(None)
+        except Exception:
+            log.debug("inlay hint refresh failed", exc_info=True)
+
+    def publish(self, doc: DocState, version: int | None, source: str, diagnostics: list[Diagnostic]) -> None:
+        lines = split_lines(source)
+        converted = []
+        for d in diagnostics:
+            start = to_client(lines, d.line, d.column, self.encoding)
+            end = to_client(lines, d.end_line, d.end_column, self.encoding)
+            if end < start:
+                end = start
+            converted.append((d, lsp.Diagnostic(
+                range=lsp.Range(lsp.Position(*start), lsp.Position(*end)),
+                message=d.message, severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error),
+                code=d.code, source="kerascheck")))
+        doc.published_source, doc.published = source, converted
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=doc.uri, diagnostics=[c for _, c in converted], version=version))
+
+    def close(self, uri: str) -> None:
+        doc = self.docs.pop(uri, None)
+        if doc is None:
+            return
+        if doc.task is not None and not doc.task.done():
+            doc.task.cancel()
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        asyncio.ensure_future(self._forget(uri))
+
+    async def _forget(self, uri: str) -> None:
+        try:
+            if self.engine.pid is not None:
+                await self.engine.request({"op": "forget", "uri": uri}, self.options.timeout)
+        except Exception:
+            pass
+
+    # -- requests ------------------------------------------------------------------------------------
+    async def current_facts(self, uri: str) -> tuple[Facts | None, LineMap | None, list[str]]:
+        """The facts to answer from, the map from the current lines to theirs, the current lines."""
+        doc = self.docs.get(uri)
+        try:
+            source = self.workspace.get_text_document(uri).source
+        except Exception:
+            return None, None, []
+        lines = split_lines(source)
+        if doc is None:
+            return None, None, lines
+        if not doc.facts_ready.is_set():
+            try:  # the current text is being analysed: its answer is worth a short wait
+                await asyncio.wait_for(doc.facts_ready.wait(), min(self.options.timeout, 3.0))
+            except asyncio.TimeoutError:
+                pass
+        if doc.facts is None or doc.facts_lines is None:
+            return None, None, lines
+        key = (id(doc.facts_lines), hash(source))
+        if doc.linemap is None or doc.linemap[:2] != key:
+            doc.linemap = (*key, LineMap(doc.facts_lines, lines))
+        return doc.facts, doc.linemap[2], lines
+
+    async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        facts, linemap, lines = await self.current_facts(params.text_document.uri)
+        if facts is None or linemap is None:
+            return None
+        line, column = from_client(lines, params.position.line, params.position.character, self.encoding)
+        old_line = linemap.to_old(line)
+        if old_line is None:
+            return None
+        text = pick(facts, old_line, column, word_at(lines, line, column), self.options.columns)
+        if text is None:
+            return None
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+    async def inlay_hints(self, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+        if not self.options.inlay_hints:
+            return []
+        facts, linemap, lines = await self.current_facts(params.text_document.uri)
+        if facts is None or linemap is None:
+            return []
+        first, last = params.range.start.line + 1, params.range.end.line + 1
+        hints = []
+        for hint in facts.hints:
+            line = linemap.to_new(hint.line)
+            if line is None or not first <= line <= last or line > len(lines):
+                continue
+            character = to_client(lines, line, len(lines[line - 1]) + 1, self.encoding)[1]
+            hints.append(lsp.InlayHint(position=lsp.Position(line - 1, character), label=hint.label,
+                                       kind=lsp.InlayHintKind.Type, padding_left=True, tooltip=hint.tooltip))
+        return hints
+
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        doc = self.docs.get(uri)
+        try:
+            source = self.workspace.get_text_document(uri).source
+        except Exception:
+            return []
+        if doc is None or doc.published_source != source or not doc.published:
+            return []  # the diagnostics are for an older text: their ranges may not fit any more
+        wanted = params.range
+        chosen = []
+        for diagnostic, converted in doc.published:
+            r = converted.range
+            overlaps = (r.start.line, r.start.character) <= (wanted.end.line, wanted.end.character) and \
+                       (wanted.start.line, wanted.start.character) <= (r.end.line, r.end.character)
+            if overlaps:
+                chosen.append((diagnostic, converted))
+        only = params.context.only if params.context else None
+        if only and not any(str(getattr(k, "value", k)).startswith("quickfix") for k in only):
+            return []
+        lines = split_lines(source)
+        by_diagnostic = {id(d): c for d, c in chosen}
+        result = []
+        for action in actions_mod.code_actions(source, [d for d, _ in chosen]):
+            edits = []
+            for edit in action.edits:
+                start = to_client(lines, edit.line, edit.column, self.encoding)
+                end = to_client(lines, edit.end_line, edit.end_column, self.encoding)
+                edits.append(lsp.TextEdit(range=lsp.Range(lsp.Position(*start), lsp.Position(*end)),
+                                          new_text=edit.new_text))
+            result.append(lsp.CodeAction(
+                title=action.title, kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[by_diagnostic[id(action.diagnostic)]], is_preferred=action.preferred or None,
+                edit=lsp.WorkspaceEdit(changes={uri: edits})))
+        return result
+
+    async def stats(self) -> dict:
+        from .worker import rss_bytes
+
+        worker: dict = {}
+        if self.engine.pid is not None:
+            try:
+                worker = await self.engine.request({"op": "stats"}, self.options.timeout)
+            except Exception as exc:
+                worker = {"error": str(exc)}
+        return {
+            "server_rss": rss_bytes(), "worker": worker, "documents": len(self.docs),
+            "analyses": sum(d.analyses for d in self.docs.values()),
+            "cache_hits": sum(d.cache_hits for d in self.docs.values()),
+            "last_elapsed": {d.uri: d.last_elapsed for d in self.docs.values()},
+            "worker_starts": self.engine.starts, "worker_timeouts": self.engine.timeouts,
+            "worker_crashes": self.engine.crashes,
+        }
+
+
+def create_server() -> KerascheckServer:
+    server = KerascheckServer()
+
+    def guarded(name: str, default: Any = None):
+        """Handlers log their own failures and answer ``default``: one bad request never stops the server."""
+        def wrap(function):
+            if asyncio.iscoroutinefunction(function):
+                async def run(ls, params):
+                    try:
+                        return await function(ls, params)
+                    except Exception:
+                        ls.log_client(f"kerascheck: {name} failed:\n{traceback.format_exc()}", lsp.MessageType.Error)
+                        return default
+            else:
+                def run(ls, params):
+                    try:
+                        return function(ls, params)
+                    except Exception:
+                        ls.log_client(f"kerascheck: {name} failed:\n{traceback.format_exc()}", lsp.MessageType.Error)
+                        return default
+            run.__name__ = function.__name__
+            run.__doc__ = function.__doc__
+            return run
+        return wrap
+
+    @server.feature(lsp.INITIALIZE)
+    @guarded("initialize")
+    def initialize(ls: KerascheckServer, params: lsp.InitializeParams):
+        ls.options = Options.parse(params.initialization_options)
+
+    @server.feature(lsp.INITIALIZED)
+    @guarded("initialized")
+    async def initialized(ls: KerascheckServer, params: lsp.InitializedParams):
+        await ls.engine.start()  # warm: the first analysis does not pay the worker's start
+
+    @server.feature(lsp.SHUTDOWN)
+    @guarded("shutdown")
+    async def shutdown(ls: KerascheckServer, params: None):
+        for doc in ls.docs.values():
+            if doc.task is not None and not doc.task.done():
+                doc.task.cancel()
+        await ls.engine.stop()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @guarded("didOpen")
+    def did_open(ls: KerascheckServer, params: lsp.DidOpenTextDocumentParams):
+        ls.schedule(params.text_document.uri, 0.0, fresh=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded("didChange")
+    def did_change(ls: KerascheckServer, params: lsp.DidChangeTextDocumentParams):
+        ls.schedule(params.text_document.uri, ls.options.debounce)
+        ls.schedule_dependents(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    @guarded("didSave")
+    def did_save(ls: KerascheckServer, params: lsp.DidSaveTextDocumentParams):
+        uri = params.text_document.uri
+        if uri.endswith("pyproject.toml"):
+            for other in list(ls.docs):
+                ls.schedule(other, 0.0, fresh=True)
+            return
+        if uri in ls.docs:
+            ls.schedule(uri, 0.0, fresh=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded("didClose")
+    def did_close(ls: KerascheckServer, params: lsp.DidCloseTextDocumentParams):
+        ls.close(params.text_document.uri)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded("didChangeWatchedFiles")
+    def did_change_watched_files(ls: KerascheckServer, params: lsp.DidChangeWatchedFilesParams):
+        if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+            for other in list(ls.docs):
+                ls.schedule(other, 0.0, fresh=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guarded("hover")
+    async def hover(ls: KerascheckServer, params: lsp.HoverParams):
+        return await ls.hover(params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    @guarded("inlayHint", [])
+    async def inlay_hint(ls: KerascheckServer, params: lsp.InlayHintParams):
+        return await ls.inlay_hints(params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    @guarded("codeAction", [])
+    def code_action(ls: KerascheckServer, params: lsp.CodeActionParams):
+        return ls.code_actions(params)
+
+    @server.command("kerascheck.stats")
+    async def stats(ls: KerascheckServer, *args):
+        """Memory and counters (the benchmark reads them)."""
+        try:
+            return await ls.stats()
+        except Exception:
+            ls.log_client(f"kerascheck: stats failed:\n{traceback.format_exc()}", lsp.MessageType.Error)
+            return {}
+
+    return server
+
+
+def serve() -> None:
+    logging.basicConfig(level=logging.WARNING, format="kerascheck-lsp %(levelname)s %(name)s: %(message)s")
+    create_server().start_io()
+
+
+__all__ = ["KerascheckServer", "Options", "create_server", "serve", "RULES"]
