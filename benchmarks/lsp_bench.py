@@ -12,6 +12,8 @@ file (a ResNet-style functional CNN, Sequential models, builder functions, summa
   worker's own analysis time (lint as ``kerascheck check`` does) is reported beside it.
 - undo: an edit back to the text of the edit before, which the server answers from its last
   few results (no analysis).
+- breakdown: where one analysis of that file spends its time (parse, interpreter, rules,
+  positions), measured in this process.
 - memory: the resident size of the server and of its analysis worker (``kerascheck.stats``)
   after the first analysis and after every 250 of ``--edits`` edits, each awaited.
 """
@@ -156,7 +158,7 @@ async def run(args: argparse.Namespace) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     await client.start_io(sys.executable, "-m", "kerascheck.cli", "lsp", env=env)
     results: dict = {"python": platform.python_version(), "machine": platform.machine(),
-                     "cpus": os.cpu_count(), "lines": source.count("\n")}
+                     "cpus": os.cpu_count(), "load_average_at_start": load(), "lines": source.count("\n")}
     try:
         await client.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(), root_uri=folder.as_uri(),
@@ -225,6 +227,7 @@ async def run(args: argparse.Namespace) -> dict:
         final = await stats(client)
         results["worker_restarts"] = final["worker_starts"] - 1
         results["analyses"], results["cache_hits"] = final["analyses"], final["cache_hits"]
+        results["load_average_at_end"] = load()
     finally:
         try:
             await asyncio.wait_for(client.shutdown_async(None), 10)
@@ -233,6 +236,48 @@ async def run(args: argparse.Namespace) -> dict:
             pass
         await client.stop()
     return results
+
+
+def load() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):  # pragma: no cover
+        return None
+
+
+def breakdown(source: str, repeat: int = 5) -> dict:
+    """Where one analysis of the file spends its time, in this process (medians, ms): libcst's
+    parse, the interpreter, the rules (the slowest named), and source positions (libcst's
+    PositionProvider, paid once by whichever rule or hover first asks for a line number)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from kerascheck.analysis import analyze_source
+    from kerascheck.rules import RULES, EngineErrorRule, RuleContext
+
+    phases: dict[str, list[float]] = {}
+
+    def timed(name: str, fn):
+        start = time.perf_counter()
+        value = fn()
+        phases.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        return value
+
+    for _ in range(repeat):
+        module = timed("parse", lambda: cst.parse_module(source))
+        timed("positions", lambda: MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+        analysis = timed("parse+interpret", lambda: analyze_source(source, "model.py"))
+        ctx = RuleContext("model.py", source, analysis.result)
+        ctx.module = analysis.module
+        for code, rule in RULES.items():
+            if not issubclass(rule, EngineErrorRule):
+                timed(f"rule {code}", lambda rule=rule: list(rule().check(ctx)))
+    medians = {name: statistics.median(values) for name, values in phases.items()}
+    rules = {k: v for k, v in medians.items() if k.startswith("rule ")}
+    out = {k: round(v, 1) for k, v in medians.items() if not k.startswith("rule ")}
+    out["rules (positions included)"] = round(sum(rules.values()), 1)
+    out["slowest rules"] = {k[5:]: round(v, 1) for k, v in sorted(rules.items(), key=lambda kv: -kv[1])[:3]}
+    return out
 
 
 def mb(value: int | None) -> float | None:
@@ -257,6 +302,8 @@ def main() -> None:
     parser.add_argument("--output", help="also write the results to this JSON file")
     args = parser.parse_args()
     results = asyncio.run(run(args))
+    sys.path.insert(0, str(ROOT))
+    results["breakdown_ms"] = breakdown(model_source())
     text = json.dumps(results, indent=2)
     print(text)
     if args.output:
