@@ -258,6 +258,9 @@ class Keras:
         name = spec.args.get("name")
         if not isinstance(name, str):
             name = self.naming.auto(spec.class_name)
+        # Layers that build sublayers in __init__ (RandAugment, TextVectorization) use up their names too.
+        for inner in getattr(spec, "internal_layers", ()):
+            self.naming.auto(inner)
         layer = Layer(spec, spec.class_name, name, loc)
         self.layers.append(layer)
         return layer

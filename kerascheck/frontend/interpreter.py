@@ -38,7 +38,7 @@ BUILTINS = {
     name: Builtin(name)
     for name in (
         "len range list tuple dict set int float str bool print enumerate zip sum min max abs "
-        "isinstance sorted reversed round super any all hasattr getattr map filter iter next type"
+        "isinstance sorted reversed round super any all hasattr getattr map filter iter next type chr ord divmod"
     ).split()
 }
 
@@ -224,6 +224,8 @@ class Interpreter:
             for name in _bound_names(node):
                 scope.assign(name, Unknown(reason))
             return
+        for call in _summary_calls(node):
+            self.result.summaries.append(SummaryEvent(self.loc(call), None, None, reason))
         key = (id(node), reason)
         if key not in self._unresolved_seen:
             self._unresolved_seen.add(key)
@@ -779,9 +781,10 @@ class Interpreter:
                       "reversed": lambda x: list(reversed(list(x)))}[name]
                 value = fn(*iterables, **kwargs) if name != "reversed" else fn(*iterables)
                 return list(value) if name in ("enumerate", "zip") else value
-            if name in ("range", "int", "float", "str", "bool", "abs", "round", "dict"):
+            if name in ("range", "int", "float", "str", "bool", "abs", "round", "dict", "chr", "ord", "divmod"):
                 return {"range": range, "int": int, "float": float, "str": str, "bool": bool,
-                        "abs": abs, "round": round, "dict": dict}[name](*args, **kwargs)
+                        "abs": abs, "round": round, "dict": dict, "chr": chr, "ord": ord,
+                        "divmod": divmod}[name](*args, **kwargs)
             if name == "isinstance":
                 return _isinstance(args[0], args[1])
             if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
@@ -938,6 +941,22 @@ def _isinstance(value: Any, types: Any) -> Any:
     if isinstance(value, (Unknown, Opaque, Ref, Tensor, Layer)):
         return Unknown("isinstance() of a value not known statically") if isinstance(value, Unknown) else False
     return isinstance(value, tuple(_PY_TYPES[t.name] for t in options))
+
+
+def _summary_calls(node: cst.CSTNode) -> list[cst.Call]:
+    """``x.summary()`` calls in a statement that could not be followed: each is a summary not predicted."""
+    found: list[cst.Call] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            if _is_summary_call(call):
+                found.append(call)
+
+        def visit_IndentedBlock(self, block) -> bool:
+            return False  # only the statement itself, not the body of an if/for
+
+    node.visit(Finder())
+    return found
 
 
 def _is_summary_call(node: cst.CSTNode) -> bool:

@@ -12,10 +12,10 @@ Two kinds of library code are followed without importing anything:
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib.util
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -157,17 +157,20 @@ def keras_root() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-_EXPORT = re.compile(r"^from keras\.src\.applications\.(\w+) import (\w+) as (\w+)$", re.M)
-
-
 @lru_cache(maxsize=None)
 def _exports(folder: str) -> dict[str, tuple[str, str]]:
     """Public name -> (source module, name) from a generated ``keras/applications/.../__init__.py``."""
     try:
-        text = (Path(folder) / "__init__.py").read_text(encoding="utf-8")
-    except OSError:
+        tree = ast.parse((Path(folder) / "__init__.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
         return {}
-    return {public: (module, name) for module, name, public in _EXPORT.findall(text)}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("keras.src.applications."):
+            module = node.module.rsplit(".", 1)[1]
+            for alias in node.names:
+                found[alias.asname or alias.name] = (module, alias.name)
+    return found
 
 
 def application_source(path: str) -> tuple[Path, str] | None:
