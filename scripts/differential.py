@@ -254,7 +254,7 @@ def compare(keras_rec: dict, engine: dict) -> tuple[str, list[str]]:
         return "unsupported", [engine["unsupported"]]
     problems = []
     if "crash" in engine:
-        problems.append(f"engine crashed: {engine['crash']}")
+        problems.append(f"engine crashed: {engine['crash']}\n      keras:  {_result(keras_rec)}")
     if "name" in keras_rec and "name" in engine and keras_rec["name"] != engine["name"]:
         problems.append(f"name: keras {keras_rec['name']!r}, engine {engine['name']!r}")
     if keras_rec.get("unresolvable") and "crash" not in engine:
@@ -463,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: the strategy failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
         results.append(res)
+        print(f"{name}: {len(res['rows'])} cases, {sum(r['status'] == 'mismatch' for r in res['rows'])} mismatches, "
+              f"{res['seconds']:.0f}s", file=sys.stderr, flush=True)
         if opts.save:
             path = Path(opts.save.replace("{family}", name))
             n = save(res, path, keras.__version__, ["--family", name, "--examples", str(opts.examples), "--seed", str(opts.seed)])

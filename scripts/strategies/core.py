@@ -11,7 +11,7 @@ LAYERS = ("Dense", "Activation", "Dropout")
 
 @st.composite
 def dense(draw, valid: bool = True):
-    units = draw(st.integers(1, 16) if valid else st.sampled_from([0, -1, -8]))
+    units = draw(st.integers(1, 16) if valid else st.sampled_from([0, -1, -8, 2.5]))
     args, kwargs = draw(bind([("units", units)], {
         "activation": ACTIVATIONS,
         "use_bias": st.booleans(),
