@@ -139,6 +139,20 @@ def test_every_seed_fixture_is_confirmed():
 
 
 @needs_tf
+def test_every_feature_and_bug_fixture_is_confirmed():
+    """CI's verify run: the feature fixtures and the seeds' bugs, every prediction confirmed by Keras."""
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    files = sorted(str(p) for p in (root / "features").glob("*.py")) + [str(root / "features" / "multifile" / "main.py")]
+    files += sorted(str(p) for p in (root / "bugs").glob("*.py"))
+    result = verify("--output-format", "json", *files)
+    report = json.loads(result.output)
+    outcomes = [(f["path"], o["line"], o["status"], o["subject"]) for f in report["files"] for o in f["outcomes"]]
+    assert len(report["files"]) == len(files) and len(outcomes) >= 100
+    assert [o for o in outcomes if o[2] != "CONFIRMED"] == []
+    assert result.exit_code == 0
+
+
+@needs_tf
 def test_a_wrong_prediction_is_a_mismatch_with_a_per_layer_diff(tmp_path, monkeypatch):
     from kerascheck.shapes.core import Dense
 
