@@ -232,7 +232,11 @@ async def test_quick_fix_and_noqa(client: LanguageClient, tmp_path: Path):
     fixed = apply_edits(INPUT_BUG, fix.edit.changes[uri])
     assert "inputs = keras.Input(shape=(16,))\n" in fixed
     assert apply_edits(INPUT_BUG, noqa.edit.changes[uri]).splitlines()[2] == "inputs = keras.Input(shape=(16))  # noqa: KC109"
-    change_doc(client, uri, 2, fixed)
+    # The editor applies the edit: an incremental change, as the server asked for.
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                         for e in fix.edit.changes[uri]]))
     assert list(await wait_for(client, uri, 2)) == []
     change_doc(client, uri, 3, apply_edits(INPUT_BUG, noqa.edit.changes[uri]))
     assert list(await wait_for(client, uri, 3)) == []
