@@ -77,9 +77,25 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _codes_for(config: Config):
+    """``config.enabled_codes`` per file; computed once when no per-file-ignores can vary it."""
+    if config.per_file_ignores:
+        return config.enabled_codes
+    codes = config.enabled_codes()
+    return lambda shown: codes
+
+
+def _chunksize(items: int, jobs: int) -> int:
+    # Small chunks: one file can cost a thousand times another (a test module that builds
+    # keras.applications next to a one-line __init__.py), and neighbours in the walk are alike,
+    # so big chunks leave one worker busy while the others idle at the end.
+    return max(1, min(4, items // (jobs * 32)))
+
+
 def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_cache: bool = True) -> CheckRun:
     run = CheckRun()
     cache = Cache(config.root) if use_cache else None
+    enabled_codes = _codes_for(config)
     todo: list[tuple[str, str, set[str], str | None]] = []
     for path in iter_python_files(paths, config.exclude, config.root):
         shown = str(path)
@@ -92,7 +108,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
         if not mentions_keras(data):
             run.skipped += 1
             continue
-        codes = config.enabled_codes(shown)
+        codes = enabled_codes(shown)
         key = None
         if cache is not None:
             key = cache.key(data, shown, codes)
@@ -106,7 +122,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
     items = [(p, s, c) for p, s, c, _ in todo]
     if jobs > 1 and len(items) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
-            results = list(pool.map(_work, items, chunksize=max(1, len(items) // (jobs * 8))))
+            results = list(pool.map(_work, items, chunksize=_chunksize(len(items), jobs)))
     else:
         results = [_work(item) for item in items]
     for (_, _, _, key), (shown, diagnostics, internal) in zip(todo, results):

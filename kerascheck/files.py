@@ -26,11 +26,11 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
     excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
     root = (root or Path.cwd()).resolve()
 
-    def is_excluded(path: Path, is_dir: bool) -> bool:
+    def is_excluded(path: Path, resolved: Path, is_dir: bool) -> bool:
         if excluded is None:
             return False
         try:
-            rel = path.resolve().relative_to(root).as_posix()
+            rel = resolved.relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
         return excluded.match_file(rel + "/" if is_dir else rel)
@@ -47,13 +47,16 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
                 ignores.append((parent, spec))
             if (parent / ".git").exists():
                 break
+        start_resolved = start.resolve()
         for folder, dirs, files in os.walk(start):
             here = Path(folder)
+            here_resolved = here.resolve()  # once per folder, not once per entry (a realpath is an lstat per component)
             spec = _gitignore(here)
-            scoped = ignores + ([(here.resolve(), spec)] if spec is not None and here.resolve() != start.resolve() else [])
+            scoped = ignores + ([(here_resolved, spec)] if spec is not None and here_resolved != start_resolved else [])
 
             def ignored(path: Path, is_dir: bool) -> bool:
-                resolved = path.resolve()
+                # Same as path.resolve(): an entry that is not a symlink resolves to its resolved folder / name.
+                resolved = path.resolve() if os.path.islink(path) else here_resolved / path.name
                 for base, s in scoped:
                     try:
                         rel = resolved.relative_to(base).as_posix()
@@ -61,7 +64,7 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
                         continue
                     if s.match_file(rel + "/" if is_dir else rel):
                         return True
-                return is_excluded(path, is_dir)
+                return is_excluded(path, resolved, is_dir)
 
             dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED and not d.endswith(".egg-info")
                              and not ignored(here / d, True))
