@@ -105,8 +105,11 @@ def _codes(value: str | None) -> list[str]:
 @click.option("--show-unresolved", is_flag=True, help="Also list statements the analysis could not follow.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again instead of reusing .kerascheck_cache/.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, also apply fixes that may change behaviour.")
 def check(paths, output_format, statistics, select, extend_select, ignore, exclude, config_path,
-          stdin_filename, show_unresolved, jobs, no_cache) -> None:
+          stdin_filename, show_unresolved, jobs, no_cache, fix, diff, unsafe_fixes) -> None:
     """Report what Keras will raise, and likely bugs, in PATHS (files or directories)."""
     from .check import CheckRun, check_paths, check_source
     from .config import ConfigError, load
@@ -124,6 +127,19 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
     config.extend_select += _codes(extend_select)
     config.ignore += _codes(ignore)
     config.exclude += _codes(exclude)
+    if fix or diff:
+        from .check import _codes_for
+        from .fix import fix_paths
+
+        if stdin_filename or "-" in paths:
+            raise click.UsageError("--fix/--diff work on files, not stdin")
+        results = fix_paths(paths, _codes_for(config), unsafe=unsafe_fixes, diff=diff, write=not diff,
+                            echo=lambda text: click.echo(text, nl=False), exclude=config.exclude)
+        if diff:
+            sys.exit(1 if any(r.changed for r in results) else 0)
+        fixed = sum(len(r.applied) for r in results)
+        if fixed:
+            click.echo(f"Fixed {fixed} diagnostic{'s' if fixed != 1 else ''}.", err=True)
     if stdin_filename or paths == ("-",):
         run = CheckRun()
         check_source(sys.stdin.read(), stdin_filename or "-", config, run)

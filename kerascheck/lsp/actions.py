@@ -200,7 +200,17 @@ BUILTIN_FIXERS: dict[str, Fixer] = {
 
 
 def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextEdit]]]:
-    """(title, edits) for each fix of one diagnostic: the rule's own ``fix``, else the built-in one."""
+    """(title, edits) for each fix of one diagnostic: the built-in one (its titles name the change),
+    else the rule's own ``fix`` (the one ``check --fix`` applies)."""
+    fixer = BUILTIN_FIXERS.get(diagnostic.code)
+    if fixer is not None:
+        try:
+            found = fixer(diagnostic, source)
+        except Exception:
+            log.exception("built-in fix of %s failed", diagnostic.code)
+            found = []
+        if found:
+            return found
     rule_class = RULES.get(diagnostic.code)
     own = getattr(rule_class, "fix", None) if rule_class is not None else None
     if own is not None and own is not Rule.fix:
@@ -212,14 +222,7 @@ def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextE
         if edits:
             title = getattr(rule_class, "fix_title", "") or f"Fix {diagnostic.code} ({rule_class.name})"
             return [(title, edits)]
-    fixer = BUILTIN_FIXERS.get(diagnostic.code)
-    if fixer is None:
-        return []
-    try:
-        return fixer(diagnostic, source)
-    except Exception:
-        log.exception("built-in fix of %s failed", diagnostic.code)
-        return []
+    return []
 
 
 # -- noqa --------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from .base import EngineErrorRule, Invalid
 
 
@@ -16,6 +18,30 @@ class InputShape(EngineErrorRule):
     code = "KC109"
     name = "input-shape-not-tuple"
     priority = 10
+    fix_title = "Write the shape as a one-element tuple"
+    fix_safety = "safe"
+
+    def fix(self, diagnostic, source):
+        """``Input(shape=16)`` / ``Input(shape=(16))`` -> ``Input(shape=(16,))`` (an int literal or a
+        name only: anything else may already be a tuple)."""
+        from ..fix import codemod
+
+        def change(call):
+            for i, arg in enumerate(call.args):
+                keyword = arg.keyword.value if arg.keyword is not None else None
+                if not (keyword in ("shape", "input_shape") or (keyword is None and i == 0 and arg.star == "")):
+                    continue
+                value = arg.value
+                if not isinstance(value, (cst.Integer, cst.UnaryOperation)) or "\n" in cst.Module([]).code_for_node(value):
+                    return None
+                bare = value.with_changes(lpar=[], rpar=[])
+                lpar = value.lpar[0] if value.lpar else cst.LeftParen()
+                rpar = value.rpar[-1] if value.rpar else cst.RightParen()
+                tuple_ = cst.Tuple([cst.Element(bare, comma=cst.Comma())], lpar=[lpar], rpar=[rpar])
+                return call.with_changes(args=[*call.args[:i], arg.with_changes(value=tuple_), *call.args[i + 1:]])
+            return None
+
+        return codemod(source, diagnostic, change)
 
     def matches(self, error):
         return error.stage == "input"

@@ -81,6 +81,15 @@ NAME_REPLACEMENTS = {
     ("keras.preprocessing.image", "ImageDataGenerator"): "`keras.utils.image_dataset_from_directory` with "
                                                          "preprocessing layers (`keras.layers.RandomFlip`...)",
 }
+# Removed modules whose public names Keras 3 has, same names, in one other module: the fix
+# rewrites the import path (only when every imported name is in the new module in Keras 3.15.1).
+MODULE_TWINS = {
+    "keras.utils.np_utils": "keras.utils",
+    "keras.objectives": "keras.losses",
+    **{f"keras.layers.{m}": "keras.layers" for m in (
+        "merge", "convolutional", "core", "recurrent", "normalization", "embeddings", "pooling",
+        "advanced_activations", "wrappers", "noise", "convolutional_recurrent")},
+}
 KERAS = "3.15.1"
 # Spellings of the Keras package under TensorFlow 2.16+ (Keras 3). ``tf_keras`` is Keras 2: not checked.
 _ALIASES = ("tensorflow.keras",)
@@ -190,6 +199,17 @@ class RemovedImport(Rule):
     code = "KC302"
     name = "removed-import"
     severity = "error"
+    fix_title = "Import from the Keras 3 module"
+    fix_safety = "safe"
+
+    def fix(self, diagnostic, source):
+        """``from keras.layers.convolutional import Conv2D`` -> ``from keras.layers import Conv2D``;
+        ``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``;
+        ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
+        ``MODULE_TWINS``, when Keras 3 has every name used there)."""
+        from ..fix import codemod
+
+        return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
 
     def check(self, ctx):
         imported: list[str] = []  # canonical paths already reported at their import
@@ -324,3 +344,60 @@ def _catches_import_error(handler: cst.ExceptHandler) -> bool:
     types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
     names = {dotted(t.value if isinstance(t, cst.Element) else t).split(".")[-1] for t in types}
     return bool(names & _IMPORT_ERRORS)
+
+
+def _as_node(path: str) -> cst.BaseExpression:
+    return cst.parse_expression(path)
+
+
+def _twin(path: str) -> tuple[str, str] | None:
+    """(the written Keras 3 twin of a removed module ``path`` as written, its canonical path)."""
+    found = keras_path(path)
+    if found is None or found[0] not in MODULE_TWINS:
+        return None
+    canonical_path, prefix = found
+    target = MODULE_TWINS[canonical_path]
+    return prefix + target[len("keras"):], target
+
+
+def _twin_import(node):
+    if isinstance(node, cst.Call):
+        return _twin_attribute(node)
+    if node.relative or node.module is None:
+        return None
+    module = dotted(node.module)
+    twin = _twin(module)
+    if twin is not None:  # the module is gone: import the same names from its twin
+        written, target = twin
+        if not isinstance(node.names, cst.ImportStar) and not all(
+                catalogue.name_in_module(KERAS, target, dotted(a.name)) for a in node.names):
+            return None
+        return node.with_changes(module=_as_node(written))
+    if isinstance(node.names, cst.ImportStar) or len(node.names) != 1:
+        return None
+    alias = node.names[0]
+    name = dotted(alias.name)
+    twin = _twin(f"{module}.{name}")
+    if twin is None:
+        return None
+    written, _ = twin
+    parent, _, last = written.rpartition(".")
+    if not parent:
+        return None
+    asname = alias.asname or cst.AsName(cst.Name(name))
+    new_alias = alias.with_changes(name=cst.Name(last), asname=asname)
+    return node.with_changes(module=_as_node(parent), names=[new_alias])
+
+
+def _twin_attribute(call: cst.Call):
+    """``keras.utils.np_utils.to_categorical(...)``: drop the removed module from the callee."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    written = dotted(func.value)
+    twin = _twin(written)
+    if twin is None or twin[0] != written.rpartition(".")[0]:
+        return None
+    if not catalogue.name_in_module(KERAS, twin[1], func.attr.value):
+        return None
+    return call.with_changes(func=func.with_changes(value=func.value.value))

@@ -11,6 +11,8 @@ RENAMED = {
     "initial_accumulator_value": "`initial_accumulator_value` (Adagrad and Ftrl only)",
 }
 
+EXACT_RENAMES = {"lr": "learning_rate"}
+
 
 class RemovedArgument(Rule):
     """An optimizer is given a keyword argument Keras 3 removed (``lr=``).
@@ -28,6 +30,14 @@ class RemovedArgument(Rule):
     code = "KC303"
     name = "removed-argument"
     severity = "error"
+    fix_title = "Rename `lr=` to `learning_rate=`"
+    fix_safety = "safe"
+
+    def fix(self, diagnostic, source):
+        """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
+        from ..fix import codemod, rename_keywords
+
+        return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
 
     def check(self, ctx):
         seen = set()

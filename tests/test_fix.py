@@ -1,0 +1,110 @@
+"""``kerascheck check --fix`` / ``--diff`` / ``--unsafe-fixes`` and each rule's fix (kerascheck/fix.py)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kerascheck.fix import fix_source, has_fix
+from kerascheck.lint import lint_source
+from kerascheck.rules import RULES
+
+# (id, before, after, unsafe): each fix's before/after, with comments and line breaks to keep.
+CASES = [
+    ("input-shape-int", "import keras\nx = keras.Input(shape=16)  # the features\n",
+     "import keras\nx = keras.Input(shape=(16,))  # the features\n", False),
+    ("input-shape-paren", "from tensorflow import keras\nx = keras.Input(shape=(16), name='a')\n",
+     "from tensorflow import keras\nx = keras.Input(shape=(16,), name='a')\n", False),
+    ("input-shape-multiline", "import keras\nx = keras.Input(\n    shape=(16),  # one dim\n    name='a',\n)\n",
+     "import keras\nx = keras.Input(\n    shape=(16,),  # one dim\n    name='a',\n)\n", False),
+    ("lr", "import keras\nopt = keras.optimizers.Adam(\n    lr=0.01,  # rate\n    beta_1=0.9)\n",
+     "import keras\nopt = keras.optimizers.Adam(\n    learning_rate=0.01,  # rate\n    beta_1=0.9)\n", False),
+    ("lr-in-compile", "from tensorflow import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer=keras.optimizers.RMSprop(lr=0.001), loss='mse')\n",
+     "from tensorflow import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss='mse')\n", False),
+    ("import-layers-module", "from keras.layers.convolutional import Conv2D, MaxPooling2D  # convs\n"
+     "from tensorflow.keras.layers.core import (Dense,\n    Dropout)\nfrom keras.layers.merge import *\n",
+     "from keras.layers import Conv2D, MaxPooling2D  # convs\n"
+     "from tensorflow.keras.layers import (Dense,\n    Dropout)\nfrom keras.layers import *\n", False),
+    ("import-np-utils", "from keras.utils import np_utils\ny = np_utils.to_categorical([0, 1])\n",
+     "from keras import utils as np_utils\ny = np_utils.to_categorical([0, 1])\n", False),
+    ("import-np-utils-as", "from tensorflow.keras.utils import np_utils as nu  # old\n",
+     "from tensorflow.keras import utils as nu  # old\n", False),
+    ("attribute-np-utils", "import keras\ny = keras.utils.np_utils.to_categorical(\n    [0, 1])\n",
+     "import keras\ny = keras.utils.to_categorical(\n    [0, 1])\n", False),
+]
+
+
+def test_no_fix_when_a_name_is_not_in_the_twin():
+    source = "from keras.layers.core import Dense, Highway\n"
+    assert _fixed(source) == source
+
+
+def _fixed(source: str, unsafe: bool = False) -> str:
+    return fix_source(source, "t.py", unsafe=unsafe).fixed
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_fix_before_after(case):
+    _, before, after, unsafe = case
+    assert _fixed(before, unsafe) == after
+    ast.parse(after)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_fix_idempotent(case):
+    _, before, after, unsafe = case
+    once = _fixed(before, unsafe)
+    assert _fixed(once, unsafe) == once
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_fixed_code_has_no_fixable_diagnostic(case):
+    _, before, _, unsafe = case
+    result = fix_source(before, "t.py", unsafe=unsafe)
+    assert result.applied
+    assert not [d for d in result.remaining if has_fix(RULES.get(d.code))]
+
+
+def test_unsafe_fix_needs_the_flag():
+    unsafe_cases = [c for c in CASES if c[3]]
+    for _, before, after, _ in unsafe_cases:
+        assert _fixed(before, unsafe=False) != after
+        assert _fixed(before, unsafe=True) == after
+
+
+def test_crlf_and_untouched_text_kept():
+    before = "import keras\r\n# header\r\nx = keras.Input(shape=16)\r\n"
+    assert _fixed(before) == "import keras\r\n# header\r\nx = keras.Input(shape=(16,))\r\n"
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-c", "from kerascheck.cli import main; main()", "check", "--no-cache", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_diff_does_not_write(tmp_path: Path):
+    file = tmp_path / "m.py"
+    before = "import keras\nx = keras.Input(shape=(16))\n"
+    file.write_text(before)
+    proc = _cli("--diff", str(file))
+    assert proc.returncode == 1
+    assert "-x = keras.Input(shape=(16))\n+x = keras.Input(shape=(16,))\n" in proc.stdout
+    assert file.read_text() == before
+    assert _cli("--diff", str(tmp_path / "m.py")).stdout == proc.stdout
+
+
+def test_cli_fix_writes_and_reports_the_rest(tmp_path: Path):
+    file = tmp_path / "m.py"
+    file.write_text("import keras\nx = keras.Input(shape=(16))\nopt = keras.optimizers.SGD(lr=0.1)\n")
+    proc = _cli("--fix", str(file))
+    assert file.read_text() == "import keras\nx = keras.Input(shape=(16,))\nopt = keras.optimizers.SGD(learning_rate=0.1)\n"
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Fixed 2 diagnostics" in proc.stderr
+    proc = _cli("--diff", str(file))
+    assert proc.returncode == 0 and proc.stdout == ""
