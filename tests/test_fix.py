@@ -37,6 +37,20 @@ CASES = [
      "from tensorflow.keras import utils as nu  # old\n", False),
     ("attribute-np-utils", "import keras\ny = keras.utils.np_utils.to_categorical(\n    [0, 1])\n",
      "import keras\ny = keras.utils.to_categorical(\n    [0, 1])\n", False),
+    ("bare-metric", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer='adam',\n          loss='mse', metrics='mae')  # metric\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer='adam',\n          loss='mse', metrics=['mae'])  # metric\n", False),
+    ("fit-generator", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit_generator(iter([]), steps_per_epoch=3,  # steps\n                nb_epoch=2)\n"
+     "m.predict_generator(generator=iter([]), steps=1)\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(iter([]), steps_per_epoch=3,  # steps\n                epochs=2)\n"
+     "m.predict(x=iter([]), steps=1)\n", False),
+    ("evaluate-generator-workers", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.evaluate(iter([]), steps=3)\n", True),
 ]
 
 

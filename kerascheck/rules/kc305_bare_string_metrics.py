@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from ._syntax import in_file, loc_of, positions
+from .base import Invalid, Rule
+
+
+def call_at(ctx, loc) -> cst.Call | None:
+    """The ``cst.Call`` spanning exactly ``loc`` in the analysed module."""
+    if ctx.module is None or loc is None:
+        return None
+    for node, rng in positions(ctx).items():
+        if isinstance(node, cst.Call) and (rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1) == (
+                loc.line, loc.column, loc.end_line, loc.end_column):
+            return node
+    return None
+
+
+class BareStringMetrics(Rule):
+    """``model.compile(metrics="accuracy")``: a bare string where Keras 3 wants a list.
+
+    Keras 2 accepted one metric name as a string. Keras 3.15 raises ``ValueError: Expected
+    `metrics` argument to be a list, tuple, or dict. Received instead: metrics=accuracy of type
+    <class 'str'>`` at ``compile`` (checked with Keras 3.15.1).
+
+    Fix (automatic, safe): wrap it in a list, ``metrics=["accuracy"]``.
+    """
+
+    code = "KC305"
+    name = "bare-string-metrics"
+    severity = "error"
+    fix_title = "Wrap the metric in a list"
+    fix_safety = "safe"
+
+    def check(self, ctx):
+        for event in ctx.result.events_of("method_call"):
+            if event.data.get("name") != "compile" or not in_file(event.loc):
+                continue
+            metrics = event.data.get("kwargs", {}).get("metrics")
+            if not isinstance(metrics, str):
+                continue
+            call = call_at(ctx, event.loc)
+            arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "metrics"), None) \
+                if call is not None else None
+            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+            yield self.diagnostic(ctx, loc, "Keras 3 raises ValueError: Expected `metrics` argument to be a list, "
+                                            f"tuple, or dict. Received instead: metrics={metrics} of type <class "
+                                            f"'str'>. Write metrics=[{metrics!r}]")
+
+    def fix(self, diagnostic, source):
+        from ..fix import codemod
+
+        def change(arg):
+            if arg.keyword is None or arg.keyword.value != "metrics" or isinstance(
+                    arg.value, (cst.List, cst.Tuple, cst.Dict)):
+                return None
+            return arg.with_changes(value=cst.List([cst.Element(arg.value)]))
+
+        return codemod(source, diagnostic, change, cst.Arg)
+
+    VALID = ["import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation='softmax')])\n"
+             "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])\n"]
+    INVALID = [
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation='softmax')])\n"
+                "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics='accuracy')\n", line=3, column=62,
+                message="metrics=['accuracy']"),
+    ]

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import catalogue
+from ._syntax import in_file
+from .base import Invalid, Rule
+
+KERAS, OLD = "3.15.1", "2.3.1"
+# The Keras 3 method each removed ``*_generator`` method became (it takes generators/datasets itself).
+REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+# Keyword arguments renamed with the same meaning (the old method's legacy names included).
+EXACT = {"generator": "x", "nb_epoch": "epochs"}
+# Keras 2 keywords with no Keras 3 counterpart in ``fit``: removing them changes how data is loaded.
+DROPPED = ("workers", "use_multiprocessing", "max_queue_size", "nb_worker", "pickle_safe", "max_q_size")
+_UNSAFE_MARK = "Keras 3's"
+
+
+def removed_methods() -> dict[str, str]:
+    """Model methods Keras 2.3.1 has and Keras 3.15.1 lacks, with a Keras 3 replacement here."""
+    old, new = catalogue.members(OLD, "Model"), catalogue.members(KERAS, "Model")
+    return {m: r for m, r in REPLACEMENTS.items() if m in old and m not in new and r in new}
+
+
+def target_params(method: str) -> set[str]:
+    return set(catalogue.param_names(catalogue.params(KERAS, f"keras.models.Model.{method}")))
+
+
+class RemovedModelMethod(Rule):
+    """A ``Model`` method Keras 3 removed: ``fit_generator``, ``evaluate_generator``, ``predict_generator``.
+
+    Keras 3 models have no ``*_generator`` methods (``AttributeError: 'Sequential' object has no
+    attribute 'fit_generator'``): ``fit``, ``evaluate`` and ``predict`` take Python generators,
+    ``tf.data`` datasets and ``keras.utils.PyDataset`` directly. Which methods are gone is read from
+    the catalogue (Model members of Keras 2.3.1 missing in Keras 3.15.1).
+
+    Fix (automatic): ``model.fit_generator(gen, steps_per_epoch=10, nb_epoch=5)`` ->
+    ``model.fit(gen, steps_per_epoch=10, epochs=5)`` is safe. With ``workers``,
+    ``use_multiprocessing`` or ``max_queue_size`` the fix drops them (Keras 3 reads them from a
+    ``PyDataset``): unsafe, applied with ``--unsafe-fixes`` only.
+    """
+
+    code = "KC306"
+    name = "removed-model-method"
+    severity = "error"
+    fix_title = "Use the Keras 3 method"
+
+    def check(self, ctx):
+        removed = removed_methods()
+        for event in ctx.result.events_of("method_call"):
+            name = event.data.get("name")
+            if name not in removed or not in_file(event.loc):
+                continue
+            obj = event.data.get("obj")
+            cls = type(obj).__name__ if obj is not None else "Model"
+            cls = getattr(obj, "class_name", None) or cls
+            new = removed[name]
+            kwargs = event.data.get("kwargs", {})
+            text = (f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
+                    f"Use `.{new}(...)`: it takes the generator (or dataset) itself")
+            dropped = [k for k in kwargs if k in DROPPED]
+            if dropped:
+                text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
+                         + " (give a keras.utils.PyDataset `workers=`/`use_multiprocessing=` instead)")
+            yield self.diagnostic(ctx, event.loc, text)
+
+    def fix_applicability(self, diagnostic):
+        return "unsafe" if _UNSAFE_MARK in diagnostic.message else "safe"
+
+    def fix(self, diagnostic, source):
+        from ..fix import codemod
+
+        removed = removed_methods()
+
+        def change(call):
+            func = call.func
+            if not isinstance(func, cst.Attribute) or func.attr.value not in removed:
+                return None
+            new = removed[func.attr.value]
+            allowed = target_params(new)
+            args = []
+            for arg in call.args:
+                key = arg.keyword.value if arg.keyword is not None else None
+                if key in DROPPED:
+                    continue
+                if key in EXACT:
+                    arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
+                    key = EXACT[key]
+                if key is not None and key not in allowed:
+                    return None  # a keyword with no exact Keras 3 counterpart: by hand
+                args.append(arg)
+            if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
+                args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
+            return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
+
+        return codemod(source, diagnostic, change)
+
+    VALID = ["import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+             "m.compile(optimizer='adam', loss='mse')\nm.fit(iter([]), steps_per_epoch=3)\n"]
+    INVALID = [
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer='adam', loss='mse')\nm.fit_generator(iter([]), steps_per_epoch=3)\n", line=4,
+                column=1, message="has no attribute 'fit_generator'"),
+    ]
