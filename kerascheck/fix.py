@@ -88,11 +88,12 @@ def apply_edits(source: str, edits: "Iterable[TextEdit]") -> str:
 
 
 def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode], cst.CSTNode | None],
-            node_type: type | tuple = cst.Call, where: str = "start") -> "list[TextEdit]":
+            node_type: type | tuple = cst.Call, where: str = "start", inner: bool = False) -> "list[TextEdit]":
     """Rewrite the node of ``node_type`` the diagnostic points at with ``change`` (None: no fix).
 
     ``where="start"``: the outermost such node starting at the diagnostic's start;
-    ``"inside"``: the first (outermost) such node within the diagnostic's range. The whole module
+    ``"inside"``: the first (outermost) such node within the diagnostic's range; ``inner``: the
+    innermost instead (``Conv2D(...)`` rather than ``Conv2D(...)(x)``). The whole module
     goes through libcst, so the result is the source with only that node's changed text replaced.
     """
     try:
@@ -109,8 +110,9 @@ def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode
             continue
         s, e = (rng.start.line, rng.start.column + 1), (rng.end.line, rng.end.column + 1)
         ok = s == start if where == "start" else (start <= s and e <= end)
-        if ok and (target is None or (s, (-e[0], -e[1])) < target[1]):
-            target = (node, (s, (-e[0], -e[1])))
+        key = (s, e if inner else (-e[0], -e[1]))
+        if ok and (target is None or key < target[1]):
+            target = (node, key)
     if target is None:
         return []
     node = target[0]

@@ -51,7 +51,18 @@ CASES = [
      "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n",
      "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
      "m.evaluate(iter([]), steps=3)\n", True),
+    ("keras1-layer-keywords", "import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+     "y = Conv2D(4, (3, 3), border_mode='same',  # pad\n           init='he_normal', subsample=(2, 2))(x)\n"
+     "y = keras.layers.Flatten()(y)\nz = Dense(output_dim=3, W_regularizer=None)(y)\n",
+     "import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+     "y = Conv2D(4, (3, 3), padding='same',  # pad\n           kernel_initializer='he_normal', strides=(2, 2))(x)\n"
+     "y = keras.layers.Flatten()(y)\nz = Dense(units=3, kernel_regularizer=None)(y)\n", False),
 ]
+
+
+def test_no_fix_for_a_rename_whose_values_changed():
+    source = "import keras\ny = keras.layers.MaxPooling2D((2, 2), dim_ordering='tf')\n"
+    assert _fixed(source) == source
 
 
 def test_no_fix_when_a_name_is_not_in_the_twin():

@@ -1,6 +1,22 @@
 from __future__ import annotations
 
+import re
+
+from .. import catalogue
 from .base import EngineErrorRule, Invalid
+
+_UNRECOGNIZED = re.compile(r"Unrecognized keyword arguments passed to (\w+): \{(.*)\}")
+# Keras 1 names Keras 2 translated (its legacy interfaces, in the catalogue) whose values mean
+# something else in Keras 3: not renamed automatically.
+_NOT_EXACT = {"dim_ordering", "consume_less"}
+
+
+def legacy_renames(cls: str) -> dict[str, str]:
+    """Keras 1 keyword -> Keras 3 keyword for ``keras.layers.<cls>``: Keras 2.3.1's legacy
+    renames (catalogue) whose new name Keras 3.15.1 takes, same meaning."""
+    path = f"keras.layers.{cls}"
+    return {old: new for old, new in catalogue.legacy_renames("2.3.1", path).items()
+            if old not in _NOT_EXACT and catalogue.accepts("3.15.1", path, new)}
 
 
 class InvalidLayerArgument(EngineErrorRule):
@@ -17,6 +33,25 @@ class InvalidLayerArgument(EngineErrorRule):
     code = "KC108"
     name = "invalid-layer-argument"
     priority = 30
+    fix_title = "Use the Keras 2+ argument names"
+    fix_safety = "safe"
+
+    def fix(self, diagnostic, source):
+        """``Conv2D(32, (3, 3), border_mode='same', init='he_normal', subsample=(2, 2))`` ->
+        ``Conv2D(32, (3, 3), padding='same', kernel_initializer='he_normal', strides=(2, 2))``:
+        the renames of Keras 2's legacy interfaces (from the catalogue), when every unrecognised
+        argument has one."""
+        from ..fix import codemod, rename_keywords
+
+        found = _UNRECOGNIZED.search(diagnostic.message)
+        if not found:
+            return []
+        renames = legacy_renames(found.group(1))
+        unknown = re.findall(r"'(\w+)':", found.group(2))
+        if not unknown or not all(k in renames for k in unknown):
+            return []
+        return codemod(source, diagnostic, lambda call: rename_keywords(call, {k: renames[k] for k in unknown}),
+                       inner=True)
 
     def matches(self, error):
         return error.stage == "constructor"
