@@ -92,7 +92,8 @@ def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode
     """Rewrite the node of ``node_type`` the diagnostic points at with ``change`` (None: no fix).
 
     ``where="start"``: the outermost such node starting at the diagnostic's start;
-    ``"inside"``: the first (outermost) such node within the diagnostic's range; ``inner``: the
+    ``"inside"``: the first (outermost) such node within the diagnostic's range; ``"around"``: one
+    containing the range (the call of a keyword argument the diagnostic points at); ``inner``: the
     innermost instead (``Conv2D(...)`` rather than ``Conv2D(...)(x)``). The whole module
     goes through libcst, so the result is the source with only that node's changed text replaced.
     """
@@ -109,7 +110,12 @@ def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode
         if not isinstance(node, node_type):
             continue
         s, e = (rng.start.line, rng.start.column + 1), (rng.end.line, rng.end.column + 1)
-        ok = s == start if where == "start" else (start <= s and e <= end)
+        if where == "start":
+            ok = s == start
+        elif where == "around":  # a node containing the diagnostic's range
+            ok = s <= start and end <= e
+        else:
+            ok = start <= s and e <= end
         key = (s, e if inner else (-e[0], -e[1]))
         if ok and (target is None or key < target[1]):
             target = (node, key)

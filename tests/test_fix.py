@@ -57,6 +57,18 @@ CASES = [
      "import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
      "y = Conv2D(4, (3, 3), padding='same',  # pad\n           kernel_initializer='he_normal', strides=(2, 2))(x)\n"
      "y = keras.layers.Flatten()(y)\nz = Dense(units=3, kernel_regularizer=None)(y)\n", False),
+    ("input-length", "import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8, input_length=100)(x)\n"
+     "z = keras.layers.Embedding(1000, 8,\n                           input_length=100,\n                           name='e')(x)  # e\n",
+     "import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8)(x)\n"
+     "z = keras.layers.Embedding(1000, 8,\n                           name='e')(x)  # e\n", False),
+    ("layer-input-shape", "import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+     "y = conv(a)\nshape = conv.input_shape  # the shape\n",
+     "import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+     "y = conv(a)\nshape = conv.input.shape  # the shape\n", False),
+    ("layer-get-output-at", "import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+     "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n",
+     "import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+     "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n", True),
 ]
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import re
 
 from ..frontend.keras_api import REMOVED_LAYER_ATTRIBUTES
-from .base import EngineErrorRule, Invalid
+from .base import EngineErrorRule, Invalid, TextEdit
 
 _ATTRIBUTE = re.compile(r"object has no attribute '(\w+)'")
+_SPECIFIC = re.compile(r"`([^`]+)` -> `([^`]+)`")
 _INDEX = re.compile(r"\s*\(\s*(?:node_index\s*=\s*)?(\d+)\s*\)")
 
 # What to write instead, in Keras 3. ``{obj}`` is the layer expression as written.
@@ -47,6 +48,36 @@ class RemovedLayerAttribute(EngineErrorRule):
     code = "KC301"
     name = "removed-layer-attribute"
     priority = 10
+    fix_title = "Use the Keras 3 spelling"
+
+    def fix_applicability(self, diagnostic):
+        """``conv.input_shape`` -> ``conv.input.shape`` is safe; naming the tensor of a call
+        (``lstm.get_output_at(1)`` -> ``yb``) is unsafe: the variable may have been rebound since."""
+        found = _SPECIFIC.search(diagnostic.message)
+        return "safe" if found and re.search(r"\.(input|output)\.shape$", found.group(2)) else "unsafe"
+
+    def fix(self, diagnostic, source):
+        """Replace the written expression with the one the message names (``\`old\` -> \`new\```)."""
+        import libcst as cst
+
+        found = _SPECIFIC.search(diagnostic.message)
+        if not found or diagnostic.end_line != diagnostic.line:
+            return []
+        old, new = found.group(1), found.group(2)
+        lines = source.splitlines(keepends=True)
+        if not 1 <= diagnostic.line <= len(lines):
+            return []
+        line = lines[diagnostic.line - 1]
+        if line[diagnostic.column - 1:diagnostic.column - 1 + len(old)] != old:
+            return []
+        edit = TextEdit(diagnostic.line, diagnostic.column, diagnostic.line, diagnostic.column + len(old), new)
+        from ..fix import apply_edits
+
+        try:
+            cst.parse_module(apply_edits(source, [edit]))
+        except Exception:
+            return []
+        return [edit]
 
     def matches(self, error):
         found = _ATTRIBUTE.search(error.message)

@@ -21,6 +21,32 @@ class DeprecatedArgument(Rule):
     code = "KC304"
     name = "deprecated-argument"
     severity = "warning"
+    fix_title = "Remove `input_length=` (Keras 3 ignores it)"
+    fix_safety = "safe"
+
+    def fix(self, diagnostic, source):
+        """Remove ``input_length=...`` (Keras 3 ignores it, so the model is the same); ``decay=`` needs
+        a schedule, which is left to the user."""
+        import libcst as cst
+
+        from ..fix import codemod
+
+        if "input_length" not in diagnostic.message:
+            return []
+
+        def change(call):
+            args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "input_length")]
+            if len(args) == len(call.args):
+                return None
+            if args and call.args[-1].keyword is not None and call.args[-1].keyword.value == "input_length":
+                args[-1] = args[-1].with_changes(comma=call.args[-1].comma if call.args[-1].comma is not
+                                                 cst.MaybeSentinel.DEFAULT else cst.MaybeSentinel.DEFAULT)
+                if isinstance(args[-1].comma, cst.Comma) and not _multiline(args[-1].comma):
+                    args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return call.with_changes(args=args)
+
+        edits = codemod(source, diagnostic, change, cst.Call, where="around", inner=True)
+        return edits
 
     def check(self, ctx):
         seen = set()
@@ -53,3 +79,9 @@ class DeprecatedArgument(Rule):
         Invalid("import keras\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-6)\n", line=2, column=47,
                 message="will not decay"),
     ]
+
+
+def _multiline(comma) -> bool:
+    import libcst as cst
+
+    return isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
