@@ -1,9 +1,11 @@
 """Quick fixes for diagnostics, and "disable KCxxx for this line" (``# noqa: KCxxx``).
 
 A fix comes from the rule itself when its class implements ``Rule.fix(diagnostic, source)``
-(see ``kerascheck.rules.base``); otherwise from ``BUILTIN_FIXERS`` here, keyed by code. A
-fixer returns the edits for one diagnostic in the exact text it was reported for, or nothing
-when the fix is not obvious. Every fixer is guarded: a failing one offers nothing.
+(see ``kerascheck.rules.base``; the same edit ``kerascheck check --fix`` applies, marked
+preferred unless the rule calls it unsafe); otherwise from ``BUILTIN_FIXERS`` here, keyed by
+code, for rules without a fix of their own. A fixer returns the edits for one diagnostic in the
+exact text it was reported for, or nothing when the fix is not obvious. Every fixer is guarded:
+a failing one offers nothing.
 """
 
 from __future__ import annotations
@@ -199,30 +201,38 @@ BUILTIN_FIXERS: dict[str, Fixer] = {
 }
 
 
-def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextEdit]]]:
-    """(title, edits) for each fix of one diagnostic: the built-in one (its titles name the change),
-    else the rule's own ``fix`` (the one ``check --fix`` applies)."""
-    fixer = BUILTIN_FIXERS.get(diagnostic.code)
-    if fixer is not None:
-        try:
-            found = fixer(diagnostic, source)
-        except Exception:
-            log.exception("built-in fix of %s failed", diagnostic.code)
-            found = []
-        if found:
-            return found
+def _safety(rule: Rule, diagnostic: Diagnostic) -> str:
+    try:
+        from ..fix import rule_fix_safety
+    except ImportError:  # pragma: no cover
+        return getattr(rule, "fix_safety", "safe")
+    return rule_fix_safety(rule, diagnostic)
+
+
+def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextEdit], bool]]:
+    """(title, edits, safe) for each fix of one diagnostic: the rule's own ``fix`` (the very edit
+    ``kerascheck check --fix`` applies, so editor and command line agree), else a built-in one."""
     rule_class = RULES.get(diagnostic.code)
     own = getattr(rule_class, "fix", None) if rule_class is not None else None
     if own is not None and own is not Rule.fix:
         try:
-            edits = list(rule_class().fix(diagnostic, source) or [])
+            rule = rule_class()
+            edits = list(rule.fix(diagnostic, source) or [])
+            safe = _safety(rule, diagnostic) != "unsafe"
         except Exception:
             log.exception("fix of %s failed", diagnostic.code)
-            edits = []
+            edits, safe = [], False
         if edits:
             title = getattr(rule_class, "fix_title", "") or f"Fix {diagnostic.code} ({rule_class.name})"
-            return [(title, edits)]
-    return []
+            return [(title if safe else f"{title} (unsafe: check the result)", edits, safe)]
+    fixer = BUILTIN_FIXERS.get(diagnostic.code)
+    if fixer is None:
+        return []
+    try:
+        return [(title, edits, True) for title, edits in fixer(diagnostic, source)]
+    except Exception:
+        log.exception("built-in fix of %s failed", diagnostic.code)
+        return []
 
 
 # -- noqa --------------------------------------------------------------------------------------------
@@ -270,8 +280,8 @@ def code_actions(source: str, diagnostics: list[Diagnostic]) -> list[Action]:
     actions: list[Action] = []
     comments = None
     for diagnostic in diagnostics:
-        for title, edits in fixes_for(diagnostic, source):
-            actions.append(Action(title, edits, diagnostic, preferred=True))
+        for title, edits, safe in fixes_for(diagnostic, source):
+            actions.append(Action(title, edits, diagnostic, preferred=safe))
     for diagnostic in diagnostics:
         if diagnostic.code == "KC000":
             continue
