@@ -32,7 +32,7 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
         analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
         return analysis
     analysis.module = module
-    analysis.result = interpret(module, path, overlay)
+    analysis.result = interpret(module, path, overlay, source)
     return analysis
 
 

@@ -32,9 +32,10 @@ class Loc:
         self._node = self._resolver = None
 
     @classmethod
-    def lazy(cls, node: Any, resolver: Callable[[Any], tuple]) -> "Loc":
+    def lazy(cls, node: Any, resolver: Callable[[Any], tuple], file: str | None | bool = False) -> "Loc":
+        """``file``: the module the node is in, when the caller knows it (False: ask the resolver)."""
         loc = cls(0)
-        loc._node, loc._resolver = node, resolver
+        loc._node, loc._resolver, loc._file = node, resolver, file
         return loc
 
     @property
@@ -47,7 +48,8 @@ class Loc:
 
     @property
     def file(self) -> str | None:
-        self.values
+        if self._file is False:  # not known without resolving the position
+            self.values
         return self._file
 
     line = property(lambda self: self.values[0])

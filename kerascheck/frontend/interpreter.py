@@ -9,6 +9,7 @@ script.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import operator
 import os
@@ -104,14 +105,14 @@ class Result:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None):
+    def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None):
         self._unresolved_seen: set = set()
         self.module = module
         self.result = Result(path)
         self.keras = self.result.keras
         self.steps = 0
         self.depth = 0
-        self.globals = self.module_scope(module, None)
+        self.globals = self.module_scope(module, None, source)
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
@@ -119,12 +120,12 @@ class Interpreter:
         self.file_stack: list[str | None] = [None]  # the file whose code runs now (None: the analysed one)
 
     @staticmethod
-    def module_scope(module: cst.Module, file: str | None) -> Scope:
+    def module_scope(module: cst.Module, file: str | None, source: str | None = None) -> Scope:
         scope = Scope()
         scope.file = file
         # Names some statement of the module binds; a name bound nowhere is a certain NameError,
         # unless a star import from a module we cannot enumerate might bind it.
-        scope.bound_names = _names_bound_in(module)
+        scope.bound_names = _names_bound_in(module, source)
         return scope
 
     # -- driver -------------------------------------------------------------------------------------
@@ -143,8 +144,9 @@ class Interpreter:
             pass
         return self.result
 
-    def loc(self, node: cst.CSTNode) -> Loc:
-        return Loc.lazy(node, self._position)
+    def loc(self, node: cst.CSTNode | None) -> Loc:
+        # The node belongs to the module whose code runs now, so the file is known without positions.
+        return Loc.lazy(node, self._position, self.file_stack[-1] if node is not None else False)
 
     def _position(self, node: cst.CSTNode) -> tuple:
         for source in self.sources:
@@ -911,7 +913,7 @@ class ModuleLoader:
         except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
             return None
         interp = self.interp
-        scope = interp.module_scope(module, path)
+        scope = interp.module_scope(module, path, source)
         value = ModuleValue(name, scope)
         interp.sources.append([module, path, None])
         interp.file_stack.append(path)
@@ -1023,46 +1025,35 @@ _PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec_
                                       "__package__", "__path__", "__annotations__"}
 
 
-def _names_bound_in(module: cst.Module) -> set[str]:
-    """Every name any statement of the module could bind (assignments, defs, imports, params ...)."""
+def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
+    """Every name any statement of the module could bind (assignments, defs, imports, params ...).
+
+    Read with ``ast`` from the module's text: one C-level parse and walk is far cheaper than a
+    libcst visit of the whole tree (which dominated the editor's latency)."""
+    try:
+        tree = ast.parse(source if source is not None else module.code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
     names: set[str] = set()
-
-    def targets(node) -> None:
-        if isinstance(node, cst.Name):
-            names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                targets(element.value)
-        elif isinstance(node, cst.StarredElement):
-            targets(node.value)
-
-    class Binder(cst.CSTVisitor):
-        def visit_AssignTarget(self, n): targets(n.target)
-        def visit_AnnAssign(self, n): targets(n.target)
-        def visit_AugAssign(self, n): targets(n.target)
-        def visit_For(self, n): targets(n.target)
-        def visit_CompFor(self, n): targets(n.target)
-        def visit_NamedExpr(self, n): targets(n.target)
-        def visit_AsName(self, n): targets(n.name)
-        def visit_FunctionDef(self, n): names.add(n.name.value)
-        def visit_ClassDef(self, n): names.add(n.name.value)
-        def visit_Param(self, n): names.add(n.name.value)
-        def visit_Global(self, n): names.update(x.name.value for x in n.names)
-        def visit_Nonlocal(self, n): names.update(x.name.value for x in n.names)
-        def visit_MatchAs(self, n):
-            if n.name is not None: names.add(n.name.value)
-        def visit_MatchStar(self, n):
-            if n.name is not None: names.add(n.name.value)
-        def visit_MatchMapping(self, n):
-            if n.rest is not None: names.add(n.rest.value)
-
-        def visit_ImportAlias(self, n):
-            if n.asname is None:
-                names.add(_dotted(n.name).split(".")[0])
-
-    module.visit(Binder())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
     return names
 
 
-def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None) -> Result:
-    return Interpreter(module, path, overlay).run()
+def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None) -> Result:
+    return Interpreter(module, path, overlay, source).run()
