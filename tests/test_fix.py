@@ -219,3 +219,102 @@ def test_seeds_fixed_run_under_real_keras(fixed_seeds):
     assert set(failing) == set(STILL_FAILING), failing
     for name, error in failing.items():
         assert error.startswith(STILL_FAILING[name][0]), (name, error)
+
+
+# -- property: removed between Keras 2.3.1 and 3.15.1 is flagged, the Keras 3 counterpart is not ----
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kerascheck import catalogue  # noqa: E402
+
+OLD, NEW = "2.3.1", "3.15.1"
+REMOVED = catalogue.removed_between(OLD, NEW)
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _codes(source):
+    return {d.code for d in lint_source(source, "t.py")}
+
+
+def _keras3_names(module):
+    return sorted(n for n, ref in catalogue.names(NEW, module).items() if ref[0] in "dv" and not n.startswith("_"))
+
+
+@PROPERTY
+@given(st.sampled_from(REMOVED["modules"]), st.data())
+def test_removed_module_flagged_and_its_keras3_counterpart_not(module, data):
+    assert "KC302" in _codes(f"import {module}\n")
+    from kerascheck.rules.kc302_removed_import import MODULE_TWINS
+
+    twin = MODULE_TWINS.get(module)
+    if twin is not None:  # the fixed import (a name the old module had, from its Keras 3 twin)
+        names = [n for n in catalogue.names(OLD, module) if catalogue.name_in_module(NEW, twin, n)]
+        if names:
+            name = data.draw(st.sampled_from(sorted(names)))
+            before = f"from {module} import {name}\n"
+            after = _fixed(before)
+            assert after == f"from {twin} import {name}\n"
+            assert "KC302" not in _codes(after)
+    else:  # its parent still exists in Keras 3 and imports cleanly
+        parent = module.rpartition(".")[0]
+        while parent and not catalogue.module_exists(NEW, parent):
+            parent = parent.rpartition(".")[0]
+        assert "KC302" not in _codes(f"import {parent}\n")
+
+
+@PROPERTY
+@given(st.sampled_from(REMOVED["names"]), st.data())
+def test_removed_name_flagged_and_a_keras3_name_not(path, data):
+    module, _, name = path.rpartition(".")
+    assert "KC302" in _codes(f"from {module} import {name}\n")
+    present = _keras3_names(module)
+    if present:
+        other = data.draw(st.sampled_from(present))
+        assert "KC302" not in _codes(f"from {module} import {other}\n")
+
+
+OPTIMIZER_ARGS = [a for a in REMOVED["arguments"] if a[0].startswith("keras.optimizers.")]
+# Layer constructors without required arguments (the snippet can call them with the removed one only);
+# ``keras.layers.Layer`` itself is the abstract base.
+LAYER_ARGS = [a for a in REMOVED["arguments"] if a[0].startswith("keras.layers.") and a[0] != "keras.layers.Layer"
+              and not [p for p in catalogue.params(NEW, a[0]) or ["?"] if "=" not in p and not p.startswith("*")]]
+
+
+@PROPERTY
+@given(st.sampled_from(OPTIMIZER_ARGS))
+def test_removed_optimizer_argument_flagged_and_keras3_call_not(entry):
+    path, arg = entry
+    assert "KC303" in _codes(f"import keras\nopt = {path}({arg}=0.5)\n")
+    assert not _codes(f"import keras\nopt = {path}(learning_rate=0.5)\n")
+
+
+@PROPERTY
+@given(st.sampled_from(LAYER_ARGS))
+def test_removed_layer_argument_flagged_and_keras3_call_not(entry):
+    path, arg = entry
+    before = f"import keras\nlayer = {path}({arg}=None)\n"
+    assert "KC108" in _codes(before)
+    assert not _codes(f"import keras\nlayer = {path}()\n")
+    renamed = catalogue.legacy_renames(OLD, path).get(arg)
+    after = _fixed(before)
+    if after != before:  # a legacy rename with the same meaning: the fixed call is clean
+        assert after == f"import keras\nlayer = {path}({renamed}=None)\n"
+        # the argument is known now (its value, None here, may still be invalid for the new name)
+        assert not [d for d in lint_source(after, "t.py") if "Unrecognized keyword" in d.message]
+
+
+REMOVED_MODEL_METHODS = sorted(m.rpartition(".")[2] for m in REMOVED["members"] if m.startswith("keras.models.Model.")
+                               and m.rpartition(".")[2] in ("fit_generator", "evaluate_generator", "predict_generator"))
+
+
+@PROPERTY
+@given(st.sampled_from(REMOVED_MODEL_METHODS))
+def test_removed_model_method_flagged_and_fixed_call_not(method):
+    before = ("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+              f"m.compile(optimizer='adam', loss='mse')\nm.{method}(iter([]), steps_per_epoch=3)\n")
+    if method != "fit_generator":
+        before = before.replace("steps_per_epoch", "steps")
+    assert "KC306" in _codes(before)
+    after = _fixed(before)
+    assert f"m.{method.split('_')[0]}(iter([])" in after
+    assert "KC306" not in _codes(after)

@@ -57,7 +57,7 @@ class RemovedLayerAttribute(EngineErrorRule):
         return "safe" if found and re.search(r"\.(input|output)\.shape$", found.group(2)) else "unsafe"
 
     def fix(self, diagnostic, source):
-        """Replace the written expression with the one the message names (``\`old\` -> \`new\```)."""
+        """Replace the written expression with the one the message names (`` `old` -> `new` ``)."""
         import libcst as cst
 
         found = _SPECIFIC.search(diagnostic.message)
