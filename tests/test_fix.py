@@ -69,6 +69,15 @@ CASES = [
      "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n",
      "import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
      "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n", True),
+    ("keras1-conv", "import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+     "y = Convolution2D(32, 3, 3,  # k\n                  activation='relu')(x)\nz = keras.layers.Conv2D(32, 3, 2)(x)\n",
+     "import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+     "y = Convolution2D(32, (3, 3),  # k\n                  activation='relu')(x)\nz = keras.layers.Conv2D(32, 3, 2)(x)\n",
+     False),
+    ("keras1-conv-and-keywords", "import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+     "y = keras.layers.Convolution2D(32, 5, 5, border_mode='same', subsample=(2, 2))(x)\n",
+     "import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+     "y = keras.layers.Convolution2D(32, (5, 5), padding='same', strides=(2, 2))(x)\n", False),
 ]
 
 

@@ -95,8 +95,8 @@ class RemovedModelMethod(Rule):
 
         return codemod(source, diagnostic, change)
 
-    VALID = ["import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-             "m.compile(optimizer='adam', loss='mse')\nm.fit(iter([]), steps_per_epoch=3)\n"]
+    VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+             "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"]
     INVALID = [
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse')\nm.fit_generator(iter([]), steps_per_epoch=3)\n", line=4,

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from ._syntax import dotted, in_file
+from .base import Invalid, Rule
+
+# Keras 1 spellings and how many kernel dimensions follow the filter count.
+_SPELLINGS = {"Convolution2D": 2, "Convolution3D": 3, "Deconvolution2D": 2, "Deconvolution3D": 3,
+              "AtrousConvolution2D": 2}
+_CONV = tuple(f"keras.layers.{n}" for n in ("Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose", *_SPELLINGS))
+
+
+def _int_literal(arg: cst.Arg) -> bool:
+    return arg.keyword is None and arg.star == "" and isinstance(arg.value, cst.Integer)
+
+
+def keras1_kernel(call) -> int | None:
+    """The kernel rank when ``call`` is ``Convolution2D(32, 3, 3, ...)`` (Keras 1: filters, nb_row, nb_col)."""
+    if not isinstance(call, cst.Call):
+        return None
+    rank = _SPELLINGS.get(dotted(call.func).rsplit(".", 1)[-1])
+    if rank is None:
+        return None
+    positional = [a for a in call.args if a.keyword is None]
+    if len(positional) != rank + 1 or not all(_int_literal(a) for a in positional[1:]):
+        return None
+    if any(a.keyword is not None and a.keyword.value in ("kernel_size", "strides", "padding") for a in call.args):
+        return None
+    return rank
+
+
+class Keras1ConvSignature(Rule):
+    """``Convolution2D(32, 3, 3)``: the Keras 1 signature (filters, rows, columns), which Keras 3 reads differently.
+
+    Keras 1 wrote ``Convolution2D(nb_filter, nb_row, nb_col)``; Keras 2 still translated three
+    integers into ``kernel_size=(3, 3)``. Keras 3 keeps ``Convolution2D`` as an alias of ``Conv2D``
+    with no translation: the third integer becomes ``strides`` (``Conv2D(32, 3, strides=3)``), so
+    the model builds, silently smaller (``Convolution3D(32, 3, 3, 3)`` passes ``3`` as ``padding``
+    and raises). Only the Keras 1 spellings are reported: ``Conv2D(32, 3, 2)`` is ordinary Keras 3.
+
+    Fix (automatic, safe): ``Convolution2D(32, (3, 3))``, which means the same in every Keras.
+    """
+
+    code = "KC307"
+    name = "keras1-conv-signature"
+    severity = "warning"
+    fix_title = "Pass the kernel size as one tuple"
+    fix_safety = "safe"
+
+    def check(self, ctx):
+        seen = set()
+        for event in ctx.result.events_of("ref_call"):
+            if event.data["path"] not in _CONV or event.loc in seen or not in_file(event.loc):
+                continue
+            node = event.data.get("node")
+            rank = keras1_kernel(node)
+            if rank is None:
+                continue
+            seen.add(event.loc)
+            positional = [a for a in node.args if a.keyword is None]
+            sizes = ", ".join(cst.Module([]).code_for_node(a.value) for a in positional[1:])
+            yield self.diagnostic(ctx, event.loc, f"Keras 1 signature: Keras 3 takes the integers after the filter "
+                                                  f"count as kernel_size, then strides{', padding' if rank == 3 else ''}"
+                                                  f" (Keras 2 translated them), not a {rank}-D kernel. Write "
+                                                  f"kernel_size as a tuple: ({sizes})")
+
+    def fix(self, diagnostic, source):
+        from ..fix import codemod
+
+        def change(call):
+            rank = keras1_kernel(call)
+            if rank is None:
+                return None
+            positional = [i for i, a in enumerate(call.args) if a.keyword is None]
+            first, last = positional[1], positional[-1]
+            kernel = cst.Tuple([cst.Element(call.args[i].value, comma=call.args[i].comma if i != last
+                                            else cst.MaybeSentinel.DEFAULT) for i in positional[1:]])
+            merged = call.args[first].with_changes(value=kernel, comma=call.args[last].comma)
+            return call.with_changes(args=[*call.args[:first], merged, *call.args[last + 1:]])
+
+        return codemod(source, diagnostic, change, inner=True)
+
+    VALID = ["import keras\nx = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(32, 3, 2)(x)\n"
+             "z = keras.layers.Convolution2D(32, (3, 3))(x)\n"]
+    INVALID = [
+        Invalid("import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+                "y = Convolution2D(32, 3, 3, activation='relu')(x)\n", line=4, column=5, message="(3, 3)"),
+    ]
