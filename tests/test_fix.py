@@ -78,6 +78,10 @@ CASES = [
      "y = keras.layers.Convolution2D(32, 5, 5, border_mode='same', subsample=(2, 2))(x)\n",
      "import keras\nx = keras.Input(shape=(28, 28, 1))\n"
      "y = keras.layers.Convolution2D(32, (5, 5), padding='same', strides=(2, 2))(x)\n", False),
+    ("fit-nb-epoch", "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      nb_epoch=2,  # epochs\n      verbose=0)\n",
+     "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n", False),
 ]
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from .. import catalogue
 from ._optimizers import optimizer_class, optimizer_params
-from ._syntax import in_file, value_text
+from ._syntax import in_file, keyword_arg, loc_of, value_text
 from .base import Invalid, Rule
 
 # Keras 2 optimizer keywords and what Keras 3 calls them.
@@ -11,7 +12,20 @@ RENAMED = {
     "initial_accumulator_value": "`initial_accumulator_value` (Adagrad and Ftrl only)",
 }
 
-EXACT_RENAMES = {"lr": "learning_rate"}
+EXACT_RENAMES = {"lr": "learning_rate", "nb_epoch": "epochs"}
+# Model methods whose Keras 3 signature has no **kwargs (an unknown keyword raises TypeError).
+MODEL_METHODS = ("fit", "evaluate", "predict")
+# Keras 1/2 keywords of those methods and their Keras 3 names (``None``: no counterpart).
+METHOD_RENAMES = {"nb_epoch": "epochs"}
+
+
+def removed_method_kwargs(method: str, kwargs) -> list[str]:
+    """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
+    path = f"keras.models.Model.{method}"
+    if catalogue.accepts("3.15.1", path, "__surely_not_a_keyword__") is not False:
+        return []  # unknown, or takes **kwargs openly
+    return [k for k in kwargs if catalogue.accepts("3.15.1", path, k) is False and (
+        k in METHOD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
 
 
 class RemovedArgument(Rule):
@@ -37,6 +51,9 @@ class RemovedArgument(Rule):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
         from ..fix import codemod, rename_keywords
 
+        if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
+            return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES), where="around",
+                           inner=True)
         return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
 
     def check(self, ctx):
@@ -54,6 +71,21 @@ class RemovedArgument(Rule):
             fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
+        from .kc305_bare_string_metrics import call_at
+
+        for event in ctx.result.events_of("method_call"):
+            method = event.data.get("name")
+            if method not in MODEL_METHODS or not in_file(event.loc):
+                continue
+            removed = removed_method_kwargs(method, event.data.get("kwargs", {}))
+            if not removed:
+                continue
+            name = removed[0]  # Python names the first one
+            arg = keyword_arg(call_at(ctx, event.loc), name)
+            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+            fix = f"write `{METHOD_RENAMES[name]}=`" if METHOD_RENAMES.get(name) else "remove it"
+            yield self.diagnostic(ctx, loc, f"Keras 3 raises TypeError: {method}() got an unexpected keyword "
+                                            f"argument '{name}' (a Keras 1/2 argument). Fix: {fix}")
 
     VALID = ["import keras\nopt = keras.optimizers.Adam(learning_rate=1e-3)\n",
              "from tensorflow.keras.optimizers import SGD\nopt = SGD(learning_rate=0.01, momentum=0.9, nesterov=True)\n"]
@@ -63,4 +95,7 @@ class RemovedArgument(Rule):
         Invalid("from tensorflow import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer=keras.optimizers.RMSprop(lr=0.001, decay=1e-6), loss='mse')\n", line=3,
                 message="`lr` is `learning_rate`"),
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, verbose=0)\n",
+                line=5, column=43, message="unexpected keyword argument 'nb_epoch'"),
     ]
