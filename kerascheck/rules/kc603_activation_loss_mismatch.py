@@ -26,6 +26,8 @@ class ActivationLossMismatch(Rule):
     def check(self, ctx):
         seen = set()
         for event, _, tensor, loss in compiled_outputs(ctx):
+            if "crossentropy" not in loss:
+                continue  # regression losses (mse, mae, huber ...) take any activation
             activation = output_activation(tensor)
             problem = None
             if activation == "sigmoid" and loss != "binary_crossentropy":
@@ -47,7 +49,9 @@ class ActivationLossMismatch(Rule):
     VALID = ["import keras\nx = keras.Input(shape=(4,))\nm = keras.Model(x, keras.layers.Dense(3, activation='softmax')(x))\n"
              "m.compile(optimizer='adam', loss='categorical_crossentropy')\n",
              "import keras\nx = keras.Input(shape=(4,))\nm = keras.Model(x, keras.layers.Dense(1, activation='sigmoid')(x))\n"
-             "m.compile(optimizer='adam', loss='binary_crossentropy')\n"]
+             "m.compile(optimizer='adam', loss='binary_crossentropy')\n",
+             "import keras\nx = keras.Input(shape=(4,))\nm = keras.Model(x, keras.layers.Dense(1)(x))\n"
+             "m.compile(optimizer='adam', loss='mse')\n"]
     INVALID = [
         Invalid("import keras\nx = keras.Input(shape=(4,))\nm = keras.Model(x, keras.layers.Dense(3, activation='sigmoid')(x))\n"
                 "m.compile(optimizer='adam', loss='categorical_crossentropy')\n", line=4, column=1,
