@@ -848,6 +848,10 @@ _COMPARISONS = {
 }
 
 
+def _is_installed(path: Path) -> bool:
+    return any(part in ("site-packages", "dist-packages") for part in path.parts)
+
+
 class ModuleLoader:
     """Finds and runs the user's own modules next to the analysed file (never library code).
 
@@ -866,7 +870,7 @@ class ModuleLoader:
         self.main = main
         roots = [main.parent]
         folder = main.parent
-        while (folder / "__init__.py").exists() and folder.parent != folder:
+        while (folder / "__init__.py").exists() and folder.parent != folder and not _is_installed(folder.parent):
             folder = folder.parent
             roots.append(folder)
         self.roots = roots
@@ -892,7 +896,8 @@ class ModuleLoader:
             candidates = [self._file_for(base, parts)]
         else:
             candidates = [self._file_for(root, parts) for root in self.roots]
-        path = next((c for c in candidates if c is not None and c != self.main), None)
+        # Installed third-party code is a library, not the user's sibling module.
+        path = next((c for c in candidates if c is not None and c != self.main and not _is_installed(c)), None)
         if path is None:
             return None
         if not load:
@@ -992,8 +997,23 @@ def _import_names(node: cst.ImportFrom) -> list[tuple[str, str]]:
     return out
 
 
+_BOUND_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}
+
+
 def _bound_names(node: cst.CSTNode) -> list[str]:
-    """Names a statement assigns (so they become unknown when it cannot be followed)."""
+    """Names a statement assigns (so they become unknown when it cannot be followed); memoized,
+    since a loop re-reports the same statement on every iteration."""
+    cached = _BOUND_CACHE.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    if len(_BOUND_CACHE) > 50_000:
+        _BOUND_CACHE.clear()
+    names = _collect_bound_names(node)
+    _BOUND_CACHE[id(node)] = (node, names)
+    return names
+
+
+def _collect_bound_names(node: cst.CSTNode) -> list[str]:
     names: list[str] = []
 
     class Collector(cst.CSTVisitor):
