@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
-from .shapes.base import KerasError, LayerSpec, Unresolvable, Weight, format_shape
+from .shapes.base import KerasError, LayerSpec, Unresolvable, format_shape
 
 
 def flatten(structure: Any) -> list:
@@ -426,8 +426,3 @@ def _check_axes(name: str, ndim: int | None, axes: dict[int, Any], shape: tuple)
                 f"{prefix}expected axis {axis} of input shape to have value {value}, "
                 f"but received input with shape {format_shape(shape)}"
             )
-
-
-def count(weights: list[Weight]) -> tuple[int, int]:
-    trainable = sum(w.size for w in weights if w.trainable)
-    return trainable, sum(w.size for w in weights) - trainable

@@ -25,10 +25,7 @@ from ..ir import Layer, Loc, Tensor
 from ..models import Keras
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from . import keras_api
-from .values import (
-    BoundMethod, Builtin, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref,
-    Scope, Super, UserClass, canonical,
-)
+from .values import BoundMethod, Builtin, Function, ModuleValue, Ref, Scope, Super, UserClass, canonical
 
 _DEBUG = bool(os.environ.get("KERASCHECK_DEBUG"))  # list what imported modules could not follow
 MAX_STEPS = 200_000  # statements per file: bounds loops we cannot prove finite
@@ -803,8 +800,6 @@ class Interpreter:
             return list(value)
         if isinstance(value, dict):
             return list(value)
-        if isinstance(value, _DictView):
-            return list(value.items)
         it = keras_api.iterate(self, value)
         if it is None:
             raise Unresolvable(f"cannot iterate over {type(value).__name__} statically")
@@ -828,11 +823,6 @@ class KerasErrorAt(Exception):
         super().__init__(error.message)
         self.loc = loc
         self.error = error
-
-
-class _DictView:
-    def __init__(self, items):
-        self.items = list(items)
 
 
 _BINOPS = {

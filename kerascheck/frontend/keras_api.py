@@ -7,7 +7,6 @@ on top of ``models.Keras`` (the graph-building behaviour) and the shapes registr
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from ..ir import InputLayer, Layer, Loc, Model, Tensor
@@ -37,12 +36,6 @@ _CONCRETE_FROM_DATA = {"tf.constant", "np.array", "np.asarray", "tf.convert_to_t
 _RANDOM_DIMS = {"np.random.rand", "np.random.randn"}
 _RANDOM_SIZE = {"np.random.random": "size", "np.random.uniform": "size", "np.random.normal": "size",
                 "np.random.randint": "size", "np.random.random_sample": "size"}
-_ELEMENTWISE = {"square", "sqrt", "exp", "log", "abs", "relu", "sigmoid", "tanh", "softmax", "negative",
-                "cast", "identity", "stop_gradient", "nn.relu", "nn.sigmoid", "nn.tanh", "nn.softmax",
-                "math.square", "math.exp", "math.log", "math.sqrt", "math.abs", "activations.relu"}
-_REDUCTIONS = {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "sum", "mean", "max", "min",
-               "math.reduce_sum", "math.reduce_mean"}
-_BROADCASTING = {"add", "subtract", "multiply", "divide", "maximum", "minimum", "math.add", "math.multiply"}
 _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "fit_generator",
                 "evaluate_generator", "predict_generator", "train_on_batch", "test_on_batch", "predict_on_batch",
                 "reset_states", "set_weights", "get_weights", "to_json", "export", "add_loss", "add_metric",
@@ -722,7 +715,3 @@ def tensor_slice(interp: "Interpreter", tensor: Tensor, index: Any, loc: Loc) ->
 
 def tensor_negative(interp: "Interpreter", tensor: Tensor, loc: Loc) -> Any:
     return apply_op(interp, "negative", [tensor], {}, loc)
-
-
-def count(weights: list[Weight]) -> int:
-    return sum(math.prod(w.shape) for w in weights)
