@@ -20,8 +20,10 @@ class FileAnalysis:
     module: cst.Module | None = None  # the parsed source (None when it does not parse)
 
 
-def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None) -> FileAnalysis:
-    """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text."""
+def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None,
+                   dims: dict[str, int] | None = None) -> FileAnalysis:
+    """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text,
+    ``dims`` gives data-dependent sizes their values (``{"n_features": 30}``)."""
     analysis = FileAnalysis(path)
     try:
         module = cst.parse_module(source)
@@ -32,7 +34,7 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
         analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
         return analysis
     analysis.module = module
-    analysis.result = interpret(module, path, overlay, source)
+    analysis.result = interpret(module, path, overlay, source, dims)
     return analysis
 
 
@@ -49,7 +51,7 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnos
     return Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}")
 
 
-def analyze_file(path: Path, shown: str | None = None) -> FileAnalysis:
+def analyze_file(path: Path, shown: str | None = None, dims: dict[str, int] | None = None) -> FileAnalysis:
     shown = shown or str(path)
     try:
         data = path.read_bytes()
@@ -60,4 +62,4 @@ def analyze_file(path: Path, shown: str | None = None) -> FileAnalysis:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return FileAnalysis(shown, diagnostics=[Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")])
-    return analyze_source(source, shown)
+    return analyze_source(source, shown, dims=dims)

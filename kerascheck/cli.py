@@ -39,13 +39,20 @@ def main() -> None:
 @click.option("--all-models", is_flag=True, help="Print every model the script builds, as it stands at the end.")
 @click.option("--line-length", type=click.IntRange(min=1), default=None, help="Table width, like summary(line_length=...).")
 @click.option("--show-unresolved", is_flag=True, help="Also list, on stderr, statements the analysis could not follow.")
-def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool) -> None:
-    """Print what each model.summary() call in FILES prints under Keras 3."""
+@click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: _parse_dims(v),
+              help="Give a data-dependent size its value (e.g. --dim n_features=30); repeatable.")
+def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool,
+            dims: dict[str, int]) -> None:
+    """Print what each model.summary() call in FILES prints under Keras 3.
+
+    Sizes that depend on data (``X_train.shape[1]``, ``len(vocab)``) are shown as named symbols
+    (``64*n_features + 64``) until --dim gives them a value.
+    """
     columns = terminal_columns()
     status = 0
     for path in files:
         try:
-            analysis = analyze_file(Path(path), path)
+            analysis = analyze_file(Path(path), path, dims=dims)
         except Exception as exc:  # an internal error must not stop the other files
             click.echo(f"{path}:1:1: internal error: {type(exc).__name__}: {exc}", err=True)
             status = 2
@@ -66,7 +73,7 @@ def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int 
     result = analysis.result
     if result is None:
         return False
-    out = sys.stdout
+    out = _Recorder(sys.stdout)
     if all_models:
         for model in result.keras.models:
             try:
@@ -81,11 +88,39 @@ def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int 
             out.write(event.snapshot.render(line_length, columns))
     for event in result.events_of("assumption"):
         click.echo(f"{analysis.path}: note: assuming {event.data['what']}", err=True)
+    shown = [name for name in result.symbol_names if name in out.text]
+    if shown:
+        click.echo(f"{analysis.path}: note: data-dependent sizes shown as symbols: {', '.join(shown)} "
+                   "(give values with --dim NAME=VALUE)", err=True)
     if show_unresolved:
         for loc, reason in result.unresolved:
             click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
     out.flush()
     return True
+
+
+class _Recorder:
+    """stdout, keeping what was written (to name the symbols a printed table shows)."""
+
+    def __init__(self, stream):
+        self.stream, self.text = stream, ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _parse_dims(values: tuple[str, ...]) -> dict[str, int]:
+    dims = {}
+    for value in values:
+        name, sep, number = value.rpartition("=")
+        if not sep or not name.strip() or not number.strip().isdigit() or int(number) <= 0:
+            raise click.BadParameter(f"expected NAME=VALUE with a positive integer VALUE, got {value!r}")
+        dims[name.strip()] = int(number)
+    return dims
 
 
 def _codes(value: str | None) -> list[str]:

@@ -24,7 +24,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..ir import Layer, Loc, Tensor
 from ..models import Keras
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
+from ..shapes.symbolic import Sym
 from . import keras_api
+from .symbols import SymbolicShape, Symbols, has_symbol
+from .symbols import compare as symbolic_compare
 from .values import BoundMethod, Builtin, Function, ModuleValue, Ref, Scope, Super, UserClass, canonical
 
 _DEBUG = bool(os.environ.get("KERASCHECK_DEBUG"))  # list what imported modules could not follow
@@ -96,16 +99,19 @@ class Result:
     # ``name = expression`` bindings of models, for messages: model -> variable name
     labels: dict[int, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    symbol_names: list[str] = field(default_factory=list)  # data-dependent sizes left symbolic
 
     def events_of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None):
+    def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
+                 dims: dict[str, int] | None = None):
         self._unresolved_seen: set = set()
         self.module = module
         self.result = Result(path)
+        self.symbols = Symbols(dims, self.result.symbol_names)  # data-dependent sizes, and the values bound
         self.keras = self.result.keras
         self.steps = 0
         self.depth = 0
@@ -381,6 +387,7 @@ class Interpreter:
     # -- assignment ---------------------------------------------------------------------------------
     def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
         if isinstance(target, cst.Name):
+            value = self.symbols.named(target.value, value)
             scope.assign(target.value, value)
             if isinstance(value, (Layer, Tensor)) and not isinstance(value, Tensor):
                 self.result.labels.setdefault(id(value), target.value)
@@ -390,6 +397,8 @@ class Interpreter:
             elements = target.elements
             if isinstance(value, Unknown):
                 items = [value] * len(elements)
+            elif isinstance(value, SymbolicShape) and not any(isinstance(e, cst.StarredElement) for e in elements):
+                items = self.symbols.unpack(value, len(elements))
             else:
                 items = list(self.iterate(value))
             starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
@@ -472,6 +481,8 @@ class Interpreter:
 
     def expr_Attribute(self, node, scope):
         obj = self.eval(node.value, scope)
+        if isinstance(obj, (Unknown, Opaque)) and node.attr.value == "shape":
+            return self.symbols.shape(node)
         loc = self.loc(node)
         try:
             return keras_api.get_attribute(self, obj, node.attr.value, loc)
@@ -520,6 +531,8 @@ class Interpreter:
             index = self.eval_slice(node.slice[0].slice, scope)
         else:
             index = tuple(self.eval_slice(s.slice, scope) for s in node.slice)
+        if isinstance(obj, SymbolicShape):
+            return self.symbols.item(obj, index)
         return keras_api.subscript(self, obj, index, self.loc(node))
 
     def eval_slice(self, node, scope):
@@ -541,6 +554,8 @@ class Interpreter:
             return right
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             return keras_api.tensor_binop(self, op, left, right, self.loc(node))
+        if isinstance(left, str) and has_symbol(right):
+            return Unknown("a string formatted with a symbolic dimension")
         fn = _BINOPS.get(op)
         if fn is None:
             return Unknown(f"operator {op}")
@@ -559,7 +574,7 @@ class Interpreter:
         if op == "Not":
             truth = self.truth(value)
             return truth if isinstance(truth, Unknown) else not truth
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float, Sym)):
             return {"Minus": operator.neg, "Plus": operator.pos, "BitInvert": operator.invert}[op](value)
         if isinstance(value, Tensor):
             if op == "Minus":
@@ -584,7 +599,11 @@ class Interpreter:
             if isinstance(left, Unknown) or isinstance(right, Unknown):
                 return Unknown("comparison of values not known statically")
             op = type(target.operator).__name__
-            if op in ("Is", "IsNot"):
+            if (isinstance(left, Sym) or isinstance(right, Sym)) and op in _SYMBOLIC_COMPARISONS:
+                result = symbolic_compare(_SYMBOLIC_COMPARISONS[op], left, right)
+                if isinstance(result, Unknown):
+                    return result
+            elif op in ("Is", "IsNot"):
                 result = (left is right) if op == "Is" else (left is not right)
             else:
                 fn = _COMPARISONS.get(op)
@@ -663,6 +682,8 @@ class Interpreter:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
+        if isinstance(func, Builtin) and func.name == "len" and len(args) == 1 and isinstance(args[0], (Unknown, Opaque)):
+            return self.symbols.of_expression(node)  # a data-dependent size
         return self.call(func, args, kwargs, node)
 
     # -- calls --------------------------------------------------------------------------------------
@@ -770,6 +791,10 @@ class Interpreter:
             return keras_api.make_super(self, args)
         if any(isinstance(a, Unknown) for a in args):
             return Unknown(f"{name}() of a value not known statically")
+        if name not in _SYMBOL_SAFE_BUILTINS and any(has_symbol(a) for a in args):
+            if name == "int" and len(args) == 1 and isinstance(args[0], Sym):
+                return args[0]
+            return Unknown(f"{name}() of a symbolic dimension")
         try:
             if name == "len":
                 return keras_api.length(args[0])
@@ -831,6 +856,12 @@ _BINOPS = {
     "LeftShift": operator.lshift, "RightShift": operator.rshift, "BitOr": operator.or_,
     "BitAnd": operator.and_, "BitXor": operator.xor, "MatrixMultiply": operator.matmul,
 }
+_SYMBOLIC_COMPARISONS = {
+    "Equal": "==", "NotEqual": "!=", "LessThan": "<", "LessThanEqual": "<=", "GreaterThan": ">", "GreaterThanEqual": ">=",
+}
+# Builtins whose result cannot depend on a symbol's value (anything else of a symbol is unknown).
+_SYMBOL_SAFE_BUILTINS = {"print", "super", "len", "list", "tuple", "enumerate", "zip", "sum", "isinstance", "reversed"}
+
 _COMPARISONS = {
     "Equal": operator.eq, "NotEqual": operator.ne, "LessThan": operator.lt, "LessThanEqual": operator.le,
     "GreaterThan": operator.gt, "GreaterThanEqual": operator.ge,
@@ -1065,5 +1096,6 @@ def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
     return names
 
 
-def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None) -> Result:
-    return Interpreter(module, path, overlay, source).run()
+def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
+              dims: dict[str, int] | None = None) -> Result:
+    return Interpreter(module, path, overlay, source, dims).run()

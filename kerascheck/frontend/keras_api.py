@@ -15,6 +15,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
 from . import library
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
+from ..shapes.symbolic import Sym
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -200,6 +201,9 @@ def standardize_shape(shape: Any) -> tuple:
             continue
         if isinstance(d, (str, float)):
             raise KerasError(f"Cannot convert '{shape}' to a shape. Found invalid dimension '{d}' of type '{type(d)}'. ")
+        if isinstance(d, Sym):  # a data-dependent size (always positive)
+            out.append(d)
+            continue
         if not isinstance(d, int):
             raise Unresolvable("a dimension is not known statically")
         if d < 0:
@@ -360,7 +364,7 @@ def _summary_options(args: list, kwargs: dict) -> dict:
 def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=True, name=None, **kwargs) -> Any:
     if shape is None:
         shape = ()
-    if isinstance(shape, Unknown) or not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) for d in shape):
+    if isinstance(shape, Unknown) or not isinstance(shape, (tuple, list)) or not all(isinstance(d, (int, Sym)) for d in shape):
         raise Unresolvable("the shape passed to add_weight() is not known statically")
     if not isinstance(layer, (CustomLayer, CustomModel)):
         raise Unresolvable("add_weight() on a built-in layer")

@@ -14,10 +14,13 @@ from .base import (
     KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, numpy_str, register, standardize_data_format,
     standardize_tuple,
 )
+from .symbolic import Sym
 
 
 def _divide(a, b, object_dtype):
     """``a / b`` on a numpy array element: Python semantics for object arrays, IEEE for int arrays."""
+    if isinstance(a, Sym) and b > 0:
+        return a // b  # a symbolic size: only floor(a / b) is ever used, exact in integers
     if b == 0:
         if object_dtype:
             raise KerasError("division by zero", "ZeroDivisionError")
@@ -26,6 +29,8 @@ def _divide(a, b, object_dtype):
 
 
 def _to_int(x):
+    if isinstance(x, Sym):
+        return x
     if math.isinf(x):
         raise KerasError("cannot convert float infinity to integer", "OverflowError")
     if math.isnan(x):
@@ -61,6 +66,8 @@ def pooling_output_shape(input_shape, pool_size, strides, padding, data_format):
 
 
 def _floor(x):
+    if isinstance(x, Sym):
+        return x
     return x if math.isinf(x) or math.isnan(x) else math.floor(x)
 
 

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..shapes.symbolic import Sym
+
 __all__ = ["Row", "Totals", "render", "default_line_length", "column_widths", "format_size"]
 
 
@@ -262,7 +264,9 @@ def _totals_lines(totals: Totals) -> list[str]:
     ]
     if totals.optimizer is not None:
         entries.append(("Optimizer", *totals.optimizer))
-    return [f" {label} params: {count:,} ({format_size(size)})" for label, count, size in entries]
+    # A count with a data-dependent size (a symbolic dimension) has no size in bytes to print.
+    return [f" {label} params: {count:,}" + ("" if isinstance(count, Sym) else f" ({format_size(size)})")
+            for label, count, size in entries]
 
 
 def render(
