@@ -39,7 +39,7 @@ def main() -> None:
 @click.option("--all-models", is_flag=True, help="Print every model the script builds, as it stands at the end.")
 @click.option("--line-length", type=click.IntRange(min=1), default=None, help="Table width, like summary(line_length=...).")
 @click.option("--show-unresolved", is_flag=True, help="Also list, on stderr, statements the analysis could not follow.")
-@click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: _parse_dims(v),
+@click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: parse_dims(v),
               help="Give a data-dependent size its value (e.g. --dim n_features=30); repeatable.")
 def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool,
             dims: dict[str, int]) -> None:
@@ -113,7 +113,8 @@ class _Recorder:
         self.stream.flush()
 
 
-def _parse_dims(values: tuple[str, ...]) -> dict[str, int]:
+def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
+    """``--dim NAME=VALUE`` options (summary, verify) as a dict."""
     dims = {}
     for value in values:
         name, sep, number = value.rpartition("=")

@@ -10,6 +10,7 @@ from typing import Iterable
 from .analysis import analyze_source
 from .diagnostics import Diagnostic
 from .rules import RULES, EngineErrorRule, RuleContext
+from .shapes.base import Unresolvable
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
@@ -37,7 +38,10 @@ def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
             found.append(rule.diagnostic(ctx, error.loc, rule.render(error.error)))
     for code, rule_class in RULES.items():
         if code in codes and not issubclass(rule_class, EngineErrorRule):
-            found.extend(rule_class().check(ctx))
+            try:
+                found.extend(rule_class().check(ctx))
+            except Unresolvable:  # a value the rule cannot decide (a symbolic size): no verdict from here on
+                pass
     return found
 
 

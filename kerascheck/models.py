@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
-from .shapes.base import KerasError, LayerSpec, Unresolvable, format_shape
+from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, format_shape
 
 
 def flatten(structure: Any) -> list:
@@ -256,6 +256,8 @@ class Keras:
     # -- objects -------------------------------------------------------------------------------------
     def layer(self, spec: LayerSpec, loc: Loc | None) -> Layer:
         name = spec.args.get("name")
+        if isinstance(name, (Unknown, Opaque)):  # an auto name here would be a guess
+            raise Unresolvable("the layer's name is not known statically")
         if not isinstance(name, str):
             name = self.naming.auto(spec.class_name)
         # Layers that build sublayers in __init__ (RandAugment, TextVectorization) use up their names too.

@@ -7,6 +7,7 @@ under TensorFlow 2.21 / Keras 3.15; this test never imports TensorFlow.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,16 @@ def _fixtures():
                 yield pytest.param(path, id=str(path.relative_to(FIXTURES).with_suffix("")))
 
 
+def dims_of(path: Path) -> dict[str, int]:
+    """The values of a fixture's data-dependent sizes: its ``# kerascheck-dims: NAME=VALUE ...`` line."""
+    match = re.search(r"^# kerascheck-dims: (.*)$", path.read_text(encoding="utf-8"), re.M)
+    return {k: int(v) for k, v in (item.split("=") for item in match.group(1).split())} if match else {}
+
+
 def _predicted(path: Path, all_models: bool) -> str:
     from kerascheck.summary.rows import snapshot
 
-    analysis = analyze_file(path)
+    analysis = analyze_file(path, dims=dims_of(path))
     assert analysis.result is not None, analysis.diagnostics
     if all_models:
         return "".join(snapshot(m).render(None, 80) for m in analysis.result.keras.models)

@@ -142,7 +142,8 @@ def test_every_seed_fixture_is_confirmed():
 def test_every_feature_and_bug_fixture_is_confirmed():
     """CI's verify run: the feature fixtures and the seeds' bugs, every prediction confirmed by Keras."""
     root = Path(__file__).resolve().parent.parent / "fixtures"
-    files = sorted(str(p) for p in (root / "features").glob("*.py")) + [str(root / "features" / "multifile" / "main.py")]
+    files = sorted(str(p) for p in (root / "features").glob("*.py") if p.name != DATA_DEPENDENT.name)
+    files += [str(root / "features" / "multifile" / "main.py")]
     files += sorted(str(p) for p in (root / "bugs").glob("*.py"))
     result = verify("--output-format", "json", *files)
     report = json.loads(result.output)
@@ -150,6 +151,25 @@ def test_every_feature_and_bug_fixture_is_confirmed():
     assert len(report["files"]) == len(files) and len(outcomes) >= 100
     assert [o for o in outcomes if o[2] != "CONFIRMED"] == []
     assert result.exit_code == 0
+
+
+DATA_DEPENDENT = Path(__file__).resolve().parent.parent / "fixtures" / "features" / "data_dependent.py"
+
+
+@needs_tf
+def test_data_dependent_sizes_are_confirmed_once_given_their_values():
+    """With the data loaded (--with-data) and the symbols bound to the data's sizes, Keras agrees."""
+    from test_goldens import dims_of
+
+    dims = [f"--dim={name}={value}" for name, value in dims_of(DATA_DEPENDENT).items()]
+    result = verify("--with-data", *dims, str(DATA_DEPENDENT))
+    assert statuses(result.output) == ["CONFIRMED"] * 4, result.output
+    # Left symbolic, the predictions hold for some values: unverified, never a mismatch.
+    result = verify("--with-data", str(DATA_DEPENDENT))
+    assert statuses(result.output) == ["UNVERIFIED"] * 4, result.output
+    assert "give their values with --dim" in result.output
+    # Without the data, the models cannot be built: unverified too.
+    assert set(statuses(verify(*dims, str(DATA_DEPENDENT)).output)) == {"UNVERIFIED"}
 
 
 @needs_tf

@@ -33,14 +33,14 @@ class SoftmaxSingleUnit(Rule):
             spec = layer.spec
             if spec is None:
                 continue
-            if layer.class_name == "Dense" and spec.args.get("units") == 1 and _is_softmax(spec.args.get("activation")):
+            if layer.class_name == "Dense" and _is_one(spec.args.get("units")) and _is_softmax(spec.args.get("activation")):
                 locs = [layer.loc]
             elif layer.class_name in ("Activation", "Softmax") and (
                     layer.class_name == "Softmax" or _is_softmax(spec.args.get("activation"))):
                 axis = spec.args.get("axis", -1) if layer.class_name == "Softmax" else -1
                 locs = [n.loc for n in layer.nodes if isinstance(axis, int) and n.inputs and n.inputs[0].shape
                         and -len(n.inputs[0].shape) <= axis < len(n.inputs[0].shape)
-                        and n.inputs[0].shape[axis] == 1]
+                        and _is_one(n.inputs[0].shape[axis])]
             else:
                 continue
             for loc in locs:
@@ -58,3 +58,8 @@ class SoftmaxSingleUnit(Rule):
         Invalid("import keras\nx = keras.Input(shape=(4,))\nh = keras.layers.Dense(1)(x)\n"
                 "y = keras.layers.Activation('softmax')(h)\n", line=4, column=5),
     ]
+
+
+def _is_one(value) -> bool:
+    """Exactly 1 (a symbolic size may be 1 for some data, but is not flagged on a guess)."""
+    return isinstance(value, int) and value == 1

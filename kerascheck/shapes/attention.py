@@ -28,6 +28,7 @@ import string
 
 from .activations import compare
 from .base import REGISTRY, KerasError, LayerSpec, Opaque, Unknown, Unresolvable, register, variable
+from .symbolic import Sym
 from .core import einsum_analysis
 
 
@@ -113,13 +114,13 @@ class MultiHeadAttention(LayerSpec):
         a = self.args
         for name in ("num_heads", "key_dim"):
             v = a[name]
-            if not isinstance(v, (Unknown, Opaque)) and (not isinstance(v, int) or v <= 0):
+            if not isinstance(v, (Unknown, Opaque)) and (not isinstance(v, (int, Sym)) or v <= 0):
                 raise KerasError(
                     f"Received an invalid value for argument `{name}`, expected a positive integer. "
                     f"Received: {name}={v}"
                 )
         v = a["value_dim"]
-        if v is not None and not isinstance(v, (Unknown, Opaque)) and (not isinstance(v, int) or v <= 0):
+        if v is not None and not isinstance(v, (Unknown, Opaque)) and (not isinstance(v, (int, Sym)) or v <= 0):
             raise KerasError(
                 "Received an invalid value for argument `value_dim`, expected a positive integer or `None`. "
                 f"Received: value_dim={v}"

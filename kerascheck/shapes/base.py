@@ -269,7 +269,9 @@ def _dict_repr(d: dict) -> str:
 
 def normalize_tuple(value: Any, n: int, name: str) -> tuple:
     """Keras's ``standardize_tuple``: an int becomes ``(v,) * n``; a sequence must have ``n`` ints."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    from .symbolic import Sym  # (symbolic imports this module)
+
+    if isinstance(value, (int, Sym)) and not isinstance(value, bool):
         return (value,) * n
     if isinstance(value, (list, tuple)):
         if len(value) != n:
@@ -318,8 +320,10 @@ def conv_output_length(length: Dim, kernel: int, padding: str, stride: int, dila
 
 def standardize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> tuple:
     """Keras's ``argument_validation.standardize_tuple``, with its exact messages (bools count as ints)."""
+    from .symbolic import Sym  # (symbolic imports this module)
+
     error_msg = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
-    if isinstance(value, int):
+    if isinstance(value, (int, Sym)):
         value_tuple = (value,) * n
     else:
         try:

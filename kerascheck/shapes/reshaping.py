@@ -15,6 +15,7 @@ from .base import (
     KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape, lower, register,
     standardize_data_format, standardize_tuple,
 )
+from .symbolic import Sym
 
 _ORDINALS = ("1st", "2nd", "3rd")
 
@@ -107,7 +108,7 @@ class Reshape(BaseReshaping):
 
     @staticmethod
     def check_target(target):
-        ints = [d for d in target if isinstance(d, int)]
+        ints = [d for d in target if isinstance(d, int)]  # a symbolic size is positive: never -1
         if any(d < -1 for d in ints):
             raise KerasError(
                 "Each dimension in `target_shape` must be a non-negative integer, or `-1` for a single "
@@ -119,7 +120,7 @@ class Reshape(BaseReshaping):
             )
 
     def output_shape(self, input_shape):
-        inner, target = input_shape[1:], tuple(d if isinstance(d, int) else None for d in self.target_shape)
+        inner, target = input_shape[1:], tuple(d if isinstance(d, (int, Sym)) else None for d in self.target_shape)
         if None in inner or None in target:
             return (input_shape[0], *(None if d == -1 else d for d in target))
         size = math.prod(inner)
@@ -164,7 +165,7 @@ class _Repeat(BaseReshaping):
 
     def configure(self):
         n = self.value(self.count)
-        if not isinstance(n, int) or isinstance(n, bool):
+        if not isinstance(n, (int, Sym)) or isinstance(n, bool):
             raise KerasError(f"Expected an integer value for `{self.count}`, got {type(n)}.", "TypeError")
         if n <= 0:
             raise KerasError(f"Argument `{self.count}` should be a positive integer. Received: {self.count}={n}")

@@ -253,7 +253,9 @@ class Sym:
         for m, c in ordered:
             magnitude = abs(c)
             bare = len(m) == 1 and magnitude == 1
-            factor = "*".join(a.name if a.inner is None or bare else f"({a.name})" for a in m)
+            powers = {a: m.count(a) for a in m}
+            factor = "*".join((a.name if a.inner is None or bare else f"({a.name})") + (f"**{k}" if k > 1 else "")
+                              for a, k in powers.items())
             body = factor if m and magnitude == 1 else (f"{magnitude:,}*{factor}" if m else f"{magnitude:,}")
             if not text:
                 text = f"-{body}" if c < 0 else body

@@ -26,8 +26,11 @@ from .slicing import slice_source
 @click.option("--python", "python", metavar="PATH", default=None,
               help="Python that has TensorFlow (default: $KERASCHECK_PYTHON, else this one if it has TensorFlow).")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--with-data", is_flag=True, help="Also run data loading, so data-dependent sizes are real.")
+@click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: _parse_dims(v),
+              help="Give a data-dependent size its value in the predictions (as for `summary`); repeatable.")
 def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float, python: str | None,
-           output_format: str) -> None:
+           output_format: str, with_data: bool, dims: dict[str, int]) -> None:
     """Run the model-building code of PATHS under real TensorFlow/Keras and compare with the predictions.
 
     Training, evaluation, data loading, file and network I/O and plotting are skipped (and reported).
@@ -51,7 +54,7 @@ def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float
     reports = []
     try:
         for path in iter_python_files(paths):
-            report = verify_file(worker, path, all_models, timeout)
+            report = verify_file(worker, path, all_models, timeout, with_data, dims)
             reports.append(report)
             if text:
                 _print_report(report)
@@ -74,15 +77,22 @@ def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float
     sys.exit(status)
 
 
-def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float) -> dict:
+def _parse_dims(values: tuple[str, ...]) -> dict[str, int]:
+    from ..cli import parse_dims  # (cli imports this module)
+
+    return parse_dims(values)
+
+
+def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float, with_data: bool = False,
+                dims: dict[str, int] | None = None) -> dict:
     shown = str(path)
     report = {"path": shown, "skipped": [], "blocked": [], "outcomes": [], "failure": None, "seconds": None}
-    analysis = analyze_file(path, shown)
+    analysis = analyze_file(path, shown, dims=dims)
     if analysis.result is None:
         report["failure"] = "; ".join(d.format() for d in analysis.diagnostics) or "cannot analyse"
         return report
     try:
-        sliced = slice_source(path.read_text(encoding="utf-8"))
+        sliced = slice_source(path.read_text(encoding="utf-8"), keep_data=with_data)
     except (cst.ParserSyntaxError, AssertionError, RecursionError) as exc:
         report["failure"] = f"cannot slice: {exc}"
         return report

@@ -43,11 +43,11 @@ def compare(result, reply: dict, all_models: bool) -> list[Outcome]:
     if all_models:
         predicted = [(getattr(m.loc, "line", None), m.name, m) for m in result.keras.models]
         actual = [(m["line"], m, len(events)) for m in reply["models"]]
-        outcomes = _pair(predicted, actual, "model", reply)
+        outcomes = _pair(predicted, actual, "model", reply, result.symbol_names)
     else:
         predicted = [(e.loc.line, e.snapshot.model_name if e.snapshot else "summary()", e) for e in result.summaries]
         actual = [(e["line"], e, i) for i, e in enumerate(events) if e["event"] == "summary"]
-        outcomes = _pair(predicted, actual, "summary", reply)
+        outcomes = _pair(predicted, actual, "summary", reply, result.symbol_names)
     outcomes += _error(result.error, reply["error"], len(events))
     if diverged is not None:
         block = events[diverged]
@@ -58,7 +58,7 @@ def compare(result, reply: dict, all_models: bool) -> list[Outcome]:
     return sorted((o for o, _ in outcomes), key=lambda o: (o.line is None, o.line or 0))
 
 
-def _pair(predicted, actual, kind: str, reply: dict) -> list[tuple[Outcome, int]]:
+def _pair(predicted, actual, kind: str, reply: dict, symbols: list[str]) -> list[tuple[Outcome, int]]:
     """Match predictions and Keras's records by line, in order within a line."""
     by_line: dict = {}
     for line, name, item in predicted:
@@ -88,6 +88,11 @@ def _pair(predicted, actual, kind: str, reply: dict) -> list[tuple[Outcome, int]
                 out.append((Outcome("UNVERIFIED", line, kind, record["model"], note=f"not predicted: {reason}"), seq))
                 continue
             diff = diff_summary(snap, record)
+            shown = [s for s in symbols if s in snap.render(None, COLUMNS)] if diff else []
+            if shown:  # a symbolic prediction holds for some values of the symbols: not a mismatch
+                note = f"predicted with data-dependent sizes {', '.join(shown)}: give their values with --dim"
+                out.append((Outcome("UNVERIFIED", line, kind, record["model"], note=note), seq))
+                continue
             out.append((Outcome("MISMATCH" if diff else "CONFIRMED", line, kind, record["model"], diff), seq))
     return out
 

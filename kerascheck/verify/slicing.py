@@ -80,10 +80,11 @@ class Slice:
     names: dict[str, Skipped] = field(default_factory=dict)  # name -> the skipped statement that defined it
 
 
-def slice_source(source: str) -> Slice:
-    """Slice a module (raises libcst.ParserSyntaxError on invalid source)."""
+def slice_source(source: str, keep_data: bool = False) -> Slice:
+    """Slice a module (raises libcst.ParserSyntaxError on invalid source); ``keep_data`` keeps data
+    loading (``verify --with-data``: the data's real sizes then reach the model)."""
     module = cst.parse_module(source)
-    slicer = _Slicer(module)
+    slicer = _Slicer(module, keep_data)
     body, _ = slicer.block(module.body)
     code = module.with_changes(body=body).code
     if code.count("\n") != source.count("\n"):  # every replacement pads to its original height
@@ -92,8 +93,9 @@ def slice_source(source: str) -> Slice:
 
 
 class _Slicer:
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: cst.Module, keep_data: bool = False):
         self.module = module
+        self.keep_data = keep_data
         self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         self.aliases: dict[str, str] = {}  # local name -> dotted module path
         self.tainted: dict[str, Skipped] = {}  # names skipped statements defined, in the current scope
@@ -218,6 +220,8 @@ class _Slicer:
         calls = nodes.calls(node)
         for call in calls:
             reason = self.classify(call)
+            if reason == "data loading" and self.keep_data:
+                continue
             if reason:
                 return reason, self.module.code_for_node(call.func) + "()"
         read = [n for n in nodes.reads(node) if n in self.tainted]
