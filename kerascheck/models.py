@@ -279,8 +279,9 @@ class Keras:
         if not any(t.symbolic for t in tensors) or self.tracing:
             return Tensor(tuple(shape), symbolic=False, loc=loc)
         layer = OpLayer(op, self.naming.auto(op.class_name), arguments, loc)
+        symbolic = [t for t in tensors if t.symbolic]  # a constant (ops.convert_to_tensor) is no node input
         try:
-            return self._call(layer, tensors, tensors, loc, lambda _: tuple(shape), None)
+            return self._call(layer, symbolic, symbolic, loc, lambda _: tuple(shape), None)
         except KerasError as exc:
             raise exc.annotate(stage="call", layer=op.class_name, inputs=tensors)
 

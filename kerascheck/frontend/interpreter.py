@@ -26,6 +26,7 @@ from ..models import Keras
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.symbolic import Sym
 from . import keras_api
+from .classes import is_instance
 from .symbols import SymbolicShape, Symbols, has_symbol
 from .symbols import compare as symbolic_compare
 from .values import BoundMethod, Builtin, Function, ModuleValue, Ref, Scope, Super, UserClass, canonical
@@ -810,7 +811,7 @@ class Interpreter:
                         "abs": abs, "round": round, "dict": dict, "chr": chr, "ord": ord,
                         "divmod": divmod}[name](*args, **kwargs)
             if name == "isinstance":
-                return _isinstance(args[0], args[1])
+                return is_instance(args[0], args[1])
             if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
                 return [self.call(args[0], list(items), {}, cst.Name("map")) for items in zip(*map(self.iterate, args[1:]))]
         except (TypeError, ValueError) as exc:
@@ -955,20 +956,6 @@ def _is_dataclass_decorator(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Call):
         node = node.func
     return _dotted(node) in ("dataclass", "dataclasses.dataclass")
-
-
-_PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict,
-             "set": set}
-
-
-def _isinstance(value: Any, types: Any) -> Any:
-    """``isinstance`` against builtin types; anything else (library classes) is not known."""
-    options = types if isinstance(types, tuple) else (types,)
-    if not all(isinstance(t, Builtin) and t.name in _PY_TYPES for t in options):
-        return Unknown("isinstance() against a class that is not a builtin type")
-    if isinstance(value, (Unknown, Opaque, Ref, Tensor, Layer)):
-        return Unknown("isinstance() of a value not known statically") if isinstance(value, Unknown) else False
-    return isinstance(value, tuple(_PY_TYPES[t.name] for t in options))
 
 
 def _summary_calls(node: cst.CSTNode) -> list[cst.Call]:
