@@ -101,6 +101,7 @@ class Tensor:
     symbolic: bool = True
     loc: Loc | None = None
     label: str | None = None  # the variable it was first bound to, for messages
+    mask: "Tensor | None" = None  # the Keras mask attached to it (kerascheck/masking.py)
 
     @property
     def layer(self) -> "Layer | None":

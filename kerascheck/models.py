@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
 from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, format_shape
+from .shapes.ops import OPS
 
 
 def flatten(structure: Any) -> list:
@@ -304,19 +306,19 @@ class Keras:
 
     # -- calls -----------------------------------------------------------------------------------------
     def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None,
-             extra: list[Tensor] | None = None) -> Any:
+             extra: list[Tensor] | None = None, plain: bool = True) -> Any:
         """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods;
         ``extra`` are tensors passed as other arguments (``initial_state=``), which Keras also
-        records as the node's inputs."""
+        records as the node's inputs; ``plain``: the call had one positional argument and no keywords."""
         flat = flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
         try:
-            return self._call(layer, inputs, flat, loc, run, extra)
+            return self._call(layer, inputs, flat, loc, run, extra, plain)
         except KerasError as exc:
             raise exc.annotate(stage="call", layer=layer.class_name, inputs=flat)
 
-    def _call(self, layer, inputs, flat, loc, run, extra):
+    def _call(self, layer, inputs, flat, loc, run, extra, plain=True):
         symbolic = any(t.symbolic for t in flat) and not self.tracing
         check_input_spec(layer, inputs, flat)  # before build, as ``Layer.__call__`` does (step 3)
         if isinstance(layer, Sequential) or isinstance(layer, Functional):
@@ -335,10 +337,15 @@ class Keras:
         shapes = out_shapes if many else [out_shapes]
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
-            node = Node(layer, flat + [t for t in (extra or []) if t.symbolic], outputs, loc, many)
+            is_op = isinstance(layer, OpLayer)  # keras.ops are Operations: masks are a Layer's business
+            previous_mask, mask_args = (None, []) if is_op else masking.incoming(layer, inputs, flat, plain)
+            node = Node(layer, flat + [t for t in (extra or []) if t.symbolic] + mask_args, outputs, loc, many)
             for t in outputs:
                 t.node = node
             layer.nodes.append(node)
+            if not is_op:
+                masking.attach(layer, inputs, outputs, previous_mask,
+                               lambda name, **arguments: self.operation(OPS[name], arguments, loc))
             for _ in outputs:
                 self.naming.uniquify("keras_tensor")
         return outputs if many else outputs[0]

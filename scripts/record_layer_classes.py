@@ -1,9 +1,16 @@
-"""Record which public Keras classes each public layer and model class is an instance of.
+"""Record facts about the public Keras layer and model classes that the engine reads as a stub.
 
 Usage (needs the ``verify`` extra): ``python scripts/record_layer_classes.py`` writes
-``kerascheck/data/layer_classes.json``: {class name: [public classes it derives from]}, the
-declarative stub behind ``isinstance(layer, keras.layers.RNN)`` in analysed code. Regenerate it when
-the pinned Keras version changes; never edit it by hand.
+``kerascheck/data/layer_classes.json``:
+
+* ``bases``: {class name: [public classes it derives from]}, behind ``isinstance(layer,
+  keras.layers.RNN)`` in analysed code; ``aliases``: {alias: class name};
+* ``masking``: {class name: {"supports_masking": bool, "call_mask_arg": bool}}: whether the layer
+  propagates a Keras mask (``Layer.supports_masking``, read off an instance built from a recorded
+  case in fixtures/layers) and whether its ``call()`` takes ``mask=`` (then ``Layer.__call__``
+  passes the incoming mask, which becomes one of the node's inputs).
+
+Regenerate it when the pinned Keras version changes; never edit it by hand.
 """
 
 from __future__ import annotations
@@ -16,7 +23,42 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 from keras.src.models.functional import Functional  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "kerascheck" / "data" / "layer_classes.json"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "kerascheck" / "data" / "layer_classes.json"
+
+
+def recorded_cases() -> dict:
+    """The recorded constructor calls of each layer class that Keras accepted."""
+    cases: dict = {}
+    for path in sorted((ROOT / "fixtures" / "layers").rglob("*.json")):
+        for case in json.loads(path.read_text()).get("cases", []):
+            if "output_shape" in case and "error" not in case:
+                cases.setdefault(case["layer"], []).append(case)
+    return cases
+
+
+def masking(name: str, cls: type, cases: dict) -> dict:
+    import inspect
+
+    facts = {"call_mask_arg": "mask" in inspect.signature(cls.call).parameters}
+
+    def build(value):  # a recorded layer argument: {"layer": class name, "args": [...], "kwargs": {...}}
+        if isinstance(value, dict) and "layer" in value:
+            return getattr(keras.layers, value["layer"])(*build(value["args"]), **build(value["kwargs"]))
+        if isinstance(value, list):
+            return [build(v) for v in value]
+        return {k: build(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    for case in cases.get(name, []):
+        try:
+            layer = cls(*build(eval(case["args"])), **build(eval(case["kwargs"])))
+        except Exception:
+            continue
+        facts["supports_masking"] = bool(layer.supports_masking)
+        return facts
+    # No recorded case Keras accepts: only a compute_mask override is known to support masks.
+    facts["supports_masking"] = cls.compute_mask is not keras.Layer.compute_mask or None
+    return facts
 
 
 def main() -> None:
@@ -30,7 +72,10 @@ def main() -> None:
         table[name] = sorted({other for other, base in public.items()
                               if base is not cls and issubclass(cls, base) and base.__name__ == other})
     aliases = {name: cls.__name__ for name, cls in sorted(public.items()) if cls.__name__ != name}
-    OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases}, indent=1) + "\n")
+    cases = recorded_cases()
+    masks = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
+    OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": masks},
+                              indent=1) + "\n")
     print(f"{OUT}: {len(table)} classes, {len(aliases)} aliases (Keras {keras.__version__})")
 
 

@@ -196,8 +196,8 @@ def test_predicted_error_confirmed_and_an_unpredicted_one_reported(monkeypatch):
 
     analyze = command.analyze_file
 
-    def forget_the_error(path, shown):
-        analysis = analyze(path, shown)
+    def forget_the_error(path, shown, **options):
+        analysis = analyze(path, shown, **options)
         analysis.result.error = None
         return analysis
 

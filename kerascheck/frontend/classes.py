@@ -8,24 +8,17 @@ does not know gives an unknown answer, never a guess.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from ..ir import Layer, Model, Tensor
 from ..shapes.base import Opaque, Unknown
+from ..shapes.stubs import layer_classes
 from .values import Builtin, CustomLayer, CustomModel, Ref
 
 PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict,
             "set": set}
 # Library classes a KerasTensor is not (it is only a symbolic placeholder).
 _NOT_A_KERAS_TENSOR = {"np.ndarray", "np.generic", "tf.Tensor", "tf.Variable", "tf.RaggedTensor", "tf.SparseTensor"}
-
-
-@lru_cache(maxsize=1)
-def _stub() -> dict:
-    return json.loads(resources.files("kerascheck").joinpath("data/layer_classes.json").read_text("utf-8"))
 
 
 def is_instance(value: Any, types: Any) -> Any:
@@ -55,10 +48,10 @@ def _keras_class(value: Any, path: str) -> Any:
         if path in _NOT_A_KERAS_TENSOR:
             return False
         return True if path == "keras.KerasTensor" else Unknown(f"isinstance() of a tensor against {path}")
-    stub = _stub()
+    table = layer_classes()
     name = path.rsplit(".", 1)[-1]
-    name = stub["aliases"].get(name, name)
-    if not path.startswith("keras.") or name not in stub["bases"]:
+    name = table["aliases"].get(name, name)
+    if not path.startswith("keras.") or name not in table["bases"]:
         return Unknown(f"isinstance() against {path}")
     if not isinstance(value, Layer):
         return False if isinstance(value, (int, float, str, bool, list, tuple, dict, type(None))) else \
@@ -67,7 +60,7 @@ def _keras_class(value: Any, path: str) -> Any:
         kind = "Model" if isinstance(value, CustomModel) else "Layer"
         bases = {kind, "Layer", "Operation"}
         return True if name in bases else Unknown(f"isinstance() of a {value.class_name} against {path}")
-    own = value.class_name if value.class_name in stub["bases"] else ("Functional" if isinstance(value, Model) else None)
+    own = value.class_name if value.class_name in table["bases"] else ("Functional" if isinstance(value, Model) else None)
     if own is None:
         return Unknown(f"isinstance() of a {value.class_name} against {path}")
-    return name == own or name in stub["bases"][own]
+    return name == own or name in table["bases"][own]

@@ -255,7 +255,7 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     run = None
     if isinstance(layer, (CustomLayer, CustomModel)):
         run = lambda x: run_user_call(interp, layer, x, args[1:], kwargs)  # noqa: E731
-    outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra)
+    outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra, plain=len(args) == 1 and not kwargs)
     from .interpreter import Event
     interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": flatten(inputs), "outputs": outputs}))
     return outputs

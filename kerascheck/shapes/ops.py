@@ -217,6 +217,16 @@ OPS: dict[str, Op] = {
     "tanh": _unary_op("Tanh"),
     "softmax": Op("Softmax", ("x", "axis"), _unary),
     "cast": Op("Cast", ("x", "dtype"), _unary),
+    # The operations Keras's compute_mask methods apply (kerascheck/masking.py).
+    "equal": Op("Equal", ("x1", "x2"), _binary),
+    "not_equal": Op("NotEqual", ("x1", "x2"), _binary),
+    "logical_or": Op("LogicalOr", ("x1", "x2"), _binary),
+    "logical_and": Op("LogicalAnd", ("x1", "x2"), _binary),
+    "any": Op("Any", ("x", "axis", "keepdims"), _reduce),
+    "all": Op("All", ("x", "axis", "keepdims"), _reduce),
+    "ones_like": Op("OnesLike", ("x", "dtype"), _unary),
+    "zeros_like": Op("ZerosLike", ("x", "dtype"), _unary),
+    "convert_to_tensor": Op("ConvertToTensor", ("x", "dtype", "sparse", "ragged"), _unary),
 }
 
 # Python operators on KerasTensors (keras/src/backend/common/keras_tensor.py) -> keras.ops function.

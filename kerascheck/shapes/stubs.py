@@ -1,0 +1,16 @@
+"""Facts recorded from the installed Keras that the engine reads as declarative stubs.
+
+``kerascheck/data/layer_classes.json`` (made by scripts/record_layer_classes.py): the public base
+classes of each layer and model class, its aliases, and how it handles masks.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def layer_classes() -> dict:
+    return json.loads(resources.files("kerascheck").joinpath("data/layer_classes.json").read_text("utf-8"))
