@@ -125,8 +125,13 @@ def incoming(layer: Layer, inputs: Any, flat: list[Tensor], plain: bool) -> tupl
 def attach(layer: Layer, inputs: Any, outputs: list[Tensor], previous_mask: Any, op: MakeOp) -> None:
     """Set the masks of ``outputs`` as ``Layer._set_mask_metadata`` does."""
     _, supports = _facts(layer)
+    has_mask = any(m is not None for m in _flat(previous_mask))
+    if supports is None and has_mask:
+        raise Unresolvable(f"whether {layer.class_name} passes the mask of its input on is not modelled")
     if not supports:
-        return  # Keras drops the mask (with a warning when there was one)
+        if has_mask and outputs and outputs[0].node is not None:
+            outputs[0].node.dropped_mask = True  # Keras warns and drops it (rule KC206)
+        return
     compute = COMPUTE_MASK.get(_class_name(layer))
     if layer.spec is None and compute is None and previous_mask is not None:
         raise Unresolvable(f"the mask {layer.class_name} computes is not modelled")
@@ -134,6 +139,8 @@ def attach(layer: Layer, inputs: Any, outputs: list[Tensor], previous_mask: Any,
     for tensor, mask in zip(outputs, _flat(masks) if isinstance(masks, list) else [masks]):
         if mask is not None:
             tensor.mask = mask
+            if getattr(mask, "mask_origin", None) is None:
+                mask.mask_origin = layer  # the layer that made it (for messages)
 
 
 def _facts(layer: Layer) -> tuple[bool | None, bool | None]:

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from ._syntax import in_file
+from .base import Invalid, Rule
+
+
+class MaskDropped(Rule):
+    """A layer that does not support masking receives a masked tensor, and the mask is lost.
+
+    ``Embedding(mask_zero=True)`` and ``Masking`` attach a mask to their output so that recurrent,
+    attention and pooling layers skip the padding. A layer without mask support (``Flatten``,
+    ``Conv1D``, ``Reshape``, ``GlobalMaxPooling1D``, a nested ``Model``...) passes its input on
+    without it: Keras only logs a warning ("this layer does not support masking and will therefore
+    destroy the mask information"), and every layer after it treats the padding as data.
+
+    Fix: put the layers that need the mask before the one that drops it, use a layer that supports
+    masking (``GlobalAveragePooling1D`` instead of ``Flatten``), or drop ``mask_zero=True`` if the
+    padding is meant to be seen.
+    """
+
+    code = "KC206"
+    name = "mask-dropped"
+    severity = "warning"
+
+    def check(self, ctx):
+        for layer in ctx.result.keras.layers:
+            for node in layer.nodes:
+                if getattr(node, "dropped_mask", False) and in_file(node.loc):
+                    mask = node.inputs[0].mask if node.inputs else None
+                    origin = getattr(mask, "mask_origin", None)
+                    source = f" (made by '{origin.name}')" if origin is not None else ""
+                    yield self.diagnostic(
+                        ctx, node.loc,
+                        f"'{layer.name}' ({layer.class_name}) does not support masking: the mask of its input"
+                        f"{source} is dropped here and the layers after it see the padding as data. Use a layer "
+                        "that supports masking, or move this layer after the ones that need the mask",
+                    )
+
+    VALID = [
+        "import keras\nfrom keras import layers\nx_in = keras.Input((20,), dtype='int32')\n"
+        "x = layers.Embedding(100, 8, mask_zero=True)(x_in)\nx = layers.LSTM(4)(x)\nx = layers.Flatten()(x)\n",
+        "import keras\nfrom keras import layers\nx_in = keras.Input((20,), dtype='int32')\n"
+        "x = layers.Embedding(100, 8)(x_in)\nx = layers.Flatten()(x)\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nfrom keras import layers\nx_in = keras.Input((20,), dtype='int32')\n"
+                "x = layers.Embedding(100, 8, mask_zero=True)(x_in)\nx = layers.Flatten()(x)\n",
+                line=5, column=5, message="'flatten' (Flatten) does not support masking"),
+        Invalid("import keras\nfrom keras import layers\nx_in = keras.Input((10, 3))\n"
+                "x = layers.Masking()(x_in)\nx = layers.Conv1D(4, 3)(x)\nx = layers.LSTM(2)(x)\n",
+                line=5, column=5, message="(made by 'masking')"),
+    ]
