@@ -254,6 +254,9 @@ class Keras:
         self.layers: list[Layer] = []  # every built-in layer constructed, in order (for rules)
         # Depth of subclassed ``call()`` bodies being run: calls inside create no nodes (Keras traces them).
         self.tracing = 0
+        # Set by the interpreter: the ``run`` of a layer whose output comes from running Python code
+        # (a Lambda without output_shape), or None.
+        self.runner: Callable[[Layer], Callable[[Any], Any] | None] = lambda layer: None
 
     # -- objects -------------------------------------------------------------------------------------
     def layer(self, spec: LayerSpec, loc: Loc | None) -> Layer:
@@ -313,6 +316,7 @@ class Keras:
         flat = flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
+        run = run or self.runner(layer)
         try:
             return self._call(layer, inputs, flat, loc, run, extra, plain)
         except KerasError as exc:

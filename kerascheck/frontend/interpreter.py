@@ -114,6 +114,7 @@ class Interpreter:
         self.result = Result(path)
         self.symbols = Symbols(dims, self.result.symbol_names)  # data-dependent sizes, and the values bound
         self.keras = self.result.keras
+        self.keras.runner = lambda layer: keras_api.layer_runner(self, layer)
         self.steps = 0
         self.depth = 0
         self.globals = self.module_scope(module, None, source)

@@ -127,9 +127,15 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
     if path in ("keras.backend.clear_session", "keras.utils.clear_session"):
         keras.naming.reset()
         return None
+    if path in ("keras.ops.shape", "tf.shape"):  # a tuple in Keras 3 (None for an unknown dimension)
+        x = args[0] if args else kwargs.get("x", kwargs.get("input"))
+        return tuple(x.shape) if isinstance(x, Tensor) else Unknown(f"{path}() of a value that is not a tensor")
+    if path in _RANGES:
+        return _arange(path, args, kwargs)
     if path in _CONCRETE_MAKERS:
         shape = args[0] if args else kwargs.get("shape")
-        return _concrete(shape, path)
+        # Inside a traced call() a dimension may be unknown (``ops.shape(x)[0]``), as in Keras's trace.
+        return _concrete(shape, path, unknown_dims=interp.keras.tracing > 0)
     if path in _RANDOM_DIMS:
         return _concrete(tuple(args), path)
     if path in _RANDOM_SIZE:
@@ -220,12 +226,31 @@ def _dtype_name(dtype: Any) -> str:
     return "float32"
 
 
-def _concrete(shape: Any, what: str) -> Any:
+def _concrete(shape: Any, what: str, unknown_dims: bool = False) -> Any:
     if isinstance(shape, int):
         shape = (shape,)
-    if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) for d in shape):
+    allowed = (int, Sym, type(None)) if unknown_dims else (int, Sym)
+    if not isinstance(shape, (tuple, list)) or not all(isinstance(d, allowed) for d in shape):
         return Unknown(f"shape of {what}(...) not known statically")
     return Tensor(tuple(shape), symbolic=False)
+
+
+_RANGES = {"keras.ops.arange", "np.arange", "tf.range"}
+
+
+def _arange(path: str, args: list, kwargs: dict) -> Any:
+    """``arange(stop)`` / ``arange(start, stop, step)``: a 1-D tensor, its length unknown unless every bound is."""
+    names = ("start", "stop", "step") if path != "tf.range" else ("start", "limit", "delta")
+    bound = dict(zip(names, args), **{k: v for k, v in kwargs.items() if k in names})
+    start, stop, step = (bound.get(n) for n in names)
+    if stop is None:
+        start, stop = 0, start
+    start, step = start if start is not None else 0, step if step is not None else 1
+    if stop is None:  # a dimension unknown in a traced call(): the length is too
+        return Tensor((None,), symbolic=False)
+    if not all(isinstance(v, (int, Sym)) and not isinstance(v, bool) for v in (start, stop, step)) or step == 0:
+        return Unknown(f"{path}() bounds not known statically")
+    return Tensor((max(0, -(-(stop - start) // step)),), symbolic=False)
 
 
 def _data_shape(data: Any) -> Any:
@@ -274,6 +299,34 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
         result = interp.call_function(found[0], [layer, inputs, *extra], kwargs)
     finally:
         interp.keras.tracing -= 1
+    return _traced_shapes(layer, result)
+
+
+def layer_runner(interp: "Interpreter", layer: Layer) -> Any:
+    """How to run a layer whose output comes from Python code: a Lambda without ``output_shape``
+    (Keras traces its function, and so does the interpreter); None for every other layer."""
+    spec = layer.spec
+    if (spec is not None and spec.class_name == "Lambda" and spec.args.get("output_shape") is None
+            and isinstance(spec.args.get("function"), (Function, BoundMethod, Ref))):
+        return lambda inputs: run_lambda(interp, layer, inputs)
+    return None
+
+
+def run_lambda(interp: "Interpreter", layer: Layer, inputs: Any) -> Any:
+    """``Lambda.call``: the function on the inputs (shapes only), with the layer's ``arguments``."""
+    arguments = layer.spec.args.get("arguments") or {}
+    if not isinstance(arguments, dict):
+        raise Unresolvable("the `arguments` of a Lambda are not known statically")
+    layer.build(_shape_arg(inputs))
+    interp.keras.tracing += 1
+    try:
+        result = interp.call(layer.spec.args["function"], [inputs], dict(arguments), None)
+    finally:
+        interp.keras.tracing -= 1
+    return _traced_shapes(layer, result)
+
+
+def _traced_shapes(layer: Layer, result: Any) -> Any:
     flat = flatten(result)
     if not flat or not all(isinstance(t, Tensor) for t in flat):
         reason = result.reason if isinstance(result, Unknown) else "call() did not return known tensors"

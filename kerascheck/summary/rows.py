@@ -107,12 +107,27 @@ def format_layer_shape(layer: Layer) -> str:
         if len(shapes) == 1:
             return shapes[0]
         return "[" + ", ".join(shapes) + "]"
+    model_outputs = _model_output_shapes(layer)
+    if model_outputs is not None:  # an uncalled model: its ``output_shape`` property
+        if len(model_outputs) == 1:
+            return format_shape(model_outputs[0])
+        return "(" + ", ".join(str(tuple(s)) for s in model_outputs) + ")"
     if not layer.built or layer.build_shape is None:
         return "?"
     shapes = layer.output_shapes() or []
     if len(shapes) == 1:
         return format_shape(shapes[0])
     return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
+
+
+def _model_output_shapes(layer: Layer) -> list | None:
+    """The output shapes of a Functional model, or of a Sequential one once its graph is built."""
+    if isinstance(layer, Functional):
+        return [t.shape for t in layer.flat_outputs]
+    graph = getattr(layer, "graph", None)
+    if isinstance(layer, Model) and isinstance(graph, tuple):
+        return [graph[1].shape]
+    return None
 
 
 def _params(layer: Layer) -> str:
