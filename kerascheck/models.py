@@ -14,6 +14,7 @@ from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
 from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, format_shape
 from .shapes.ops import OPS
+from .shapes.stubs import layer_classes
 
 
 def flatten(structure: Any) -> list:
@@ -333,7 +334,7 @@ class Keras:
             arg = shape_structure(inputs)
             if layer.spec is not None and not layer.spec.multi_input and isinstance(arg, list):
                 if len(arg) != 1:
-                    raise KerasError(f"Layer '{layer.name}' expected 1 input, but it received {len(arg)} input tensors.")
+                    _check_single_input(layer, len(arg))
                 arg = arg[0]
             layer.build(arg)
             out_shapes = layer.compute_output_shape(arg)
@@ -363,6 +364,15 @@ class Keras:
 # something is built: a model's inputs (``Functional.input_spec``: one spec per ``Input``, shape with
 # the batch dim as None, last axis of size 1 squeezable) and the ``axes`` that ``build`` pins on
 # Dense (last axis), convolutions (channel axis) and BatchNormalization (``axis``, and the rank).
+
+
+def _check_single_input(layer: Layer, received: int) -> None:
+    """A list of tensors into a single-input layer: ``assert_input_compatibility`` raises when the
+    layer has an ``input_spec``; without one, Keras maps some layers over the list (Dropout)."""
+    spec = layer_classes()["input_spec"].get(layer_classes()["aliases"].get(layer.class_name, layer.class_name))
+    if spec:  # Keras goes on with "Inputs received: [<KerasTensor ...>, ...]"
+        raise KerasError(f'Layer "{layer.name}" expects 1 input(s), but it received {received} input tensors.')
+    raise Unresolvable(f"{layer.class_name} called on a list of {received} tensors is not modelled")
 
 
 def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:

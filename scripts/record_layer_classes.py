@@ -8,7 +8,9 @@ Usage (needs the ``verify`` extra): ``python scripts/record_layer_classes.py`` w
 * ``masking``: {class name: {"supports_masking": bool, "call_mask_arg": bool}}: whether the layer
   propagates a Keras mask (``Layer.supports_masking``, read off an instance built from a recorded
   case in fixtures/layers) and whether its ``call()`` takes ``mask=`` (then ``Layer.__call__``
-  passes the incoming mask, which becomes one of the node's inputs).
+  passes the incoming mask, which becomes one of the node's inputs);
+* ``input_spec``: {class name: bool}: whether an instance has an ``input_spec`` after construction
+  (then a list of tensors into a single-input layer fails in ``assert_input_compatibility``).
 
 Regenerate it when the pinned Keras version changes; never edit it by hand.
 """
@@ -55,6 +57,7 @@ def masking(name: str, cls: type, cases: dict) -> dict:
         except Exception:
             continue
         facts["supports_masking"] = bool(layer.supports_masking)
+        facts["input_spec"] = layer.input_spec is not None
         return facts
     # No recorded case Keras accepts: only a compute_mask override is known to support masks.
     facts["supports_masking"] = cls.compute_mask is not keras.Layer.compute_mask or None
@@ -73,9 +76,10 @@ def main() -> None:
                               if base is not cls and issubclass(cls, base) and base.__name__ == other})
     aliases = {name: cls.__name__ for name, cls in sorted(public.items()) if cls.__name__ != name}
     cases = recorded_cases()
-    masks = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
-    OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": masks},
-                              indent=1) + "\n")
+    facts = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
+    specs = {name: f.pop("input_spec") for name, f in facts.items() if "input_spec" in f}
+    OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": facts,
+                               "input_spec": specs}, indent=1) + "\n")
     print(f"{OUT}: {len(table)} classes, {len(aliases)} aliases (Keras {keras.__version__})")
 
 

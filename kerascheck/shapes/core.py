@@ -241,6 +241,7 @@ def _is_shape(x) -> bool:
 @register
 class Lambda(LayerSpec):
     signature = "function, output_shape=None, mask=None, arguments=None"
+    multi_input = True  # the function takes whatever structure it is given
 
     def validate(self):
         function = self.args["function"]
