@@ -142,6 +142,7 @@ class Layer:
         self.nodes: list[Node] = []
         self.weights: list[Weight] | None = None
         self.build_shape: Any = None
+        self.built_at_init = False  # a stateless layer Keras builds in __init__ (shapes/stubs.py)
         self.trainable = True
         if spec is not None:
             spec.layer_name = name
@@ -151,7 +152,7 @@ class Layer:
     # -- state -----------------------------------------------------------------------------------
     @property
     def built(self) -> bool:
-        return self.weights is not None
+        return self.weights is not None or self.built_at_init
 
     def all_weights(self) -> list[Weight]:
         """Weights with the layer's ``trainable`` flag applied (``layer.weights``)."""
@@ -179,10 +180,13 @@ class Layer:
             raise Unresolvable(f"{self.class_name} has no known semantics")
         return self.spec.build(input_shape)
 
-    def build(self, input_shape: Any) -> None:
-        if not self.built:
+    def build(self, input_shape: Any, on_call: bool = False) -> None:
+        """``layer.build(shape)``, or ``on_call`` the build a first call triggers (``_maybe_build``),
+        which a layer built at init skips: it then has no build shape (the summary shows ``?``)."""
+        if self.weights is None:
             self.weights = self.weights_for(input_shape)
-            self.build_shape = input_shape
+            if not (on_call and self.built_at_init):
+                self.build_shape = input_shape
 
     def output_shapes(self) -> list[tuple] | None:
         """Shapes of the last call's outputs (what the summary shows), or of ``compute_output_shape``."""

@@ -270,6 +270,8 @@ class Keras:
         for inner in getattr(spec, "internal_layers", ()):
             self.naming.auto(inner)
         layer = Layer(spec, spec.class_name, name, loc)
+        stub = layer_classes()
+        layer.built_at_init = stub["built_at_init"].get(stub["aliases"].get(spec.class_name, spec.class_name), False)
         self.layers.append(layer)
         return layer
 
@@ -336,7 +338,7 @@ class Keras:
                 if len(arg) != 1:
                     _check_single_input(layer, len(arg))
                 arg = arg[0]
-            layer.build(arg)
+            layer.build(arg, on_call=True)
             out_shapes = layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]

@@ -10,7 +10,9 @@ Usage (needs the ``verify`` extra): ``python scripts/record_layer_classes.py`` w
   case in fixtures/layers) and whether its ``call()`` takes ``mask=`` (then ``Layer.__call__``
   passes the incoming mask, which becomes one of the node's inputs);
 * ``input_spec``: {class name: bool}: whether an instance has an ``input_spec`` after construction
-  (then a list of tensors into a single-input layer fails in ``assert_input_compatibility``).
+  (then a list of tensors into a single-input layer fails in ``assert_input_compatibility``);
+* ``built_at_init``: {class name: bool}: layers without state that Keras builds in ``__init__``
+  (``_build_at_init``): the summary shows ``0``, not ``0 (unbuilt)``, even before any call.
 
 Regenerate it when the pinned Keras version changes; never edit it by hand.
 """
@@ -58,6 +60,7 @@ def masking(name: str, cls: type, cases: dict) -> dict:
             continue
         facts["supports_masking"] = bool(layer.supports_masking)
         facts["input_spec"] = layer.input_spec is not None
+        facts["built_at_init"] = bool(layer.built)
         return facts
     # No recorded case Keras accepts: only a compute_mask override is known to support masks.
     facts["supports_masking"] = cls.compute_mask is not keras.Layer.compute_mask or None
@@ -78,8 +81,9 @@ def main() -> None:
     cases = recorded_cases()
     facts = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
     specs = {name: f.pop("input_spec") for name, f in facts.items() if "input_spec" in f}
+    built = {name: f.pop("built_at_init") for name, f in facts.items() if "built_at_init" in f}
     OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": facts,
-                               "input_spec": specs}, indent=1) + "\n")
+                               "input_spec": specs, "built_at_init": built}, indent=1) + "\n")
     print(f"{OUT}: {len(table)} classes, {len(aliases)} aliases (Keras {keras.__version__})")
 
 

@@ -476,6 +476,8 @@ def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict,
     else:
         obj = (CustomModel if kind == "model" else CustomLayer)(cls, "", loc)
         obj.name = None
+        if kind == "model":  # a model counts as created when constructed, before its __init__ body runs
+            interp.keras.models.append(obj)
     init = cls.find("__init__")
     if init is None and cls.dataclass_fields is not None:
         init_dataclass(cls, obj, args, kwargs)
@@ -486,8 +488,6 @@ def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict,
     if kind is not None:
         if obj.name is None:  # __init__ never reached Layer.__init__; Keras would fail on first use
             keras_init(interp, obj, {})
-        if kind == "model":
-            interp.keras.models.append(obj)
     return obj
 
 

@@ -114,6 +114,9 @@ def format_layer_shape(layer: Layer) -> str:
         return "(" + ", ".join(str(tuple(s)) for s in model_outputs) + ")"
     if not layer.built or layer.build_shape is None:
         return "?"
+    user_class = getattr(layer, "user_class", None)
+    if user_class is not None and user_class.find("compute_output_shape") is None:
+        return "?"  # Layer.compute_output_shape raises NotImplementedError: Keras shows "?"
     shapes = layer.output_shapes() or []
     if len(shapes) == 1:
         return format_shape(shapes[0])
