@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
-from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, format_shape
+from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape
 from .shapes.ops import OPS
 from .shapes.stubs import layer_classes
 
@@ -338,6 +338,8 @@ class Keras:
                 if len(arg) != 1:
                     _check_single_input(layer, len(arg))
                 arg = arg[0]
+            if not layer.built and not isinstance(arg, list):
+                _check_init_rank(layer, arg)
             layer.build(arg, on_call=True)
             out_shapes = layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
@@ -375,6 +377,15 @@ def _check_single_input(layer: Layer, received: int) -> None:
     if spec:  # Keras goes on with "Inputs received: [<KerasTensor ...>, ...]"
         raise KerasError(f'Layer "{layer.name}" expects 1 input(s), but it received {received} input tensors.')
     raise Unresolvable(f"{layer.class_name} called on a list of {received} tensors is not modelled")
+
+
+def _check_init_rank(layer: Layer, shape: tuple) -> None:
+    """The rank the ``input_spec`` set in ``__init__`` asks for (recorded stub), which
+    ``Layer.__call__`` checks before ``build()`` runs (so before any weight-shape error)."""
+    stub = layer_classes()
+    rank = stub["input_rank"].get(stub["aliases"].get(layer.class_name, layer.class_name))
+    if rank is not None and layer.spec is not None:
+        check_rank(layer.spec, shape, **rank)
 
 
 def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:

@@ -11,6 +11,8 @@ Usage (needs the ``verify`` extra): ``python scripts/record_layer_classes.py`` w
   passes the incoming mask, which becomes one of the node's inputs);
 * ``input_spec``: {class name: bool}: whether an instance has an ``input_spec`` after construction
   (then a list of tensors into a single-input layer fails in ``assert_input_compatibility``);
+* ``input_rank``: {class name: {"ndim", "min_ndim", "max_ndim"}}: the rank that construction-time
+  ``input_spec`` asks for, which ``Layer.__call__`` checks before ``build()``;
 * ``built_at_init``: {class name: bool}: layers without state that Keras builds in ``__init__``
   (``_build_at_init``): the summary shows ``0``, not ``0 (unbuilt)``, even before any call.
 
@@ -41,6 +43,12 @@ def recorded_cases() -> dict:
     return cases
 
 
+def _rank(spec) -> tuple | None:
+    if isinstance(spec, keras.layers.InputSpec) and (spec.ndim, spec.min_ndim, spec.max_ndim) != (None,) * 3:
+        return spec.ndim, spec.min_ndim, spec.max_ndim
+    return None
+
+
 def masking(name: str, cls: type, cases: dict) -> dict:
     import inspect
 
@@ -53,14 +61,21 @@ def masking(name: str, cls: type, cases: dict) -> dict:
             return [build(v) for v in value]
         return {k: build(v) for k, v in value.items()} if isinstance(value, dict) else value
 
+    instances = []
     for case in cases.get(name, []):
         try:
-            layer = cls(*build(eval(case["args"])), **build(eval(case["kwargs"])))
+            instances.append(cls(*build(eval(case["args"])), **build(eval(case["kwargs"]))))
         except Exception:
             continue
+    if instances:
+        layer = instances[0]
         facts["supports_masking"] = bool(layer.supports_masking)
         facts["input_spec"] = layer.input_spec is not None
         facts["built_at_init"] = bool(layer.built)
+        # The construction-time rank, when it does not depend on the arguments (Permute's does).
+        ranks = {_rank(i.input_spec) for i in instances}
+        if len(ranks) == 1 and None not in ranks:
+            facts["input_rank"] = dict(zip(("ndim", "min_ndim", "max_ndim"), ranks.pop()))
         return facts
     # No recorded case Keras accepts: only a compute_mask override is known to support masks.
     facts["supports_masking"] = cls.compute_mask is not keras.Layer.compute_mask or None
@@ -82,8 +97,9 @@ def main() -> None:
     facts = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
     specs = {name: f.pop("input_spec") for name, f in facts.items() if "input_spec" in f}
     built = {name: f.pop("built_at_init") for name, f in facts.items() if "built_at_init" in f}
+    ranks = {name: f.pop("input_rank") for name, f in facts.items() if "input_rank" in f}
     OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": facts,
-                               "input_spec": specs, "built_at_init": built}, indent=1) + "\n")
+                               "input_spec": specs, "built_at_init": built, "input_rank": ranks}, indent=1) + "\n")
     print(f"{OUT}: {len(table)} classes, {len(aliases)} aliases (Keras {keras.__version__})")
 
 

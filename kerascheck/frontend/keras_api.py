@@ -40,7 +40,7 @@ _RANDOM_SIZE = {"np.random.random": "size", "np.random.uniform": "size", "np.ran
 _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "fit_generator",
                 "evaluate_generator", "predict_generator", "train_on_batch", "test_on_batch", "predict_on_batch",
                 "reset_states", "set_weights", "get_weights", "to_json", "export", "add_loss", "add_metric",
-                "plot_model"}
+                "plot_model", "predict_classes", "predict_proba", "to_yaml"}
 
 
 # -- calls ------------------------------------------------------------------------------------------

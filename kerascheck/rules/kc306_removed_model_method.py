@@ -7,8 +7,16 @@ from ._syntax import in_file
 from .base import Invalid, Rule
 
 KERAS, OLD = "3.15.1", "2.3.1"
-# The Keras 3 method each removed ``*_generator`` method became (it takes generators/datasets itself).
-REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+# The Keras 3 method each removed method became: the ``*_generator`` methods take generators and
+# datasets themselves; ``predict_proba`` was ``predict`` under another name.
+REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
+                "predict_proba": "predict"}
+# Removed methods with no one-call replacement: what to write instead.
+ADVICE = {
+    "predict_classes": "Use `np.argmax(model.predict(x), axis=-1)` for a softmax output, or "
+                       "`(model.predict(x) > 0.5).astype(\"int32\")` for a sigmoid one",
+    "to_yaml": "Keras 3 saves the architecture as JSON: use `model.to_json()`",
+}
 # Keyword arguments renamed with the same meaning (the old method's legacy names included).
 EXACT = {"generator": "x", "nb_epoch": "epochs"}
 # Keras 2 keywords with no Keras 3 counterpart in ``fit``: removing them changes how data is loaded.
@@ -16,10 +24,15 @@ DROPPED = ("workers", "use_multiprocessing", "max_queue_size", "nb_worker", "pic
 _UNSAFE_MARK = "Keras 3's"
 
 
-def removed_methods() -> dict[str, str]:
-    """Model methods Keras 2.3.1 has and Keras 3.15.1 lacks, with a Keras 3 replacement here."""
-    old, new = catalogue.members(OLD, "Model"), catalogue.members(KERAS, "Model")
-    return {m: r for m, r in REPLACEMENTS.items() if m in old and m not in new and r in new}
+def removed_methods() -> dict[str, str | None]:
+    """Model and Sequential methods Keras 2.3.1 has and Keras 3.15.1 lacks, with their Keras 3
+    replacement method (None: no single replacement, see ``ADVICE``)."""
+    removed: dict[str, str | None] = {}
+    for cls in ("Model", "Sequential"):
+        old, new = catalogue.members(OLD, cls), catalogue.members(KERAS, cls)
+        removed.update({m: r for m, r in REPLACEMENTS.items() if m in old and m not in new and r in new})
+        removed.update({m: None for m in ADVICE if m in old and m not in new})
+    return removed
 
 
 def target_params(method: str) -> set[str]:
@@ -27,17 +40,21 @@ def target_params(method: str) -> set[str]:
 
 
 class RemovedModelMethod(Rule):
-    """A ``Model`` method Keras 3 removed: ``fit_generator``, ``evaluate_generator``, ``predict_generator``.
+    """A ``Model`` method Keras 3 removed: ``fit_generator``, ``evaluate_generator``, ``predict_generator``,
+    and Sequential's ``predict_classes``, ``predict_proba``; ``to_yaml``.
 
     Keras 3 models have no ``*_generator`` methods (``AttributeError: 'Sequential' object has no
     attribute 'fit_generator'``): ``fit``, ``evaluate`` and ``predict`` take Python generators,
     ``tf.data`` datasets and ``keras.utils.PyDataset`` directly. Which methods are gone is read from
-    the catalogue (Model members of Keras 2.3.1 missing in Keras 3.15.1).
+    the catalogue (Model and Sequential members of Keras 2.3.1 missing in Keras 3.15.1).
+    ``predict_proba`` was ``predict``; ``predict_classes`` has no one-call replacement: take the
+    ``argmax`` of ``predict`` (softmax) or threshold it (sigmoid).
 
     Fix (automatic): ``model.fit_generator(gen, steps_per_epoch=10, nb_epoch=5)`` ->
     ``model.fit(gen, steps_per_epoch=10, epochs=5)`` is safe. With ``workers``,
     ``use_multiprocessing`` or ``max_queue_size`` the fix drops them (Keras 3 reads them from a
-    ``PyDataset``): unsafe, applied with ``--unsafe-fixes`` only.
+    ``PyDataset``): unsafe, applied with ``--unsafe-fixes`` only. ``predict_proba(x)`` ->
+    ``predict(x)`` is safe.
     """
 
     code = "KC306"
@@ -56,8 +73,12 @@ class RemovedModelMethod(Rule):
             cls = getattr(obj, "class_name", None) or cls
             new = removed[name]
             kwargs = event.data.get("kwargs", {})
-            text = (f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
-                    f"Use `.{new}(...)`: it takes the generator (or dataset) itself")
+            text = f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
+            if new is None:
+                yield self.diagnostic(ctx, event.loc, text + ADVICE[name])
+                continue
+            text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
+                     else f"Use `.{new}(...)`: it returns the same probabilities")
             dropped = [k for k in kwargs if k in DROPPED]
             if dropped:
                 text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
@@ -74,7 +95,7 @@ class RemovedModelMethod(Rule):
 
         def change(call):
             func = call.func
-            if not isinstance(func, cst.Attribute) or func.attr.value not in removed:
+            if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
                 return None
             new = removed[func.attr.value]
             allowed = target_params(new)
@@ -101,4 +122,9 @@ class RemovedModelMethod(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse')\nm.fit_generator(iter([]), steps_per_epoch=3)\n", line=4,
                 column=1, message="has no attribute 'fit_generator'"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
+                "labels = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=3, column=10,
+                message="np.argmax(model.predict(x), axis=-1)"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
+                "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
     ]
