@@ -165,22 +165,13 @@ class LayerSpec:
         """Bind constructor arguments the way Python and ``Layer.__init__`` would."""
         params = cls._params
         args: dict[str, Any] = {}
-        if len(positional) > len(params):
-            raise KerasError(
-                f"{cls.__name__}.__init__() takes {len(params) + 1} positional arguments "
-                f"but {len(positional) + 1} were given",
-                "TypeError",
-            )
+        _python_binding(cls, positional, keywords)
         for (pname, _), value in zip(params, positional):
             args[pname] = value
         names = {p for p, _ in params}
         unknown = {}
         for key, value in keywords.items():
-            if key in names:
-                if key in args:
-                    raise KerasError(f"{cls.__name__}.__init__() got multiple values for argument '{key}'", "TypeError")
-                args[key] = value
-            elif key in _BASE_KWARGS or key in cls.extra_kwargs:
+            if key in names or key in _BASE_KWARGS or key in cls.extra_kwargs:
                 args[key] = value
             else:
                 unknown[key] = value
@@ -190,11 +181,6 @@ class LayerSpec:
             )
         for pname, default in params:
             if pname not in args:
-                if default is _NO_DEFAULT:
-                    raise KerasError(
-                        f"{cls.__name__}.__init__() missing 1 required positional argument: '{pname}'",
-                        "TypeError",
-                    )
                 args[pname] = default
         spec = cls(args)
         spec.validate()
@@ -249,6 +235,52 @@ class LayerSpec:
             if d is None:
                 raise Unresolvable(f"{self.class_name} weight `{name}` depends on an unknown dimension")
         return Weight(name, shape, trainable, self.variable_dtype)
+
+
+_BINDERS: dict[tuple[type, bool], Any] = {}
+
+
+def _python_binding(cls: type[LayerSpec], positional: Sequence[Any], keywords: dict[str, Any], varkw: bool = True) -> None:
+    """Raise the ``TypeError`` CPython raises binding these arguments to ``cls.__init__``, if any.
+
+    Python binds the call before ``__init__`` runs (so before ``Layer.__init__`` rejects an unknown
+    keyword): too many positional arguments, multiple values, missing required ones, with CPython's
+    exact wording ("takes from 1 to 3 positional arguments but 5 were given", "missing 2 required
+    positional arguments: 'a' and 'b'"). A stand-in function with the same signature (plus ``self``
+    and ``**kwargs`` unless ``varkw`` is false) and qualified name does the binding.
+    """
+    binder = _BINDERS.get((cls, varkw))
+    if binder is None:
+        params = [p for p in ("self", cls.signature.strip(), "**kwargs" if varkw else "") if p]
+        namespace: dict[str, Any] = {}
+        exec(f"def __init__({', '.join(params)}): pass", namespace)  # noqa: S102 - our own signature string
+        binder = namespace["__init__"]
+        binder.__qualname__ = f"{cls.__name__}.__init__"
+        _BINDERS[(cls, varkw)] = binder
+    try:
+        binder(None, *positional, **keywords)
+    except TypeError as exc:
+        raise KerasError(str(exc), "TypeError") from None
+
+
+# keras/src/activations/__init__.py ``ALL_OBJECTS_DICT`` (Keras 3.15): the string identifiers ``get`` takes.
+ACTIVATION_NAMES = frozenset({
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
+    "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu",
+    "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+})
+
+
+def check_activation(identifier: Any) -> None:
+    """``keras.activations.get(identifier)`` in a constructor: an unknown name or a plain non-callable
+    value raises "Could not interpret activation function identifier: ..."; ``None``, a dict (a
+    serialized function), a function or a value the analysis does not know pass."""
+    if identifier is None or isinstance(identifier, dict) or not is_literal(identifier):
+        return
+    if isinstance(identifier, str) and identifier in ACTIVATION_NAMES:
+        return
+    raise KerasError(f"Could not interpret activation function identifier: {identifier}")
 
 
 def known(value: Any, what: str) -> Any:
@@ -400,6 +432,11 @@ def variable(spec: LayerSpec, name: str, shape: Iterable[Dim], trainable: bool =
     The path is ``[wrapper scopes/]layer_name[/inner]/name`` (``inner`` is e.g. an RNN's cell name).
     """
     shape = tuple(shape)
+    for d in shape:  # keras/src/backend/common/variables.py standardize_shape
+        if isinstance(d, (str, float)):
+            raise KerasError(
+                f"Cannot convert '{shape}' to a shape. Found invalid dimension '{d}' of type '{type(d)}'. "
+            )
     if any(d is None for d in shape):
         path = "/".join(p for p in (getattr(spec, "scope_prefix", "") + spec.layer_name, inner, name) if p)
         raise KerasError(
