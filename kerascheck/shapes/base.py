@@ -25,10 +25,13 @@ Shape = tuple  # tuple[Dim, ...]
 class KerasError(Exception):
     """An error Keras itself raises for this input (``kind`` is the exception class)."""
 
-    def __init__(self, message: str, kind: str = "ValueError"):
+    def __init__(self, message: str, kind: str = "ValueError", exact: bool = True):
         super().__init__(message)
         self.message = message
         self.kind = kind
+        # ``False``: Keras raises this error but its message is only known up to here (a prefix): the
+        # rest embeds something the analysis cannot print exactly (a serialized config).
+        self.exact = exact
         # Filled in on the way up by the engine (innermost first) for diagnostics: where Keras
         # raises (``loc``), at which stage (constructor, call, input, model, attribute), for which
         # layer class, and the tensors the failing call received.
@@ -40,11 +43,23 @@ class KerasError(Exception):
         self.layer: str | None = None
         self.inputs: list = []
 
+    def matches(self, kind: str, message: str) -> bool:
+        """Whether Keras's error (``kind``, ``message``) is this one (see ``message_matches``)."""
+        return kind == self.kind and message_matches(self.message, self.exact, message)
+
     def annotate(self, **context: Any) -> "KerasError":
         for key, value in context.items():
             if getattr(self, key) in (None, []):
                 setattr(self, key, value)
         return self
+
+
+def message_matches(engine: str, exact: bool, keras: str) -> bool:
+    """Keras's message equals the engine's; for an inexact engine message (``exact=False``) each "…" in
+    it stands for text the engine cannot print (and only there may Keras's message differ)."""
+    if exact:
+        return engine == keras
+    return re.fullmatch(".*?".join(re.escape(part) for part in engine.split("…")), keras, re.S) is not None
 
 
 class Unresolvable(Exception):
@@ -316,7 +331,13 @@ def check_rank(
     spec: LayerSpec, input_shape: Shape, ndim: int | None = None, min_ndim: int | None = None,
     max_ndim: int | None = None, index: int = 0,
 ) -> None:
-    """Mirror Keras's ``InputSpec`` rank checks (keras/src/layers/input_spec.py), with its messages."""
+    """Mirror Keras's ``InputSpec`` rank checks (keras/src/layers/input_spec.py), with its messages.
+
+    Skipped for a spec whose ``input_spec_off`` is set: a wrapper calling the layer's ``build`` and
+    ``compute_output_shape`` directly (``TimeDistributed``) bypasses ``Layer.__call__``'s check.
+    """
+    if getattr(spec, "input_spec_off", False):
+        return
     rank = len(input_shape)
     prefix = f"Input {index} with name 'None' of layer '{spec.layer_name}' is incompatible with the layer: "
     if ndim is not None and rank != ndim:

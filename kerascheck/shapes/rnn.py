@@ -64,8 +64,9 @@ class _RNN(LayerSpec):
 
     def build(self, input_shape):
         units, width = self.arg("units"), self.gates * self.arg("units")
+        step = (input_shape[0], *input_shape[2:])  # the cell is built on one step's shape
         weights = [
-            variable(self, "kernel", (input_shape[-1], width), inner=self.cell_name),
+            variable(self, "kernel", (step[-1], width), inner=self.cell_name),
             variable(self, "recurrent_kernel", (units, width), inner=self.cell_name),
         ]
         if self.arg("use_bias"):
