@@ -211,8 +211,12 @@ class Functional(Model):
                 if node.is_input:
                     continue
                 ins = [shapes.get(id(t), t.shape) for t in node.inputs]
-                arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
-                out = node.layer.compute_output_shape(arg)
+                positions, options = getattr(node, "call_positions", None), getattr(node, "call_options", None)
+                if positions is not None:  # several named tensors
+                    arg = [None if i is None else ins[i] for i in positions]
+                else:
+                    arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
+                out = node.layer.spec.call_output_shape(arg, options) if options else node.layer.compute_output_shape(arg)
                 outs = out if isinstance(out, list) else [out]
                 for t, s in zip(node.outputs, outs):
                     shapes[id(t)] = tuple(s)
@@ -301,19 +305,22 @@ class Keras:
 
     # -- calls -----------------------------------------------------------------------------------------
     def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None,
-             extra: list[Tensor] | None = None) -> Any:
+             extra: list[Tensor] | None = None, node_inputs: list[Tensor] | None = None,
+             options: dict | None = None) -> Any:
         """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods;
         ``extra`` are tensors passed as other arguments (``initial_state=``), which Keras also
-        records as the node's inputs."""
-        flat = flatten(inputs)
+        records as the node's inputs. A layer called with several named tensors (``mha(query,
+        value, key)``) gets them as the list ``inputs`` (``None`` for one not given), every tensor
+        argument in Keras's order as ``node_inputs``, and its other call arguments as ``options``."""
+        flat = [t for t in flatten(inputs) if t is not None] if node_inputs is not None else flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
         try:
-            return self._call(layer, inputs, flat, loc, run, extra)
+            return self._call(layer, inputs, flat, loc, run, extra, node_inputs, options)
         except KerasError as exc:
-            raise exc.annotate(stage="call", layer=layer.class_name, inputs=flat)
+            raise exc.annotate(stage="call", layer=layer.class_name, inputs=node_inputs or flat)
 
-    def _call(self, layer, inputs, flat, loc, run, extra):
+    def _call(self, layer, inputs, flat, loc, run, extra, node_inputs=None, options=None):
         symbolic = any(t.symbolic for t in flat) and not self.tracing
         check_input_spec(layer, inputs, flat)  # before build, as ``Layer.__call__`` does (step 3)
         if isinstance(layer, Sequential) or isinstance(layer, Functional):
@@ -326,13 +333,23 @@ class Keras:
                 if len(arg) != 1:
                     raise KerasError(f"Layer '{layer.name}' expected 1 input, but it received {len(arg)} input tensors.")
                 arg = arg[0]
+            if node_inputs is not None:
+                arg = [None if t is None else t.shape for t in inputs]
             layer.build(arg)
-            out_shapes = layer.compute_output_shape(arg)
+            out_shapes = layer.spec.call_output_shape(arg, options) if options else layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
-            node = Node(layer, flat + [t for t in (extra or []) if t.symbolic], outputs, loc, many)
+            received = node_inputs if node_inputs is not None else flat + list(extra or [])
+            node = Node(layer, [t for t in received if t.symbolic], outputs, loc, many)
+            # To replay the call on other shapes (a model called again): where each named tensor is
+            # among the node's inputs, and the call options.
+            if node_inputs is not None:
+                node.call_positions = [None if t is None else next(i for i, n in enumerate(node.inputs) if n is t)
+                                       for t in inputs]
+            if options:
+                node.call_options = options
             for t in outputs:
                 t.node = node
             layer.nodes.append(node)

@@ -63,6 +63,7 @@ class _RNN(LayerSpec):
         return (self.gates * units,)
 
     def build(self, input_shape):
+        check_rank(self, input_shape, ndim=self.input_ndim)  # the InputSpec, checked before build
         units, width = self.arg("units"), self.gates * self.arg("units")
         step = (input_shape[0], *input_shape[2:])  # the cell is built on one step's shape
         weights = [
