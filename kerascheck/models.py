@@ -383,6 +383,83 @@ def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:
         ndim, axes = _built_axes(layer)
         if axes or ndim is not None:
             _check_axes(layer.name, ndim, axes, flat[0].shape)
+    elif layer.spec is None and getattr(layer, "attrs", {}).get("input_spec") is not None:
+        _check_user_input_spec(layer.name, layer.attrs["input_spec"], inputs)
+
+
+class InputSpec:
+    """A ``keras.layers.InputSpec`` (keras/src/layers/input_spec.py) a user layer sets as
+    ``self.input_spec``: ``Layer.__call__`` checks the first call argument against it."""
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
+                 allow_last_axis_squeeze=False, name=None, optional=False):
+        self.dtype = dtype
+        if shape is not None:
+            self.shape = tuple(shape)
+            self.ndim = len(shape)
+        else:
+            self.ndim, self.shape = ndim, None
+        self.max_ndim, self.min_ndim, self.name, self.optional = max_ndim, min_ndim, name, optional
+        self.allow_last_axis_squeeze = allow_last_axis_squeeze
+        try:
+            axes = axes or {}
+            self.axes = {int(k): axes[k] for k in axes}
+        except (ValueError, TypeError):
+            raise KerasError(f"Argument `axes` must be a dict with integer keys. Received: axes={axes}", "TypeError") from None
+        if self.axes and (self.ndim is not None or self.max_ndim is not None):
+            max_dim = (self.ndim if self.ndim else self.max_ndim) - 1
+            if max(self.axes) > max_dim:
+                raise KerasError(f"Axis {max(self.axes)} is greater than the maximum allowed value: {max_dim}")
+
+
+def _check_user_input_spec(name: str, input_spec: Any, inputs: Any) -> None:
+    """``assert_input_compatibility`` for a user layer's ``input_spec`` (one spec or a list)."""
+    specs = flatten(input_spec)
+    if not all(isinstance(s, InputSpec) or s is None for s in specs):
+        raise Unresolvable(f"the input_spec of {name} is not known statically")
+    if not specs:
+        return
+    if isinstance(inputs, dict):
+        raise Unresolvable(f"{name} is called on a dict: matching it to the input_spec is not modelled")
+    tensors = flatten(inputs)
+    if len(tensors) != len(specs):
+        names = [s.name for s in specs if s is not None]
+        if len(names) == len(specs) and all(names):
+            raise KerasError(
+                f'Layer "{name}" expects {len(specs)} named input(s) with keys {names}, but it received '
+                f"{len(tensors)} input tensors. Pass inputs as a dict, e.g. `layer({{"
+                + ", ".join(f"'{n}': ..." for n in names) + "})`."
+            )
+        raise KerasError(  # the tensors' reprs follow: not printed by the engine
+            f'Layer "{name}" expects {len(specs)} input(s), but it received {len(tensors)} input tensors. '
+            "Inputs received: …", exact=False,
+        )
+    for index, (tensor, spec) in enumerate(zip(tensors, specs)):
+        if spec is None:
+            continue
+        shape, prefix = tuple(tensor.shape), f"Input {index} with name '{spec.name}' of layer '{name}' is incompatible with the layer: "
+        ndim = len(shape)
+        if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
+            raise KerasError(f"{prefix}expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.max_ndim is not None and ndim > spec.max_ndim:
+            raise KerasError(f"{prefix}expected max_ndim={spec.max_ndim}, found ndim={ndim}")
+        if spec.min_ndim is not None and ndim < spec.min_ndim:
+            raise KerasError(f"{prefix}expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.dtype is not None and getattr(tensor, "dtype", None) != spec.dtype:
+            raise KerasError(f"{prefix}expected dtype={spec.dtype}, found dtype={tensor.dtype}")
+        for axis, value in spec.axes.items():
+            if value is not None and shape[axis] not in {value, None}:
+                raise KerasError(
+                    f"{prefix}expected axis {axis} of input shape to have value {value}, but received input with shape {shape}"
+                )
+        if spec.shape is not None:
+            got, want = shape, spec.shape
+            if spec.allow_last_axis_squeeze:
+                got = got[:-1] if got and got[-1] == 1 else got
+                want = want[:-1] if want and want[-1] == 1 else want
+            for spec_dim, dim in zip(want, got):
+                if spec_dim is not None and dim is not None and spec_dim != dim:
+                    raise KerasError(f"{prefix}expected shape={spec.shape}, found shape={got}")
 
 
 def _check_model_inputs(name: str, specs: list[tuple[str | None, tuple]], flat: list[Tensor]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..ir import InputLayer, Layer, Loc, Model, Tensor
-from ..models import Functional, Sequential, flatten
+from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
 from . import library
@@ -97,6 +97,8 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                     raise Unresolvable("a model input or output tensor is not known statically")
             return keras.functional(inputs, outputs, _str_or_none(name), loc)
         raise Unresolvable("keras.Model() without inputs and outputs")
+    if path in _LAYER_FUNCTIONS:
+        return _LAYER_FUNCTIONS[path](interp, args, kwargs, loc)
     if path.startswith("keras.layers."):
         name = path[len("keras.layers."):]
         if name in REGISTRY:
@@ -421,6 +423,64 @@ def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=T
     layer.own_weights.append(Weight(name or "variable", tuple(shape), bool(trainable) if isinstance(trainable, bool) else True,
                                     _dtype_name(dtype) if dtype else "float32"))
     return Tensor(tuple(shape), symbolic=False)
+
+
+# -- keras.layers.serialize / deserialize / InputSpec ------------------------------------------------
+
+class LayerConfig:
+    """``keras.layers.serialize(layer)`` of a built-in layer: enough for ``deserialize`` to rebuild it."""
+
+    def __init__(self, layer: Layer):
+        self.layer = layer
+
+
+def _serialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    layer = args[0] if args else kwargs.get("layer")
+    if isinstance(layer, Layer) and layer.spec is not None and not isinstance(layer, (CustomLayer, CustomModel)):
+        return LayerConfig(layer)
+    raise Unresolvable("keras.layers.serialize() of a value that is not a built-in layer")
+
+
+def _deserialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    """``keras.layers.deserialize(config)``: a new layer of the class, from its config (same name)."""
+    config = args[0] if args else kwargs.get("config")
+    if isinstance(config, LayerConfig):
+        old = config.layer
+        spec = type(old.spec)(dict(old.spec.args, name=old.name))
+    elif (isinstance(config, dict) and config.get("module") == "keras.layers"
+          and isinstance(config.get("class_name"), str) and isinstance(config.get("config"), dict)):
+        cls = REGISTRY.get(config["class_name"])
+        if cls is None:
+            raise Unresolvable(f"keras.layers.deserialize() of a {config['class_name']}: not a modelled layer")
+        _require_known([], config["config"], cls.__name__)
+        try:
+            spec = cls.bind([], dict(config["config"]))
+        except KerasError as exc:
+            raise exc.annotate(stage="constructor", layer=cls.__name__)
+    else:
+        raise Unresolvable("keras.layers.deserialize() of a config not known statically")
+    layer = interp.keras.layer(spec, loc)
+    from .interpreter import Event
+    interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
+    return layer
+
+
+def _input_spec(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, (Unknown, Opaque)) or any(isinstance(v, (Unknown, Opaque)) for v in flatten(value)):
+            return Unknown("an argument of keras.layers.InputSpec(...) is not known statically")
+    try:
+        return InputSpec(*args, **kwargs)
+    except TypeError as exc:  # Python's own binding error ("InputSpec.__init__() got an unexpected ...")
+        raise KerasError(str(exc), "TypeError") from None
+
+
+_LAYER_FUNCTIONS = {
+    "keras.layers.serialize": _serialize,
+    "keras.layers.deserialize": _deserialize,
+    "keras.layers.InputSpec": _input_spec,
+    "keras.InputSpec": _input_spec,
+}
 
 
 class ModelConfig:
