@@ -24,6 +24,10 @@ Error messages are compared after two normalisations:
   and name the wrapper in ``error["wrapped"]``.
 - Object addresses (``<... object at 0x7f3a...>``) become ``at 0x...``.
 
+An engine error marked inexact (``KerasError(exact=False)``: Keras's message embeds text the engine
+cannot print, such as a serialized config) matches when Keras's message fits its template, each
+``…`` standing for the unprintable part (``kerascheck.shapes.base.message_matches``).
+
 Each case ends in one status: ``agree``; ``mismatch`` (a confident wrong answer: a different shape,
 count, name, error or no error, or an error raised at another stage; or the engine crashed with a
 Python exception); ``known`` (a mismatch matching a family's ``KNOWN_MISMATCHES`` or the shared
@@ -81,6 +85,31 @@ def record_of(case: Case) -> dict:
     if options.get("unresolvable"):
         rec["unresolvable"] = options["unresolvable"]
     return rec
+
+
+def layers_in(class_name: str, args, kwargs) -> set[str]:
+    """The registry classes a case constructs: the layer, the layers passed to it (wrapped layers,
+    cells, a Pipeline's list, nestable) and the StackedRNNCells an ``RNN([cells])`` makes. Aliases
+    count under their class (``MaxPool2D`` is ``MaxPooling2D``); names the registry lacks are left out."""
+    from kerascheck.shapes import REGISTRY  # noqa: PLC0415
+
+    def nested(value) -> list[str]:
+        if isinstance(value, dict) and isinstance(value.get("layer"), str) and set(value) <= {"layer", "args", "kwargs"}:
+            return layers_of(value["layer"], value.get("args", []), value.get("kwargs", {}))
+        if isinstance(value, (list, tuple)):
+            return [n for v in value for n in nested(v)]
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in nested(v)]
+        return []
+
+    def layers_of(name, a, kw) -> list[str]:
+        found = [name] + nested(list(a)) + nested(dict(kw))
+        cell = a[0] if a else kw.get("cell")
+        if name == "RNN" and isinstance(cell, (list, tuple)):
+            found.append("StackedRNNCells")
+        return found
+
+    return {REGISTRY[n].__name__ for n in layers_of(class_name, args, kwargs) if n in REGISTRY}
 
 
 def is_multi(input_shape) -> bool:
@@ -259,7 +288,9 @@ def compare(keras_rec: dict, engine: dict) -> tuple[str, list[str]]:
         problems.append(f"engine crashed: {engine['crash']}\n      keras:  {_result(keras_rec)}")
     if "name" in keras_rec and "name" in engine and keras_rec["name"] != engine["name"]:
         problems.append(f"name: keras {keras_rec['name']!r}, engine {engine['name']!r}")
-    if keras_rec.get("unresolvable") and "crash" not in engine:
+    constructor_error = keras_rec.get("error", {}).get("stage") == "constructor"
+    if keras_rec.get("unresolvable") and "crash" not in engine and not constructor_error:
+        # (A constructor error does not depend on that state: it is compared as usual below.)
         # The case says Keras's answer depends on state the analysis cannot see: "unknown" is right.
         if "unknown" not in engine:
             problems.append(f"engine answered where it cannot know ({keras_rec['unresolvable']}): {_result(engine)}")
@@ -347,9 +378,33 @@ def case_repr(case: Case) -> str:
     return f"({class_name!r}, {list(args)!r}, {kwargs!r}, {input_shape!r}{options})"
 
 
-def run_family(name: str, module, examples: int, seed: int, keras) -> dict:
+def per_layer_cases(module, examples: int, seed: int, per_layer: int) -> list[Case]:
+    """Distinct cases until each class of the family's ``LAYERS`` is in at least ``per_layer`` of
+    them: rounds of ``examples`` draws (seeds ``seed``, ``seed + 1`` ...; at most 20), a case kept
+    only while one of its classes still needs cases (so every layer gets about ``per_layer``)."""
+    from kerascheck.shapes import REGISTRY  # noqa: PLC0415
+
+    target = {REGISTRY[n].__name__ for n in getattr(module, "LAYERS", ()) if n in REGISTRY}
+    counts = dict.fromkeys(target, 0)
+    kept, seen = [], set()
+    for round_ in range(20):
+        for case in generate(module.cases, examples, seed + round_):
+            key = json.dumps(record_of(case), sort_keys=True)
+            classes = layers_in(*case[:3]) & target
+            if key in seen or (target and not any(counts[c] < per_layer for c in classes)):
+                continue
+            seen.add(key)
+            kept.append(case)
+            for c in classes:
+                counts[c] += 1
+        if all(n >= per_layer for n in counts.values()):
+            break
+    return kept
+
+
+def run_family(name: str, module, examples: int, seed: int, keras, per_layer: int = 0) -> dict:
     started = time.monotonic()
-    cases = generate(module.cases, examples, seed)
+    cases = per_layer_cases(module, examples, seed, per_layer) if per_layer else generate(module.cases, examples, seed)
     seen, rows = set(), []
     for case in cases:
         key = json.dumps(record_of(case), sort_keys=True)
@@ -443,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--family", action="append", help="a family (module of scripts/strategies/); repeatable; default all")
     parser.add_argument("--examples", type=int, default=200, help="Hypothesis examples per family (default 200)")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
+    parser.add_argument("--per-layer", type=int, default=0,
+                        help="draw (rounds of --examples, seeds seed, seed+1 ...) until every class of a family's "
+                             "LAYERS is in this many distinct cases; cases of layers that have enough are skipped")
     parser.add_argument("--show", type=int, default=5, help="mismatches shown per family (default 5)")
     parser.add_argument("--errors", action="store_true", help="also list the Keras errors the cases reach")
     parser.add_argument("--save", help="write the cases as a recording; '{family}' in the path is replaced")
@@ -463,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     broken = []
     for name in names:
         try:
-            res = run_family(name, strategies.load(name), opts.examples, opts.seed, keras)
+            res = run_family(name, strategies.load(name), opts.examples, opts.seed, keras, opts.per_layer)
         except Exception as exc:  # noqa: BLE001 - a broken strategy module must not stop the others
             broken.append(name)
             print(f"{name}: the strategy failed: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -473,9 +531,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{res['seconds']:.0f}s", file=sys.stderr, flush=True)
         if opts.save:
             path = Path(opts.save.replace("{family}", name))
-            n = save(res, path, keras.__version__, ["--family", name, "--examples", str(opts.examples), "--seed", str(opts.seed)])
+            how = ["--family", name, "--examples", str(opts.examples), "--seed", str(opts.seed)]
+            n = save(res, path, keras.__version__, how + (["--per-layer", str(opts.per_layer)] if opts.per_layer else []))
             print(f"{name}: {n} cases -> {path}", file=sys.stderr)
-    print(f"keras {keras.__version__}, seed {opts.seed}, {opts.examples} examples per family\n")
+    per = f", at least {opts.per_layer} cases per layer" if opts.per_layer else ""
+    print(f"keras {keras.__version__}, seed {opts.seed}, {opts.examples} examples per family{per}\n")
     print_report(results, opts.show)
     if opts.errors:
         print_errors(results)
