@@ -379,9 +379,10 @@ def case_repr(case: Case) -> str:
 
 
 def per_layer_cases(module, examples: int, seed: int, per_layer: int) -> list[Case]:
-    """Distinct cases until each class of the family's ``LAYERS`` is in at least ``per_layer`` of
-    them: rounds of ``examples`` draws (seeds ``seed``, ``seed + 1`` ...; at most 20), a case kept
-    only while one of its classes still needs cases (so every layer gets about ``per_layer``)."""
+    """The ``examples`` draws of ``seed`` (distinct), then more until each class of the family's
+    ``LAYERS`` is in at least ``per_layer`` cases: rounds of ``examples`` draws (seeds ``seed + 1``
+    ... ; at most 20 rounds in all) of which a case is kept only while one of its classes still
+    needs cases."""
     from kerascheck.shapes import REGISTRY  # noqa: PLC0415
 
     target = {REGISTRY[n].__name__ for n in getattr(module, "LAYERS", ()) if n in REGISTRY}
@@ -391,7 +392,8 @@ def per_layer_cases(module, examples: int, seed: int, per_layer: int) -> list[Ca
         for case in generate(module.cases, examples, seed + round_):
             key = json.dumps(record_of(case), sort_keys=True)
             classes = layers_in(*case[:3]) & target
-            if key in seen or (target and not any(counts[c] < per_layer for c in classes)):
+            needed = round_ == 0 or not target or any(counts[c] < per_layer for c in classes)
+            if key in seen or not needed:
                 continue
             seen.add(key)
             kept.append(case)
@@ -499,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=200, help="Hypothesis examples per family (default 200)")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
     parser.add_argument("--per-layer", type=int, default=0,
-                        help="draw (rounds of --examples, seeds seed, seed+1 ...) until every class of a family's "
+                        help="after the --examples draws, draw more (seeds seed+1 ...) until every class of a family's "
                              "LAYERS is in this many distinct cases; cases of layers that have enough are skipped")
     parser.add_argument("--show", type=int, default=5, help="mismatches shown per family (default 5)")
     parser.add_argument("--errors", action="store_true", help="also list the Keras errors the cases reach")
