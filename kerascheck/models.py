@@ -214,8 +214,12 @@ class Functional(Model):
                 if node.is_input:
                     continue
                 ins = [shapes.get(id(t), t.shape) for t in node.inputs]
-                arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
-                out = node.layer.compute_output_shape(arg)
+                positions, options = getattr(node, "call_positions", None), getattr(node, "call_options", None)
+                if positions is not None:  # several named tensors
+                    arg = [None if i is None else ins[i] for i in positions]
+                else:
+                    arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
+                out = node.layer.spec.call_output_shape(arg, options) if options else node.layer.compute_output_shape(arg)
                 outs = out if isinstance(out, list) else [out]
                 for t, s in zip(node.outputs, outs):
                     shapes[id(t)] = tuple(s)
@@ -312,20 +316,24 @@ class Keras:
 
     # -- calls -----------------------------------------------------------------------------------------
     def call(self, layer: Layer, inputs: Any, loc: Loc | None, run: Callable[[Any], Any] | None = None,
-             extra: list[Tensor] | None = None, plain: bool = True) -> Any:
+             extra: list[Tensor] | None = None, node_inputs: list[Tensor] | None = None,
+             options: dict | None = None, plain: bool = True) -> Any:
         """``layer(inputs)``. ``run`` computes the outputs of user-defined ``call()`` methods;
         ``extra`` are tensors passed as other arguments (``initial_state=``), which Keras also
-        records as the node's inputs; ``plain``: the call had one positional argument and no keywords."""
-        flat = flatten(inputs)
+        records as the node's inputs. A layer called with several named tensors (``mha(query,
+        value, key)``) gets them as the list ``inputs`` (``None`` for one not given), every tensor
+        argument in Keras's order as ``node_inputs``, and its other call arguments as ``options``.
+        ``plain``: the call had one positional argument and no keywords (masks, kerascheck/masking.py)."""
+        flat = [t for t in flatten(inputs) if t is not None] if node_inputs is not None else flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
         run = run or self.runner(layer)
         try:
-            return self._call(layer, inputs, flat, loc, run, extra, plain)
+            return self._call(layer, inputs, flat, loc, run, extra, node_inputs, options, plain)
         except KerasError as exc:
-            raise exc.annotate(stage="call", layer=layer.class_name, inputs=flat)
+            raise exc.annotate(stage="call", layer=layer.class_name, inputs=node_inputs or flat)
 
-    def _call(self, layer, inputs, flat, loc, run, extra, plain=True):
+    def _call(self, layer, inputs, flat, loc, run, extra, node_inputs=None, options=None, plain=True):
         symbolic = any(t.symbolic for t in flat) and not self.tracing
         check_input_spec(layer, inputs, flat)  # before build, as ``Layer.__call__`` does (step 3)
         if isinstance(layer, Sequential) or isinstance(layer, Functional):
@@ -338,17 +346,32 @@ class Keras:
                 if len(arg) != 1:
                     _check_single_input(layer, len(arg))
                 arg = arg[0]
+            if node_inputs is not None:
+                arg = [None if t is None else t.shape for t in inputs]
             if not layer.built and not isinstance(arg, list):
                 _check_init_rank(layer, arg)
             layer.build(arg, on_call=True)
-            out_shapes = layer.compute_output_shape(arg)
+            out_shapes = layer.spec.call_output_shape(arg, options) if options else layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
             is_op = isinstance(layer, OpLayer)  # keras.ops are Operations: masks are a Layer's business
-            previous_mask, mask_args = (None, []) if is_op else masking.incoming(layer, inputs, flat, plain)
-            node = Node(layer, flat + [t for t in (extra or []) if t.symbolic] + mask_args, outputs, loc, many)
+            if is_op:
+                previous_mask, mask_args = None, []
+            elif node_inputs is not None:  # several tensor arguments: the first one's mask, never a node input
+                previous_mask, mask_args = flat[0].mask, []
+            else:
+                previous_mask, mask_args = masking.incoming(layer, inputs, flat, plain)
+            received = node_inputs if node_inputs is not None else flat + list(extra or [])
+            node = Node(layer, [t for t in received if t.symbolic] + mask_args, outputs, loc, many)
+            # To replay the call on other shapes (a model called again): where each named tensor is
+            # among the node's inputs, and the call options.
+            if node_inputs is not None:
+                node.call_positions = [None if t is None else next(i for i, n in enumerate(node.inputs) if n is t)
+                                       for t in inputs]
+            if options:
+                node.call_options = options
             for t in outputs:
                 t.node = node
             layer.nodes.append(node)
@@ -403,6 +426,83 @@ def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:
         ndim, axes = _built_axes(layer)
         if axes or ndim is not None:
             _check_axes(layer.name, ndim, axes, flat[0].shape)
+    elif layer.spec is None and getattr(layer, "attrs", {}).get("input_spec") is not None:
+        _check_user_input_spec(layer.name, layer.attrs["input_spec"], inputs)
+
+
+class InputSpec:
+    """A ``keras.layers.InputSpec`` (keras/src/layers/input_spec.py) a user layer sets as
+    ``self.input_spec``: ``Layer.__call__`` checks the first call argument against it."""
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
+                 allow_last_axis_squeeze=False, name=None, optional=False):
+        self.dtype = dtype
+        if shape is not None:
+            self.shape = tuple(shape)
+            self.ndim = len(shape)
+        else:
+            self.ndim, self.shape = ndim, None
+        self.max_ndim, self.min_ndim, self.name, self.optional = max_ndim, min_ndim, name, optional
+        self.allow_last_axis_squeeze = allow_last_axis_squeeze
+        try:
+            axes = axes or {}
+            self.axes = {int(k): axes[k] for k in axes}
+        except (ValueError, TypeError):
+            raise KerasError(f"Argument `axes` must be a dict with integer keys. Received: axes={axes}", "TypeError") from None
+        if self.axes and (self.ndim is not None or self.max_ndim is not None):
+            max_dim = (self.ndim if self.ndim else self.max_ndim) - 1
+            if max(self.axes) > max_dim:
+                raise KerasError(f"Axis {max(self.axes)} is greater than the maximum allowed value: {max_dim}")
+
+
+def _check_user_input_spec(name: str, input_spec: Any, inputs: Any) -> None:
+    """``assert_input_compatibility`` for a user layer's ``input_spec`` (one spec or a list)."""
+    specs = flatten(input_spec)
+    if not all(isinstance(s, InputSpec) or s is None for s in specs):
+        raise Unresolvable(f"the input_spec of {name} is not known statically")
+    if not specs:
+        return
+    if isinstance(inputs, dict):
+        raise Unresolvable(f"{name} is called on a dict: matching it to the input_spec is not modelled")
+    tensors = flatten(inputs)
+    if len(tensors) != len(specs):
+        names = [s.name for s in specs if s is not None]
+        if len(names) == len(specs) and all(names):
+            raise KerasError(
+                f'Layer "{name}" expects {len(specs)} named input(s) with keys {names}, but it received '
+                f"{len(tensors)} input tensors. Pass inputs as a dict, e.g. `layer({{"
+                + ", ".join(f"'{n}': ..." for n in names) + "})`."
+            )
+        raise KerasError(  # the tensors' reprs follow: not printed by the engine
+            f'Layer "{name}" expects {len(specs)} input(s), but it received {len(tensors)} input tensors. '
+            "Inputs received: …", exact=False,
+        )
+    for index, (tensor, spec) in enumerate(zip(tensors, specs)):
+        if spec is None:
+            continue
+        shape, prefix = tuple(tensor.shape), f"Input {index} with name '{spec.name}' of layer '{name}' is incompatible with the layer: "
+        ndim = len(shape)
+        if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
+            raise KerasError(f"{prefix}expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.max_ndim is not None and ndim > spec.max_ndim:
+            raise KerasError(f"{prefix}expected max_ndim={spec.max_ndim}, found ndim={ndim}")
+        if spec.min_ndim is not None and ndim < spec.min_ndim:
+            raise KerasError(f"{prefix}expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+        if spec.dtype is not None and getattr(tensor, "dtype", None) != spec.dtype:
+            raise KerasError(f"{prefix}expected dtype={spec.dtype}, found dtype={tensor.dtype}")
+        for axis, value in spec.axes.items():
+            if value is not None and shape[axis] not in {value, None}:
+                raise KerasError(
+                    f"{prefix}expected axis {axis} of input shape to have value {value}, but received input with shape {shape}"
+                )
+        if spec.shape is not None:
+            got, want = shape, spec.shape
+            if spec.allow_last_axis_squeeze:
+                got = got[:-1] if got and got[-1] == 1 else got
+                want = want[:-1] if want and want[-1] == 1 else want
+            for spec_dim, dim in zip(want, got):
+                if spec_dim is not None and dim is not None and spec_dim != dim:
+                    raise KerasError(f"{prefix}expected shape={spec.shape}, found shape={got}")
 
 
 def _check_model_inputs(name: str, specs: list[tuple[str | None, tuple]], flat: list[Tensor]) -> None:

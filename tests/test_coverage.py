@@ -120,3 +120,40 @@ def test_layers_command_missing_shows_only_unsupported():
     listed = [line.split()[0] for line in result.output.splitlines()[1:] if line and not line.startswith("keras.layers")]
     expected = [name for name in NAMES if TABLE[name].status in (BY_DESIGN, NOT_YET)]
     assert listed == expected
+
+
+def test_serialize_deserialize_and_input_spec():
+    """keras.layers.serialize / deserialize round-trip, a literal config, and a user layer's InputSpec
+    (checked against Keras 3.15: same rows and the same error text)."""
+    source = '''
+import keras
+from keras import layers
+
+
+class Block(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = layers.InputSpec(ndim=3, axes={-1: 8})
+        self.dense = layers.Dense(4)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+dense = layers.Dense(5, activation="relu", name="source")
+copy = layers.deserialize(layers.serialize(dense))
+other = layers.deserialize({"module": "keras.layers", "class_name": "Dense", "config": {"units": 7, "name": "from_dict"}})
+x = keras.Input(shape=(6, 8))
+model = keras.Model(x, [copy(x), other(x), Block()(x)], name="serialized")
+model.summary()
+Block()(keras.Input(shape=(6, 9)))
+'''
+    result = analyze_source(source, "t.py").result
+    (event,) = result.summaries
+    assert event.reason is None
+    rows = [(r.name, r.params) for r in event.snapshot.rows]
+    assert rows[1:] == [("source", "45"), ("from_dict", "63"), ("block", "36")]
+    assert result.error.message == (
+        "Input 0 with name 'None' of layer 'block_1' is incompatible with the layer: expected axis -1 of input "
+        "shape to have value 8, but received input with shape (None, 6, 9)"
+    )

@@ -107,3 +107,26 @@ def test_known_mismatch_matches_case_and_problems():
     case = ("Dense", [4], {}, (None, 3))
     assert differential.known_issue(case, ["params (trainable, non-trainable): ..."], known) == "reported"
     assert differential.known_issue(case, ["output shape: ..."], known) is None
+
+
+def test_inexact_engine_message_matches_only_its_template():
+    """An engine error with ``exact: False`` (Keras's message embeds something the engine cannot
+    print, such as a serialized config) matches where "…" stands for that part, nowhere else."""
+    keras_err = {"name": "b", "error": {"stage": "constructor", "type": "TypeError",
+                                        "message": "<class 'keras.src.layers.x.Conv1D'> could not be deserialized "
+                                                   "properly. config={'a': 1}. Unrecognized: {'go_backwards': True}"}}
+    template = "<class 'keras.src.layers.…Conv1D'> could not be deserialized properly. config=…. Unrecognized: …"
+    engine = {"name": "b", "error": {"stage": "constructor", "type": "TypeError", "message": template, "exact": False}}
+    assert differential.compare(keras_err, engine)[0] == "agree"
+    wrong = {"name": "b", "error": {**engine["error"], "message": template.replace("Conv1D", "Dense")}}
+    assert differential.compare(keras_err, wrong)[0] == "mismatch"
+    exact = {"name": "b", "error": {**engine["error"], "exact": True}}
+    assert differential.compare(keras_err, exact)[0] == "mismatch"
+
+
+def test_unresolvable_case_still_compares_a_constructor_error():
+    """``unresolvable`` is about the call (state such as adapt()); a constructor error is compared."""
+    keras_err = {"name": "p", "unresolvable": "needs adapt()",
+                 "error": {"stage": "constructor", "type": "TypeError", "message": "bad"}}
+    assert differential.compare(keras_err, {"error": {"stage": "constructor", "type": "TypeError", "message": "bad"}})[0] == "agree"
+    assert differential.compare(keras_err, {"name": "p", "unknown": "why"})[0] == "unknown"

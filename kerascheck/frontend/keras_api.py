@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..ir import InputLayer, Layer, Loc, Model, Tensor
-from ..models import Functional, Sequential, flatten
+from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
 from . import library
@@ -98,6 +98,8 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                     raise Unresolvable("a model input or output tensor is not known statically")
             return keras.functional(inputs, outputs, _str_or_none(name), loc)
         raise Unresolvable("keras.Model() without inputs and outputs")
+    if path in _LAYER_FUNCTIONS:
+        return _LAYER_FUNCTIONS[path](interp, args, kwargs, loc)
     if path.startswith("keras.layers."):
         name = path[len("keras.layers."):]
         if name in REGISTRY:
@@ -269,6 +271,9 @@ def _data_shape(data: Any) -> Any:
 
 
 def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, loc: Loc) -> Any:
+    spec = getattr(layer, "spec", None)
+    if getattr(spec, "call_tensors", None) and not isinstance(layer, (CustomLayer, CustomModel)):
+        return _call_named(interp, layer, args, kwargs, loc)
     inputs = args[0] if args else kwargs.get("inputs", kwargs.get("x", Unknown("no inputs")))
     if isinstance(inputs, Unknown):
         raise Unresolvable(inputs.reason)  # the root cause, not a chain of consequences
@@ -280,10 +285,62 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     run = None
     if isinstance(layer, (CustomLayer, CustomModel)):
         run = lambda x: run_user_call(interp, layer, x, args[1:], kwargs)  # noqa: E731
-    outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra, plain=len(args) == 1 and not kwargs)
+    options = _call_options(layer, {k: v for k, v in kwargs.items() if k not in ("inputs", "x")})
+    outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra, options=options,
+                                plain=len(args) == 1 and not kwargs)
     from .interpreter import Event
     interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": flatten(inputs), "outputs": outputs}))
     return outputs
+
+
+def _call_named(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, loc: Loc) -> Any:
+    """A layer whose ``call`` takes several tensor parameters (``mha(query, value, key=None, ...)``):
+    the spec gets the named tensors' shapes as a list in ``call_tensors`` order, up to the last one
+    given (a ``None`` one in between is passed as ``None``); the other keyword arguments that are not
+    tensors are call options (``return_attention_scores=True``). Keras records every tensor among the
+    arguments as the node's inputs: the positional ones, then the keyword ones by sorted name."""
+    names = layer.spec.call_tensors
+    if len(args) > len(names) and any(isinstance(a, Unknown) for a in args[len(names):]):
+        raise Unresolvable(next(a for a in args[len(names):] if isinstance(a, Unknown)).reason)
+    bound = dict(zip(names, args))
+    for name in names:
+        if name in kwargs:
+            if name in bound:
+                raise KerasError(f"{layer.class_name}.call() got multiple values for argument '{name}'", "TypeError")
+            bound[name] = kwargs[name]
+    for name, value in bound.items():
+        if isinstance(value, Unknown):
+            raise Unresolvable(value.reason)
+    given = [n for n in names if bound.get(n) is not None]
+    if "query" not in given or "value" not in given:
+        missing = [n for n in ("query", "value") if n not in bound]
+        if missing:
+            raise KerasError(f"missing a required argument: '{missing[0]}'", "TypeError")
+        raise Unresolvable(f"{layer.class_name} called without a query or value tensor")
+    inputs = [bound.get(n) for n in names[: names.index(given[-1]) + 1]]
+    options = _call_options(layer, {k: v for k, v in kwargs.items() if k not in names})
+    node_inputs = flatten_tensors(list(args)) + flatten_tensors([kwargs[k] for k in sorted(kwargs)])
+    outputs = interp.keras.call(layer, inputs, loc, node_inputs=node_inputs, options=options)
+    node = layer.nodes[-1] if layer.nodes and layer.nodes[-1].outputs == flatten(outputs) else None
+    if node is not None:
+        node.call = (list(args), dict(kwargs))  # how to call a clone of the layer (``from_config``)
+    from .interpreter import Event
+    interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": node_inputs, "outputs": outputs}))
+    return outputs
+
+
+def _call_options(layer: Layer, kwargs: dict) -> dict:
+    """The call arguments a built-in layer's spec models (its ``call_options``), known statically."""
+    names = getattr(getattr(layer, "spec", None), "call_options", ())
+    options = {k: v for k, v in kwargs.items() if k in names}
+    for key, value in options.items():
+        if isinstance(value, Unknown):
+            raise Unresolvable(f"`{key}` of the {layer.class_name} call is not known statically ({value.reason})")
+    return options
+
+
+def flatten_tensors(structure: Any) -> list[Tensor]:
+    return [t for t in flatten(structure) if isinstance(t, Tensor)]
 
 
 def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, inputs: Any, extra: list, kwargs: dict) -> Any:
@@ -426,6 +483,64 @@ def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=T
     return Tensor(tuple(shape), symbolic=False)
 
 
+# -- keras.layers.serialize / deserialize / InputSpec ------------------------------------------------
+
+class LayerConfig:
+    """``keras.layers.serialize(layer)`` of a built-in layer: enough for ``deserialize`` to rebuild it."""
+
+    def __init__(self, layer: Layer):
+        self.layer = layer
+
+
+def _serialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    layer = args[0] if args else kwargs.get("layer")
+    if isinstance(layer, Layer) and layer.spec is not None and not isinstance(layer, (CustomLayer, CustomModel)):
+        return LayerConfig(layer)
+    raise Unresolvable("keras.layers.serialize() of a value that is not a built-in layer")
+
+
+def _deserialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    """``keras.layers.deserialize(config)``: a new layer of the class, from its config (same name)."""
+    config = args[0] if args else kwargs.get("config")
+    if isinstance(config, LayerConfig):
+        old = config.layer
+        spec = type(old.spec)(dict(old.spec.args, name=old.name))
+    elif (isinstance(config, dict) and config.get("module") == "keras.layers"
+          and isinstance(config.get("class_name"), str) and isinstance(config.get("config"), dict)):
+        cls = REGISTRY.get(config["class_name"])
+        if cls is None:
+            raise Unresolvable(f"keras.layers.deserialize() of a {config['class_name']}: not a modelled layer")
+        _require_known([], config["config"], cls.__name__)
+        try:
+            spec = cls.bind([], dict(config["config"]))
+        except KerasError as exc:
+            raise exc.annotate(stage="constructor", layer=cls.__name__)
+    else:
+        raise Unresolvable("keras.layers.deserialize() of a config not known statically")
+    layer = interp.keras.layer(spec, loc)
+    from .interpreter import Event
+    interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
+    return layer
+
+
+def _input_spec(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> Any:
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, (Unknown, Opaque)) or any(isinstance(v, (Unknown, Opaque)) for v in flatten(value)):
+            return Unknown("an argument of keras.layers.InputSpec(...) is not known statically")
+    try:
+        return InputSpec(*args, **kwargs)
+    except TypeError as exc:  # Python's own binding error ("InputSpec.__init__() got an unexpected ...")
+        raise KerasError(str(exc), "TypeError") from None
+
+
+_LAYER_FUNCTIONS = {
+    "keras.layers.serialize": _serialize,
+    "keras.layers.deserialize": _deserialize,
+    "keras.layers.InputSpec": _input_spec,
+    "keras.InputSpec": _input_spec,
+}
+
+
 class ModelConfig:
     """``model.get_config()`` of a functional model: enough to rebuild it with ``from_config``."""
 
@@ -460,7 +575,13 @@ def clone_model(interp: "Interpreter", model: Functional, loc: Loc) -> Functiona
             else:
                 raise Unresolvable(f"cannot rebuild {layer.class_name} from its config")
             inputs = [new_tensor[id(t)] for t in node.inputs]
-            out = call_layer(interp, clone, [inputs[0] if len(inputs) == 1 else inputs], {}, loc)
+            if getattr(node, "call", None) is not None:  # several tensor arguments: the same call
+                swap = lambda v: new_tensor.get(id(v), v) if isinstance(v, Tensor) else v  # noqa: E731
+                call_args, call_kwargs = node.call
+                out = call_layer(interp, clone, [swap(a) for a in call_args],
+                                 {k: swap(v) for k, v in call_kwargs.items()}, loc)
+            else:
+                out = call_layer(interp, clone, [inputs[0] if len(inputs) == 1 else inputs], {}, loc)
             for old, new in zip(node.outputs, flatten(out)):
                 new_tensor[id(old)] = new
     rebuild = lambda s: [rebuild(x) for x in s] if isinstance(s, (list, tuple)) else new_tensor[id(s)]

@@ -6,6 +6,7 @@ from .. import catalogue
 from .base import EngineErrorRule, Invalid
 
 _UNRECOGNIZED = re.compile(r"Unrecognized keyword arguments passed to (\w+): \{(.*)\}")
+_MISSING = re.compile(r"(\w+)\.__init__\(\) missing \d+ required positional arguments?: (.*)")
 # Keras 1 names Keras 2 translated (its legacy interfaces, in the catalogue) whose values mean
 # something else in Keras 3: not renamed automatically.
 _NOT_EXACT = {"dim_ordering", "consume_less"}
@@ -43,6 +44,9 @@ class InvalidLayerArgument(EngineErrorRule):
         argument has one."""
         from ..fix import codemod, rename_keywords
 
+        missing = _MISSING.search(diagnostic.message)
+        if missing:  # ``Dense(output_dim=3)``: Python reports the missing ``units`` before Keras sees the rest
+            return self._fix_missing(diagnostic, source, missing.group(1), re.findall(r"'(\w+)'", missing.group(2)))
         found = _UNRECOGNIZED.search(diagnostic.message)
         if not found:
             return []
@@ -52,6 +56,25 @@ class InvalidLayerArgument(EngineErrorRule):
             return []
         return codemod(source, diagnostic, lambda call: rename_keywords(call, {k: renames[k] for k in unknown}),
                        inner=True)
+
+    @staticmethod
+    def _fix_missing(diagnostic, source, cls, missing):
+        """Rename the call's legacy keywords when every keyword Keras 3 does not take has a rename
+        and the renames supply the missing required arguments."""
+        from ..fix import codemod, rename_keywords
+
+        renames, path = legacy_renames(cls), f"keras.layers.{cls}"
+
+        def change(call):
+            given = [a.keyword.value for a in call.args if a.keyword is not None]
+            unknown = [k for k in given if not catalogue.accepts("3.15.1", path, k)]
+            if not unknown or not all(k in renames for k in unknown):
+                return None
+            if not set(missing) <= {renames[k] for k in unknown}:
+                return None
+            return rename_keywords(call, {k: renames[k] for k in unknown})
+
+        return codemod(source, diagnostic, change, inner=True)
 
     def matches(self, error):
         return error.stage == "constructor"

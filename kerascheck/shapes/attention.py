@@ -10,7 +10,8 @@ and ``build`` receive a *list* of shapes.
   the caller passes ``[query_shape, value_shape]`` or ``[query_shape, value_shape, key_shape]`` in
   that order (``call_tensors`` names it). A single shape (not a list) means the caller did not pass the
   other tensors to the spec: the answer is "unknown", never a guess. ``return_attention_scores=True``
-  (a second output) is not modelled here.
+  (a call option, see ``call_output_shape``) adds the scores as a second output, shaped as each
+  ``compute_output_spec`` says.
 * Attention and AdditiveAttention are called on one list, ``layer([query, value])`` or
   ``layer([query, value, key])``: the list of shapes is passed as is; a single tensor is Keras's
   "must be called on a list of inputs" error.
@@ -109,6 +110,7 @@ class MultiHeadAttention(LayerSpec):
     )
     multi_input = True
     call_tensors = ("query", "value", "key")
+    call_options = ("return_attention_scores",)
 
     def validate(self):
         a = self.args
@@ -198,6 +200,13 @@ class MultiHeadAttention(LayerSpec):
         out = self.arg("output_shape")
         return tuple(query[:-1]) + tuple(out) if out else query
 
+    def call_output_shape(self, input_shape, options):
+        output = self.compute_output_shape(input_shape)
+        if not _scores_wanted(self, options):
+            return output
+        query = tuple(input_shape[0])  # Keras 3.15 uses the query length for both score axes
+        return [output, (query[0], self.arg("num_heads"), query[1], query[1])]
+
     def build(self, input_shape):
         return self._weights(input_shape)
 
@@ -213,6 +222,7 @@ class GroupedQueryAttention(LayerSpec):
     aliases = ("GroupQueryAttention",)
     multi_input = True
     call_tensors = ("query", "value", "key")
+    call_options = ("return_attention_scores",)
 
     def validate(self):
         a = self.args
@@ -253,12 +263,28 @@ class GroupedQueryAttention(LayerSpec):
         _check_value_key(value, key)
         return query
 
+    def call_output_shape(self, input_shape, options):
+        output = self.compute_output_shape(input_shape)
+        if not _scores_wanted(self, options):
+            return output
+        query, value, key = (tuple(s) if s is not None else None for s in (list(input_shape) + [None])[:3])
+        kv_len = value[1] if key is None else key[1]
+        return [output, (query[0], self.arg("num_query_heads"), query[1], kv_len)]
+
     def build(self, input_shape):
         return self._weights(input_shape)
 
 
 # Keras exports the class only as ``keras.layers.GroupQueryAttention``.
 del REGISTRY["GroupedQueryAttention"]
+
+
+def _scores_wanted(spec, options) -> bool:
+    """``return_attention_scores``: Keras tests its truth (``if return_attention_scores:``)."""
+    value = options.get("return_attention_scores", False)
+    if isinstance(value, (Unknown, Opaque)):
+        raise Unresolvable(f"`return_attention_scores` of the {spec.class_name} call is not known statically")
+    return bool(value)
 
 
 def _validate_inputs(spec, input_shape):
@@ -280,6 +306,7 @@ def _validate_inputs(spec, input_shape):
 class Attention(LayerSpec):
     signature = "use_scale=False, score_mode='dot', dropout=0.0, seed=None"
     multi_input = True
+    call_options = ("return_attention_scores",)
 
     def validate(self):
         compare(lambda d: d > 0, self.args["dropout"])  # ``if self.dropout > 0``
@@ -295,6 +322,13 @@ class Attention(LayerSpec):
         self.build(input_shape)
         query, value = input_shape[0], input_shape[1]
         return (*query[:-1], value[-1])
+
+    def call_output_shape(self, input_shape, options):
+        output = self.compute_output_shape(input_shape)
+        if not _scores_wanted(self, options):
+            return output
+        query, key = input_shape[0], input_shape[2] if len(input_shape) > 2 else input_shape[1]
+        return [output, (*query[:-1], key[-2])]  # (*batch_dims, Tq, Tv)
 
     def build(self, input_shape):
         _validate_inputs(self, input_shape)

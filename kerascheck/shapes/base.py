@@ -25,10 +25,13 @@ Shape = tuple  # tuple[Dim, ...]
 class KerasError(Exception):
     """An error Keras itself raises for this input (``kind`` is the exception class)."""
 
-    def __init__(self, message: str, kind: str = "ValueError"):
+    def __init__(self, message: str, kind: str = "ValueError", exact: bool = True):
         super().__init__(message)
         self.message = message
         self.kind = kind
+        # ``False``: Keras raises this error but its message is only known up to here (a prefix): the
+        # rest embeds something the analysis cannot print exactly (a serialized config).
+        self.exact = exact
         # Filled in on the way up by the engine (innermost first) for diagnostics: where Keras
         # raises (``loc``), at which stage (constructor, call, input, model, attribute), for which
         # layer class, and the tensors the failing call received.
@@ -40,11 +43,23 @@ class KerasError(Exception):
         self.layer: str | None = None
         self.inputs: list = []
 
+    def matches(self, kind: str, message: str) -> bool:
+        """Whether Keras's error (``kind``, ``message``) is this one (see ``message_matches``)."""
+        return kind == self.kind and message_matches(self.message, self.exact, message)
+
     def annotate(self, **context: Any) -> "KerasError":
         for key, value in context.items():
             if getattr(self, key) in (None, []):
                 setattr(self, key, value)
         return self
+
+
+def message_matches(engine: str, exact: bool, keras: str) -> bool:
+    """Keras's message equals the engine's; for an inexact engine message (``exact=False``) each "…" in
+    it stands for text the engine cannot print (and only there may Keras's message differ)."""
+    if exact:
+        return engine == keras
+    return re.fullmatch(".*?".join(re.escape(part) for part in engine.split("…")), keras, re.S) is not None
 
 
 class Unresolvable(Exception):
@@ -152,6 +167,9 @@ class LayerSpec:
     multi_input: ClassVar[bool] = False
     # Extra keyword arguments besides the base Layer ones (``**kwargs`` forwarded by Keras).
     extra_kwargs: ClassVar[tuple[str, ...]] = ()
+    # Call arguments that are not tensors but change the outputs (``return_attention_scores``):
+    # ``call_output_shape`` receives the ones given.
+    call_options: ClassVar[tuple[str, ...]] = ()
     _params: ClassVar[list[tuple[str, Any]]] = []
 
     def __init__(self, args: dict[str, Any]):
@@ -165,22 +183,13 @@ class LayerSpec:
         """Bind constructor arguments the way Python and ``Layer.__init__`` would."""
         params = cls._params
         args: dict[str, Any] = {}
-        if len(positional) > len(params):
-            raise KerasError(
-                f"{cls.__name__}.__init__() takes {len(params) + 1} positional arguments "
-                f"but {len(positional) + 1} were given",
-                "TypeError",
-            )
+        _python_binding(cls, positional, keywords)
         for (pname, _), value in zip(params, positional):
             args[pname] = value
         names = {p for p, _ in params}
         unknown = {}
         for key, value in keywords.items():
-            if key in names:
-                if key in args:
-                    raise KerasError(f"{cls.__name__}.__init__() got multiple values for argument '{key}'", "TypeError")
-                args[key] = value
-            elif key in _BASE_KWARGS or key in cls.extra_kwargs:
+            if key in names or key in _BASE_KWARGS or key in cls.extra_kwargs:
                 args[key] = value
             else:
                 unknown[key] = value
@@ -190,11 +199,6 @@ class LayerSpec:
             )
         for pname, default in params:
             if pname not in args:
-                if default is _NO_DEFAULT:
-                    raise KerasError(
-                        f"{cls.__name__}.__init__() missing 1 required positional argument: '{pname}'",
-                        "TypeError",
-                    )
                 args[pname] = default
         spec = cls(args)
         spec.validate()
@@ -239,6 +243,10 @@ class LayerSpec:
     def compute_output_shape(self, input_shape: Any) -> Any:
         raise Unresolvable(f"output shape of {self.class_name} is not modelled")
 
+    def call_output_shape(self, input_shape: Any, options: dict) -> Any:
+        """The output shape(s) of a call with these ``call_options`` (``compute_output_spec``)."""
+        return self.compute_output_shape(input_shape)
+
     def build(self, input_shape: Any) -> list[Weight]:
         """The weights ``build(input_shape)`` creates; none by default."""
         return []
@@ -249,6 +257,52 @@ class LayerSpec:
             if d is None:
                 raise Unresolvable(f"{self.class_name} weight `{name}` depends on an unknown dimension")
         return Weight(name, shape, trainable, self.variable_dtype)
+
+
+_BINDERS: dict[tuple[type, bool], Any] = {}
+
+
+def _python_binding(cls: type[LayerSpec], positional: Sequence[Any], keywords: dict[str, Any], varkw: bool = True) -> None:
+    """Raise the ``TypeError`` CPython raises binding these arguments to ``cls.__init__``, if any.
+
+    Python binds the call before ``__init__`` runs (so before ``Layer.__init__`` rejects an unknown
+    keyword): too many positional arguments, multiple values, missing required ones, with CPython's
+    exact wording ("takes from 1 to 3 positional arguments but 5 were given", "missing 2 required
+    positional arguments: 'a' and 'b'"). A stand-in function with the same signature (plus ``self``
+    and ``**kwargs`` unless ``varkw`` is false) and qualified name does the binding.
+    """
+    binder = _BINDERS.get((cls, varkw))
+    if binder is None:
+        params = [p for p in ("self", cls.signature.strip(), "**kwargs" if varkw else "") if p]
+        namespace: dict[str, Any] = {}
+        exec(f"def __init__({', '.join(params)}): pass", namespace)  # noqa: S102 - our own signature string
+        binder = namespace["__init__"]
+        binder.__qualname__ = f"{cls.__name__}.__init__"
+        _BINDERS[(cls, varkw)] = binder
+    try:
+        binder(None, *positional, **keywords)
+    except TypeError as exc:
+        raise KerasError(str(exc), "TypeError") from None
+
+
+# keras/src/activations/__init__.py ``ALL_OBJECTS_DICT`` (Keras 3.15): the string identifiers ``get`` takes.
+ACTIVATION_NAMES = frozenset({
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
+    "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu",
+    "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+})
+
+
+def check_activation(identifier: Any) -> None:
+    """``keras.activations.get(identifier)`` in a constructor: an unknown name or a plain non-callable
+    value raises "Could not interpret activation function identifier: ..."; ``None``, a dict (a
+    serialized function), a function or a value the analysis does not know pass."""
+    if identifier is None or isinstance(identifier, dict) or not is_literal(identifier):
+        return
+    if isinstance(identifier, str) and identifier in ACTIVATION_NAMES:
+        return
+    raise KerasError(f"Could not interpret activation function identifier: {identifier}")
 
 
 def known(value: Any, what: str) -> Any:
@@ -286,7 +340,13 @@ def check_rank(
     spec: LayerSpec, input_shape: Shape, ndim: int | None = None, min_ndim: int | None = None,
     max_ndim: int | None = None, index: int = 0,
 ) -> None:
-    """Mirror Keras's ``InputSpec`` rank checks (keras/src/layers/input_spec.py), with its messages."""
+    """Mirror Keras's ``InputSpec`` rank checks (keras/src/layers/input_spec.py), with its messages.
+
+    Skipped for a spec whose ``input_spec_off`` is set: a wrapper calling the layer's ``build`` and
+    ``compute_output_shape`` directly (``TimeDistributed``) bypasses ``Layer.__call__``'s check.
+    """
+    if getattr(spec, "input_spec_off", False):
+        return
     rank = len(input_shape)
     prefix = f"Input {index} with name 'None' of layer '{spec.layer_name}' is incompatible with the layer: "
     if ndim is not None and rank != ndim:
@@ -404,6 +464,11 @@ def variable(spec: LayerSpec, name: str, shape: Iterable[Dim], trainable: bool =
     The path is ``[wrapper scopes/]layer_name[/inner]/name`` (``inner`` is e.g. an RNN's cell name).
     """
     shape = tuple(shape)
+    for d in shape:  # keras/src/backend/common/variables.py standardize_shape
+        if isinstance(d, (str, float)):
+            raise KerasError(
+                f"Cannot convert '{shape}' to a shape. Found invalid dimension '{d}' of type '{type(d)}'. "
+            )
     if any(d is None for d in shape):
         path = "/".join(p for p in (getattr(spec, "scope_prefix", "") + spec.layer_name, inner, name) if p)
         raise KerasError(

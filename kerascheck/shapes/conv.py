@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, Weight, check_rank, format_shape, numpy_str,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, Weight, check_activation, check_rank, format_shape, numpy_str,
     standardize_data_format, standardize_padding, standardize_tuple, register, variable,
 )
 
@@ -137,6 +137,7 @@ class BaseConvolution(LayerSpec):
         self.padding = standardize_padding(self.value("padding"), allow_causal=self.allow_causal)
         self.configure_output_padding()
         self.data_format = standardize_data_format(self.value("data_format"))
+        check_activation(self.args.get("activation"))
         self.check_arguments()
 
     def configure_output_padding(self):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unresolvable, check_rank, format_shape, register,
+    KerasError, LayerSpec, Opaque, Unresolvable, check_activation, check_rank, format_shape, register,
     standardize_data_format, standardize_padding, standardize_tuple, variable,
 )
 from .conv import conv_output_shape
@@ -65,6 +65,8 @@ class ConvLSTM(LayerSpec):
                 "Specifying `strides > 1` is not compatible with `dilation_rate > 1`. Please provide `strides=1` "
                 f"or `dilation_rate=1`. Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
             )
+        check_activation(self.args.get("activation"))
+        check_activation(self.args.get("recurrent_activation"))
 
     def _configured(self):
         if not hasattr(self, "dilation_rate"):

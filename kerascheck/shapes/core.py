@@ -6,7 +6,7 @@ from __future__ import annotations
 import re as _re
 
 from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, is_literal, known, register, variable,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_activation, check_rank, is_literal, known, register, variable,
 )
 from .embedding import Embedding
 
@@ -22,11 +22,12 @@ class Dense(LayerSpec):
 
     def validate(self):
         units = self.args["units"]
-        if isinstance(units, int) and units <= 0:
+        if is_literal(units) and (not isinstance(units, int) or units <= 0):
             raise KerasError(
                 "Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units}"
             )
+        check_activation(self.args["activation"])
 
     def compute_output_shape(self, input_shape):
         check_rank(self, input_shape, min_ndim=2)
@@ -53,6 +54,9 @@ class Dense(LayerSpec):
 @register
 class Activation(LayerSpec):
     signature = "activation"
+
+    def validate(self):
+        check_activation(self.args["activation"])
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -182,12 +186,12 @@ class EinsumDense(LayerSpec):
 
     def validate(self):
         shape = self.args["output_shape"]
-        if isinstance(shape, (Unknown, Opaque)) or isinstance(shape, int):
-            return
-        try:  # ``self.partial_output_shape = tuple(output_shape)``
-            self.args["output_shape"] = tuple(shape)
-        except TypeError as exc:
-            raise _python_error(exc) from None
+        if not (isinstance(shape, (Unknown, Opaque)) or isinstance(shape, int)):
+            try:  # ``self.partial_output_shape = tuple(output_shape)``
+                self.args["output_shape"] = tuple(shape)
+            except TypeError as exc:
+                raise _python_error(exc) from None
+        check_activation(self.args["activation"])
 
     def _analysis(self, input_shape):
         shape = self.arg("output_shape")

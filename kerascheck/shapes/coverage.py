@@ -34,15 +34,20 @@ FRONTEND = {
              "dtype, name)",
     "InputLayer": "InputLayer(...): interpreted like keras.Input",
     "Layer": "base class of user layers: their __init__, build and call are interpreted",
+    "InputSpec": "keras.layers.InputSpec(...) as a user layer's self.input_spec: Layer.__call__'s checks (ndim, "
+                 "min_ndim, max_ndim, axes, shape, dtype, number of inputs) are applied to the first call argument",
+    "serialize": "keras.layers.serialize(layer) of a built-in layer: a config that deserialize() rebuilds",
+    "deserialize": "keras.layers.deserialize(config): a new layer from serialize(layer) (same class, arguments and "
+                   "name) or from a literal {'module': 'keras.layers', 'class_name': ..., 'config': {...}} dict",
 }
 
 # Names not modelled yet, and why.
 NOT_YET_NOTES = {
-    "InputSpec": "the input_spec of a user layer is not checked (built-in layers apply their own checks)",
-    "Wrapper": "subclasses of keras.layers.Wrapper are not interpreted as layers (Bidirectional, TimeDistributed "
-               "and other built-in wrappers are)",
-    "serialize": "keras.layers.serialize(layer) is not interpreted (a config dict the analysis does not build)",
-    "deserialize": "keras.layers.deserialize(config) is not interpreted: the layer it returns is unknown",
+    "Wrapper": "subclasses of keras.layers.Wrapper are not interpreted as layers: the interpreter's user-class "
+               "model (kerascheck/frontend/values.py keras_kind) knows keras.Layer and keras.Model bases only, "
+               "and Wrapper.__init__(layer) / Wrapper.build building the wrapped layer are not modelled; "
+               "a script subclassing it is left unresolved (Bidirectional, TimeDistributed and the other "
+               "built-in wrappers are modelled)",
 }
 
 

@@ -23,8 +23,8 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from .base import (
-    KerasError, LayerSpec, Opaque, SpecSublayer, Unknown, Unresolvable, Weight, _BASE_KWARGS, _NO_DEFAULT,
-    _dict_repr, check_rank, format_shape, register, standardize_data_format, variable,
+    KerasError, LayerSpec, Opaque, SpecSublayer, Unknown, Unresolvable, Weight, _BASE_KWARGS,
+    _dict_repr, _python_binding, check_rank, format_shape, register, standardize_data_format, variable,
 )
 
 
@@ -47,15 +47,6 @@ def py(fn):
         return fn()
     except (TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError) as exc:
         raise KerasError(str(exc), type(exc).__name__) from None
-
-
-def _names(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    if len(quoted) == 1:
-        return quoted[0]
-    if len(quoted) == 2:
-        return f"{quoted[0]} and {quoted[1]}"
-    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
 
 
 def validate_string_arg(value, allowable, caller, arg_name, allow_none=False, allow_callables=False):
@@ -91,31 +82,14 @@ class ExactBindSpec(LayerSpec):
     def bind(cls, positional, keywords):
         params = cls._params
         names = [p for p, _ in params]
+        _python_binding(cls, positional, keywords, varkw=cls.kwargs_policy != "strict")
         args: dict[str, Any] = dict(zip(names, positional))
         extra: dict[str, Any] = {}
         for key, value in keywords.items():
             if key in names:
-                if key in args:
-                    raise KerasError(f"{cls.__name__}.__init__() got multiple values for argument '{key}'", "TypeError")
                 args[key] = value
-            elif cls.kwargs_policy == "strict":
-                raise KerasError(f"{cls.__name__}.__init__() got an unexpected keyword argument '{key}'", "TypeError")
             else:
                 extra[key] = value
-        if len(positional) > len(params):
-            required = sum(1 for _, d in params if d is _NO_DEFAULT)
-            takes = (f"{len(params) + 1}" if required == len(params) else f"from {required + 1} to {len(params) + 1}")
-            raise KerasError(
-                f"{cls.__name__}.__init__() takes {takes} positional arguments but {len(positional) + 1} were given",
-                "TypeError",
-            )
-        missing = [p for p, d in params if d is _NO_DEFAULT and p not in args]
-        if missing:
-            s = "" if len(missing) == 1 else "s"
-            raise KerasError(
-                f"{cls.__name__}.__init__() missing {len(missing)} required positional argument{s}: {_names(missing)}",
-                "TypeError",
-            )
         for pname, default in params:
             args.setdefault(pname, default)
         spec = cls(args)

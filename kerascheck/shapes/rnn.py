@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from .activations import compare
 from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape, is_literal, known, register,
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_activation, check_rank, format_shape, is_literal, known, register,
     variable,
 )
 from .wrappers import _scoped
@@ -36,12 +36,14 @@ class _RNN(LayerSpec):
     input_ndim: ClassVar[int] = 3  # InputSpec(ndim=3); Bidirectional inherits it
     extra_kwargs = ("zero_output_for_mask",)
 
+    # The cell's ``state_size`` is ``units`` (``[units, units]`` for LSTM): RNN.__init__ rejects a float.
+    list_state: ClassVar[bool] = False
+
     def validate(self):
+        _check_cell_args(self)
         units = self.args["units"]
-        if isinstance(units, (int, float)) and units <= 0:
-            raise KerasError(
-                f"Received an invalid value for argument `units`, expected a positive integer, got {units}."
-            )
+        if not self.list_state and isinstance(units, float):
+            raise KerasError(STATE_SIZE_ERROR)
         cudnn = self.args.get("use_cudnn", "auto")
         if not isinstance(cudnn, (Unknown, Opaque)) and cudnn not in ("auto", True, False):
             raise KerasError(
@@ -61,9 +63,11 @@ class _RNN(LayerSpec):
         return (self.gates * units,)
 
     def build(self, input_shape):
+        check_rank(self, input_shape, ndim=self.input_ndim)  # the InputSpec, checked before build
         units, width = self.arg("units"), self.gates * self.arg("units")
+        step = (input_shape[0], *input_shape[2:])  # the cell is built on one step's shape
         weights = [
-            variable(self, "kernel", (input_shape[-1], width), inner=self.cell_name),
+            variable(self, "kernel", (step[-1], width), inner=self.cell_name),
             variable(self, "recurrent_kernel", (units, width), inner=self.cell_name),
         ]
         if self.arg("use_bias"):
@@ -90,6 +94,7 @@ class LSTM(_RNN):
     signature = f"{_GATED}unit_forget_bias=True, {_COMMON}, seed=None, {_RNN_ARGS}, use_cudnn='auto'"
     extra_kwargs = ("zero_output_for_mask", "implementation")
     gates, n_states, cell_name = 4, 2, "lstm_cell"
+    list_state = True
 
 
 @register
@@ -117,14 +122,26 @@ def _layer_repr(spec: LayerSpec) -> str:
     return f"<{spec.class_name} name={spec.layer_name}, built=False>"
 
 
+STATE_SIZE_ERROR = "state_size must be an integer, or a list/tuple of integers (one for each state tensor)."
+
+
+def _check_cell_args(spec: LayerSpec) -> None:
+    """The cell constructor's checks, in order: ``units <= 0`` (Python's TypeError for a non-number),
+    then ``activations.get`` of ``activation`` and ``recurrent_activation``."""
+    if compare(lambda u: u <= 0, spec.args["units"]):
+        raise KerasError(
+            f"Received an invalid value for argument `units`, expected a positive integer, got {spec.args['units']}."
+        )
+    for name in ("activation", "recurrent_activation"):
+        if name in spec.args:
+            check_activation(spec.args[name])
+
+
 class _Cell(LayerSpec):
     gates: ClassVar[int] = 1
 
     def validate(self):
-        if compare(lambda u: u <= 0, self.args["units"]):
-            raise KerasError(
-                f"Received an invalid value for argument `units`, expected a positive integer, got {self.args['units']}."
-            )
+        _check_cell_args(self)
 
     @property
     def state_size(self):
@@ -273,6 +290,8 @@ class RNN(LayerSpec):
                 "The RNN cell should have a `state_size` attribute (single integer or list of integers, one integer "
                 f"per RNN state). Received: cell={_layer_repr(spec)}"
             )
+        if isinstance(spec, _Cell) and not isinstance(spec, LSTMCell) and isinstance(spec.args.get("units"), float):
+            raise KerasError(STATE_SIZE_ERROR)
         self._cell = spec if isinstance(spec, LayerSpec) else None
 
     def _cell_spec(self) -> LayerSpec:

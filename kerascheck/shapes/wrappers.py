@@ -59,10 +59,7 @@ class Bidirectional(LayerSpec):
         self._forward = type(spec).bind([], {**spec.args, "name": "forward_" + name.removeprefix("forward_")})
         if backward is None:
             if "go_backwards" not in dict(spec._params):
-                raise KerasError(
-                    f"<class '{spec.class_name}'> could not be deserialized properly (Bidirectional recreates it "
-                    "with go_backwards=True)", "TypeError",
-                )
+                raise _not_deserializable(spec, "backward_" + name.removeprefix("backward_"))
             self._backward = type(spec).bind(
                 [], {**spec.args, "go_backwards": True, "name": "backward_" + name.removeprefix("backward_")}
             )
@@ -119,6 +116,76 @@ class Bidirectional(LayerSpec):
         return weights
 
 
+# -- Bidirectional over a layer without ``go_backwards`` ------------------------------------------------
+#
+# Bidirectional recreates the backward layer from its serialized config plus ``go_backwards=True``;
+# the layer's constructor rejects the keyword and deserialize_keras_object re-raises it as a
+# TypeError whose message embeds the config twice (keras/src/saving/serialization_lib.py). The engine
+# writes that config for a Dense with plain arguments; for anything else the message is known but
+# for the module path and the config, and the error says so (``exact=False``: "…" marks those parts).
+
+_DESERIALIZE_HINT = (
+    " could not be deserialized properly. Please ensure that components that are Python object instances "
+    "(layers, models, etc.) returned by `get_config()` are explicitly deserialized in the model's "
+    "`from_config()` method.\n\nconfig="
+)
+_DENSE_DEFAULTS = {"kernel_initializer": "glorot_uniform", "bias_initializer": "zeros", "kernel_regularizer": None,
+                   "bias_regularizer": None, "activity_regularizer": None, "kernel_constraint": None,
+                   "bias_constraint": None, "quantization_config": None, "lora_alpha": None}
+_ACTIVATION_ALIASES = {None: "linear", "swish": "silu", "hard_swish": "hard_silu"}
+_DTYPES = ("float16", "float32", "float64", "bfloat16")
+
+
+def _keras_object(module: str, class_name: str, config: dict) -> dict:
+    return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
+
+
+def _dense_config(spec: LayerSpec, name: str) -> tuple[dict, dict] | None:
+    """``Dense.get_config()`` (the layer's own config, then its ``dtype`` as deserialized), or ``None``
+    when an argument is not one the engine can print the way Keras does."""
+    a = spec.args
+    dtype = "float32" if a.get("dtype") is None else a.get("dtype")
+    activation = _ACTIVATION_ALIASES.get(a.get("activation"), a.get("activation"))
+    lora = a.get("lora_rank")
+    if (any(a.get(k, v) != v for k, v in _DENSE_DEFAULTS.items()) or dtype not in _DTYPES
+            or not isinstance(a.get("trainable", True), bool) or not isinstance(activation, str)
+            or not isinstance(a.get("units"), int) or not isinstance(a.get("use_bias"), bool)
+            or not (lora is None or isinstance(lora, int))):
+        return None
+    config = {
+        "name": name, "trainable": a.get("trainable", True),
+        "dtype": _keras_object("keras", "DTypePolicy", {"name": dtype}),
+        "units": a["units"], "activation": activation, "use_bias": a["use_bias"],
+        "kernel_initializer": _keras_object("keras.initializers", "GlorotUniform",
+                                            {"seed": None, "input_axes": None, "output_axes": None}),
+        "bias_initializer": _keras_object("keras.initializers", "Zeros", {}),
+        "kernel_regularizer": None, "bias_regularizer": None, "kernel_constraint": None, "bias_constraint": None,
+        "quantization_config": None,
+    }
+    if lora:
+        config.update(lora_rank=lora, lora_alpha=lora)
+    config["go_backwards"] = True
+    return config, {**config, "dtype": dtype}
+
+
+def _not_deserializable(spec: LayerSpec, name: str) -> KerasError:
+    configs = _dense_config(spec, name) if spec.class_name == "Dense" else None
+    if configs is None:
+        return KerasError(
+            f"<class 'keras.src.layers.…{spec.class_name}'>{_DESERIALIZE_HINT}…\n\nException encountered: "
+            f"Unrecognized keyword arguments passed to {spec.class_name}: {{'go_backwards': True}}",
+            "TypeError", exact=False,
+        )
+    outer, inner = configs
+    return KerasError(
+        "<class 'keras.src.layers.core.dense.Dense'>" + _DESERIALIZE_HINT
+        + f"{_keras_object('keras.layers', 'Dense', outer)}.\n\nException encountered: Error when deserializing "
+        f"class 'Dense' using config={inner}.\n\nException encountered: Unrecognized keyword arguments passed "
+        "to Dense: {'go_backwards': True}",
+        "TypeError",
+    )
+
+
 @register
 class TimeDistributed(LayerSpec):
     signature = "layer"
@@ -145,14 +212,38 @@ class TimeDistributed(LayerSpec):
             )
         return (input_shape[0], *input_shape[2:])
 
+    def _unchecked(self):
+        """The inner layer as TimeDistributed uses it: ``build()`` and ``compute_output_shape()`` called
+        directly, so its InputSpec (rank) check never runs."""
+        inner = self._inner()
+        spec = getattr(inner, "spec", None)
+        if not isinstance(spec, LayerSpec):
+            return inner
+        spec = copy.copy(spec)
+        spec.input_spec_off = True
+        return SpecSublayer(spec)
+
     def compute_output_shape(self, input_shape):
-        child = self._inner().compute_output_shape(self._child_shape(input_shape))
+        try:
+            self.build(input_shape)  # Keras builds the inner layer first
+        except Unresolvable:
+            pass
+        child = _off_spec(lambda: self._unchecked().compute_output_shape(self._child_shape(input_shape)))
         if isinstance(child, list):
             raise Unresolvable("TimeDistributed over a layer with several outputs is not modelled")
         return (child[0], input_shape[1], *child[1:])
 
     def build(self, input_shape):
-        inner, child = self._inner(), self._child_shape(input_shape)
+        inner, child = self._unchecked(), self._child_shape(input_shape)
         if isinstance(getattr(inner, "spec", None), LayerSpec):
-            return _scoped(inner.spec, self).weights_for(child)
+            return _off_spec(lambda: _scoped(inner.spec, self).weights_for(child))
         return inner.weights_for(child)
+
+
+def _off_spec(fn):
+    """Run an inner layer's shape code on a shape its InputSpec would have rejected: Keras's own code
+    would fail on it in its own way; where the engine's port is not exact for it, say "unknown"."""
+    try:
+        return fn()
+    except (IndexError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise Unresolvable(f"the layer wrapped by TimeDistributed on a shape of another rank: {exc}") from None

@@ -114,11 +114,4 @@ def with_missing_required(draw, class_name: str, input_shape: st.SearchStrategy,
 # Mismatches reported to the owner of shared code (kerascheck/shapes/base.py), counted as `known`
 # in every family (scripts/differential.py adds a family's own KNOWN_MISMATCHES). Each entry is
 # (regex searched in "<case repr>\n<problems>", description); delete it once the bug is fixed.
-KNOWN_MISMATCHES = [
-    (r"missing \d+ required positional arguments: .* and ",
-     "base.bind: several missing required arguments (Python lists them all: \"missing 2 required "
-     "positional arguments: 'filters' and 'kernel_size'\"); the engine names only the first"),
-    (r"takes from \d+ to \d+ positional arguments but",
-     "base.bind: too many positional arguments to a constructor with defaults (Python says "
-     "\"takes from 1 to 3 positional arguments\"); the engine says \"takes 3 positional arguments\""),
-]
+KNOWN_MISMATCHES: list[tuple[str, str]] = []

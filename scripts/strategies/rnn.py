@@ -74,14 +74,4 @@ INVALID = weighted(
 cases = mostly(VALID, INVALID)
 
 # Reported to the owner of kerascheck/shapes/rnn.py; delete an entry once fixed.
-KNOWN_MISMATCHES = [
-    (r"'<=' not supported between instances of",
-     "SimpleRNN/LSTM/GRU: a non-number `units` (str, None, list) raises Keras's `units <= 0` TypeError; "
-     "the engine crashes or builds"),
-    (r"state_size must be an integer",
-     "SimpleRNN/GRU: a float `units` raises \"state_size must be an integer, or a list/tuple of integers "
-     "(one for each state tensor).\" in the constructor; the engine builds a float shape"),
-    (r"Cannot convert '\(.*\)' to a shape\. Found invalid dimension",
-     "LSTM: a float `units` fails in add_weight (\"Cannot convert '(2, 10.0)' to a shape ...\"); "
-     "the engine builds a float shape"),
-]
+KNOWN_MISMATCHES: list[tuple[str, str]] = []

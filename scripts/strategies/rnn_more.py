@@ -1,6 +1,5 @@
 """The generic RNN layer over one cell: SimpleRNNCell, LSTMCell, GRUCell (a cell is a nested layer,
-``L("LSTMCell", 4)``). Lists of cells / StackedRNNCells take a list of layers, which this harness
-does not nest: their cases are in fixtures/layers/rnn_more_cases.py."""
+``L("LSTMCell", 4)``), or over a list of cells (which RNN wraps in a StackedRNNCells)."""
 
 from __future__ import annotations
 
@@ -8,13 +7,13 @@ from hypothesis import strategies as st
 
 from ._common import L, base_kwargs, bind, mostly, shape, with_bad_kwarg
 
-LAYERS = ("RNN", "SimpleRNNCell", "LSTMCell", "GRUCell")
+LAYERS = ("RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells")
 
 
 @st.composite
 def cell(draw, valid: bool = True):
     kind = draw(st.sampled_from(["SimpleRNNCell", "LSTMCell", "GRUCell"]))
-    units = draw(st.integers(1, 8)) if valid else draw(st.sampled_from([0, -1, "4"]))
+    units = draw(st.integers(1, 8)) if valid else draw(st.sampled_from([0, -1, "4", 2.5]))
     kwargs = {}
     if draw(st.booleans()):
         kwargs["use_bias"] = draw(st.booleans())
@@ -29,7 +28,7 @@ def cell(draw, valid: bool = True):
 
 @st.composite
 def rnn_layer(draw, valid: bool = True):
-    inner = draw(cell())
+    inner = draw(st.one_of(cell(), cell(), cell(), st.lists(cell(), min_size=2, max_size=3)))
     input_shape = draw(shape(3, hi=8, unknown=False))
     input_shape = (input_shape[0], draw(st.sampled_from([input_shape[1], None])), input_shape[2])
     optional = {
