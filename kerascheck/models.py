@@ -348,9 +348,13 @@ class Keras:
                 arg = arg[0]
             if node_inputs is not None:
                 arg = [None if t is None else t.shape for t in inputs]
-            if not layer.built and not isinstance(arg, list):
+            first_build = not layer.built
+            if first_build and not isinstance(arg, list):
                 _check_init_rank(layer, arg)
             layer.build(arg, on_call=True)
+            if first_build:
+                for inner in getattr(layer.spec, "build_layers", ()):
+                    self.naming.auto(inner)
             out_shapes = layer.spec.call_output_shape(arg, options) if options else layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]

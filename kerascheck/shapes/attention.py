@@ -102,6 +102,7 @@ def _check_sliding_window(window):
 
 @register
 class MultiHeadAttention(LayerSpec):
+    build_layers = ("Softmax", "Dropout")  # its EinsumDense sublayers have explicit names
     signature = (
         "num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None, "
         "attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer='glorot_uniform', "
@@ -213,6 +214,7 @@ class MultiHeadAttention(LayerSpec):
 
 @register
 class GroupedQueryAttention(LayerSpec):
+    build_layers = ("Softmax", "Dropout")
     signature = (
         "head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True, sliding_window=None, "
         "flash_attention=None, kernel_initializer='glorot_uniform', bias_initializer='zeros', "

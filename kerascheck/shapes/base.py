@@ -165,6 +165,8 @@ class LayerSpec:
     aliases: ClassVar[tuple[str, ...]] = ()
     # The call takes a list of tensors (merge layers) instead of one tensor.
     multi_input: ClassVar[bool] = False
+    # Layers build() creates with automatic names (they use up names as the model is built).
+    build_layers: ClassVar[tuple[str, ...]] = ()
     # Extra keyword arguments besides the base Layer ones (``**kwargs`` forwarded by Keras).
     extra_kwargs: ClassVar[tuple[str, ...]] = ()
     # Call arguments that are not tensors but change the outputs (``return_attention_scores``):
