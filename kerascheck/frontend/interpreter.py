@@ -96,9 +96,18 @@ class Result:
     # ``name = expression`` bindings of models, for messages: model -> variable name
     labels: dict[int, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    # [module, file, positions]: the analysed module's entry of ``Interpreter.sources``, so that the
+    # rules reuse its positions instead of making a second pass over the module.
+    main_source: list | None = field(default=None, repr=False, compare=False)
 
     def events_of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
+
+    def positions(self, module: cst.Module):
+        """Node -> CodeRange when ``module`` is the analysed module (resolved on first use), else None."""
+        if self.main_source is None or self.main_source[0] is not module:
+            return None
+        return _resolve_positions(self.main_source)
 
 
 class Interpreter:
@@ -113,6 +122,7 @@ class Interpreter:
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
+        self.result.main_source = self.sources[0]
         self.loader = ModuleLoader(self, path, overlay or {})
         self.file_stack: list[str | None] = [None]  # the file whose code runs now (None: the analysed one)
 
@@ -121,8 +131,9 @@ class Interpreter:
         scope = Scope()
         scope.file = file
         # Names some statement of the module binds; a name bound nowhere is a certain NameError,
-        # unless a star import from a module we cannot enumerate might bind it.
-        scope.bound_names = _names_bound_in(module, source)
+        # unless a star import from a module we cannot enumerate might bind it. Computed at the
+        # first name not found: most modules never need it, and it costs a walk of the whole tree.
+        scope.bound_names = _LazyBoundNames(module, source)
         return scope
 
     # -- driver -------------------------------------------------------------------------------------
@@ -147,9 +158,7 @@ class Interpreter:
 
     def _position(self, node: cst.CSTNode) -> tuple:
         for source in self.sources:
-            if source[2] is None:
-                source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
-            pos = source[2].get(node)
+            pos = _resolve_positions(source).get(node)
             if pos is not None:
                 return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1, source[1])
         return (1, 1, 1, 1, None)
@@ -167,10 +176,10 @@ class Interpreter:
             for small in stmt.body:
                 self.exec_small(small, scope)
             return
-        handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+        handler = _STMT_HANDLERS.get(type(stmt))
         if handler is not None:
             try:
-                handler(stmt, scope)
+                handler(self, stmt, scope)
             except KerasError as exc:
                 if self.file_stack[-1] is None:
                     exc.annotate(main_loc=self.loc(stmt))
@@ -416,10 +425,10 @@ class Interpreter:
 
     # -- expressions --------------------------------------------------------------------------------
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
-        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        handler = _EXPR_HANDLERS.get(type(node))
         if handler is None:
             return Unknown(f"{type(node).__name__} expressions are not evaluated")
-        return handler(node, scope)
+        return handler(self, node, scope)
 
     def expr_Integer(self, node, scope):
         return node.evaluated_value
@@ -466,7 +475,7 @@ class Interpreter:
         if name in BUILTINS:
             return BUILTINS[name]
         module = scope.module
-        if name not in module.bound_names and name not in _PY_BUILTINS and not module.star_imports:
+        if name not in _PY_BUILTINS and not module.star_imports and name not in module.bound_names:
             raise KerasError(f"name '{name}' is not defined", "NameError").annotate(stage="name", loc=self.loc(node))
         return Unknown(f"`{name}` is not defined here")
 
@@ -818,6 +827,18 @@ class Interpreter:
             return Unknown("truth value not known")
 
 
+# Node type -> handler: a dict lookup per node instead of formatting and looking up a method name.
+_STMT_HANDLERS = {getattr(cst, name[5:]): fn for name, fn in vars(Interpreter).items() if name.startswith("stmt_")}
+_EXPR_HANDLERS = {getattr(cst, name[5:]): fn for name, fn in vars(Interpreter).items() if name.startswith("expr_")}
+
+
+def _resolve_positions(source: list):
+    """The positions of an ``Interpreter.sources`` entry, computed once (a pass over the whole module)."""
+    if source[2] is None:
+        source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
+    return source[2]
+
+
 class KerasErrorAt(Exception):
     def __init__(self, loc: Loc, error: KerasError):
         super().__init__(error.message)
@@ -940,8 +961,28 @@ def _isinstance(value: Any, types: Any) -> Any:
     return isinstance(value, tuple(_PY_TYPES[t.name] for t in options))
 
 
+def _memoized(cache: dict, node: cst.CSTNode, compute):
+    """``compute(node)``, remembered per node: a loop re-reports the same statement on every iteration.
+    Keyed by id (nodes hash by id anyway) and checked by identity, as ids are reused after a tree dies."""
+    cached = cache.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    if len(cache) > 50_000:
+        cache.clear()
+    value = compute(node)
+    cache[id(node)] = (node, value)
+    return value
+
+
+_SUMMARY_CACHE: dict[int, tuple[cst.CSTNode, list[cst.Call]]] = {}
+
+
 def _summary_calls(node: cst.CSTNode) -> list[cst.Call]:
     """``x.summary()`` calls in a statement that could not be followed: each is a summary not predicted."""
+    return _memoized(_SUMMARY_CACHE, node, _find_summary_calls)
+
+
+def _find_summary_calls(node: cst.CSTNode) -> list[cst.Call]:
     found: list[cst.Call] = []
 
     class Finder(cst.CSTVisitor):
@@ -991,16 +1032,8 @@ _BOUND_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}
 
 
 def _bound_names(node: cst.CSTNode) -> list[str]:
-    """Names a statement assigns (so they become unknown when it cannot be followed); memoized,
-    since a loop re-reports the same statement on every iteration."""
-    cached = _BOUND_CACHE.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
-    if len(_BOUND_CACHE) > 50_000:
-        _BOUND_CACHE.clear()
-    names = _collect_bound_names(node)
-    _BOUND_CACHE[id(node)] = (node, names)
-    return names
+    """Names a statement assigns (so they become unknown when it cannot be followed)."""
+    return _memoized(_BOUND_CACHE, node, _collect_bound_names)
 
 
 def _collect_bound_names(node: cst.CSTNode) -> list[str]:
@@ -1033,6 +1066,21 @@ def _names_in(target: cst.BaseExpression, names: list[str]) -> None:
 
 _PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__builtins__",
                                       "__package__", "__path__", "__annotations__"}
+
+
+class _LazyBoundNames:
+    """``_names_bound_in(module)``, computed on the first membership test."""
+
+    __slots__ = ("_module", "_source", "_names")
+
+    def __init__(self, module: cst.Module, source: str | None):
+        self._module, self._source, self._names = module, source, None
+
+    def __contains__(self, name: str) -> bool:
+        if self._names is None:
+            self._names = _names_bound_in(self._module, self._source)
+            self._module = self._source = None
+        return name in self._names
 
 
 def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
