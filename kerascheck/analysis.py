@@ -49,10 +49,11 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnos
     return Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}")
 
 
-def analyze_file(path: Path, shown: str | None = None) -> FileAnalysis:
+def analyze_file(path: Path, shown: str | None = None, data: bytes | None = None) -> FileAnalysis:
+    """``data``: the file's bytes when the caller has read them already."""
     shown = shown or str(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return FileAnalysis(shown, diagnostics=[Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")])
     try:
