@@ -99,6 +99,8 @@ class Result:
     # [module, file, positions]: the analysed module's entry of ``Interpreter.sources``, so that the
     # rules reuse its positions instead of making a second pass over the module.
     main_source: list | None = field(default=None, repr=False, compare=False)
+    # Files besides the analysed one whose presence or contents the result depends on (for caches).
+    dependencies: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def events_of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
@@ -124,16 +126,18 @@ class Interpreter:
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]
         self.loader = ModuleLoader(self, path, overlay or {})
+        self.result.dependencies = self.loader.probed
         self.file_stack: list[str | None] = [None]  # the file whose code runs now (None: the analysed one)
 
     @staticmethod
-    def module_scope(module: cst.Module, file: str | None, source: str | None = None) -> Scope:
+    def module_scope(module: cst.Module, file: str | None, source: str | None = None,
+                     names: "_LazyBoundNames | None" = None) -> Scope:
         scope = Scope()
         scope.file = file
         # Names some statement of the module binds; a name bound nowhere is a certain NameError,
         # unless a star import from a module we cannot enumerate might bind it. Computed at the
         # first name not found: most modules never need it, and it costs a walk of the whole tree.
-        scope.bound_names = _LazyBoundNames(module, source)
+        scope.bound_names = names if names is not None else _LazyBoundNames(module, source)
         return scope
 
     # -- driver -------------------------------------------------------------------------------------
@@ -877,19 +881,25 @@ class ModuleLoader:
     def __init__(self, interp: "Interpreter", path: str, overlay: dict[str, str]):
         self.interp = interp
         self.overlay = {str(Path(p).resolve()): text for p, text in overlay.items()}
+        self.probed: set[str] = set()  # every file looked for or read: what the result depends on
         main = Path(path).resolve() if path not in ("-", "") else Path.cwd() / "stdin.py"
         self.main = main
         roots = [main.parent]
         folder = main.parent
-        while (folder / "__init__.py").exists() and folder.parent != folder and not _is_installed(folder.parent):
+        while self._exists(folder / "__init__.py") and folder.parent != folder and not _is_installed(folder.parent):
             folder = folder.parent
             roots.append(folder)
         self.roots = roots
         self.loaded: dict[str, ModuleValue | None] = {}
 
+    def _exists(self, path: Path) -> bool:
+        self.probed.add(str(path))
+        return path.exists()
+
     def _file_for(self, base: Path, parts: list[str]) -> Path | None:
         target = base.joinpath(*parts)
         for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+            self.probed.add(str(candidate))
             if str(candidate.resolve()) in self.overlay or candidate.is_file():
                 return candidate.resolve()
         return None
@@ -919,19 +929,15 @@ class ModuleLoader:
         if path in self.loaded:
             return self.loaded[path]
         self.loaded[path] = None  # an import cycle sees a partly run module as unknown
-        try:
-            source = self.overlay.get(path)
-            if source is None:
-                if Path(path).stat().st_size > self.MAX_BYTES:
-                    return None
-                source = Path(path).read_text(encoding="utf-8")
-            module = cst.parse_module(source)
-        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        self.probed.add(path)
+        parsed = _parse_file(path, self.overlay.get(path), self.MAX_BYTES)
+        if parsed is None:
             return None
         interp = self.interp
-        scope = interp.module_scope(module, path, source)
+        module = parsed.entry[0]
+        scope = interp.module_scope(module, path, names=parsed.names)
         value = ModuleValue(name, scope)
-        interp.sources.append([module, path, None])
+        interp.sources.append(parsed.entry)
         interp.file_stack.append(path)
         try:
             interp.exec_block(module.body, scope)
@@ -939,6 +945,49 @@ class ModuleLoader:
             interp.file_stack.pop()
         self.loaded[path] = value
         return value
+
+
+class _ParsedFile:
+    """A module file as parsed, with what is derived from its text alone (shared by analyses)."""
+
+    __slots__ = ("stamp", "entry", "names")
+
+    def __init__(self, stamp: Any, module: cst.Module, path: str, source: str):
+        self.stamp = stamp
+        self.entry = [module, path, None]  # an ``Interpreter.sources`` entry: positions computed once
+        self.names = _LazyBoundNames(module, source)
+
+
+# Parsed imported modules by path, checked against size and mtime: a process that analyses many
+# files (the editor's server, -j workers) reads the same library code, e.g. a keras.applications
+# builder, on every analysis. Small files only, so the cache stays small next to one analysis.
+_PARSED: dict[str, _ParsedFile] = {}
+_PARSED_MAX_FILES = 32
+_PARSED_MAX_BYTES = 256_000
+
+
+def _parse_file(path: str, text: str | None, max_bytes: int) -> _ParsedFile | None:
+    """The module at ``path`` (``text``: an editor's unsaved text for it); None when unreadable."""
+    try:
+        if text is None:
+            st = os.stat(path)
+            if st.st_size > max_bytes:
+                return None
+            stamp: Any = (st.st_size, st.st_mtime_ns)
+        else:
+            stamp = text
+        cached = _PARSED.get(path)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        source = text if text is not None else Path(path).read_text(encoding="utf-8")
+        parsed = _ParsedFile(stamp, cst.parse_module(source), path, source)
+    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        return None
+    if len(source) <= _PARSED_MAX_BYTES:
+        if len(_PARSED) >= _PARSED_MAX_FILES:
+            del _PARSED[next(iter(_PARSED))]  # the oldest
+        _PARSED[path] = parsed
+    return parsed
 
 
 def _is_dataclass_decorator(node: cst.BaseExpression) -> bool:
