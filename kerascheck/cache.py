@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +59,8 @@ class _Store:
             return None
 
     def write(self, key: str, value) -> None:
+        import tempfile  # here: a run that only reads the cache does not need it (nor its `random`)
+
         folder = self.folder / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)

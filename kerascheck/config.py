@@ -28,8 +28,13 @@ _RULES_FOLDER = Path(__file__).resolve().parent / "rules"
 def rule_codes() -> set[str]:
     """Every rule's code, read from the rule modules' file names (``kc102_reshape_size.py``: KC102)
     without importing them: choosing codes for a cached file must not cost the rules' import."""
-    return {name.split("_", 1)[0].upper() for name in os.listdir(_RULES_FOLDER)
-            if name.startswith("kc") and name.endswith(".py")}
+    try:
+        names = os.listdir(_RULES_FOLDER)
+    except OSError:  # not a folder (e.g. a zipped install): ask the rules themselves
+        from .rules import RULES
+
+        return set(RULES)
+    return {name.split("_", 1)[0].upper() for name in names if name.startswith("kc") and name.endswith(".py")}
 
 
 class ConfigError(Exception):
