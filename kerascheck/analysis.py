@@ -10,6 +10,7 @@ import libcst as cst
 
 from .diagnostics import Diagnostic
 from .frontend.interpreter import Result, interpret
+from .parsing import parse_module
 
 
 @dataclass
@@ -24,7 +25,7 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
     """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text."""
     analysis = FileAnalysis(path)
     try:
-        module = cst.parse_module(source)
+        module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         analysis.diagnostics.append(_syntax_error(source, path, exc))
         return analysis

@@ -23,6 +23,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..ir import Layer, Loc, Tensor
 from ..models import Keras
+from ..parsing import parse_module
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from . import keras_api
 from .values import BoundMethod, Builtin, Function, ModuleValue, Ref, Scope, Super, UserClass, canonical
@@ -980,7 +981,7 @@ def _parse_file(path: str, text: str | None, max_bytes: int) -> _ParsedFile | No
         if cached is not None and cached.stamp == stamp:
             return cached
         source = text if text is not None else Path(path).read_text(encoding="utf-8")
-        parsed = _ParsedFile(stamp, cst.parse_module(source), path, source)
+        parsed = _ParsedFile(stamp, parse_module(source), path, source)
     except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
         return None
     if len(source) <= _PARSED_MAX_BYTES:
