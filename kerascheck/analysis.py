@@ -10,6 +10,7 @@ import libcst as cst
 
 from .diagnostics import Diagnostic
 from .frontend.interpreter import Result, interpret
+from .parsing import parse_module
 
 
 @dataclass
@@ -26,7 +27,7 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
     ``dims`` gives data-dependent sizes their values (``{"n_features": 30}``)."""
     analysis = FileAnalysis(path)
     try:
-        module = cst.parse_module(source)
+        module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         analysis.diagnostics.append(_syntax_error(source, path, exc))
         return analysis
@@ -51,10 +52,12 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnos
     return Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}")
 
 
-def analyze_file(path: Path, shown: str | None = None, dims: dict[str, int] | None = None) -> FileAnalysis:
+def analyze_file(path: Path, shown: str | None = None, data: bytes | None = None,
+                 dims: dict[str, int] | None = None) -> FileAnalysis:
+    """``data``: the file's bytes when the caller has read them already; ``dims``: see analyze_source."""
     shown = shown or str(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return FileAnalysis(shown, diagnostics=[Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")])
     try:

@@ -7,7 +7,6 @@ by content, and ``jobs > 1`` spreads files over worker processes.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostic
 from .files import iter_python_files
-from .lint import lint_source
 
 # A file none of whose bytes spell these cannot build a Keras model: no need to parse it.
 KERAS_MARKERS = (b"keras", b"tensorflow")
@@ -43,6 +41,9 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
 
 
 def lint_bytes(data: bytes, shown: str, codes: set[str]) -> list[Diagnostic]:
+    # Imported here, not at the top: a run whose files are all cached never loads libcst or the rules.
+    from .lint import lint_source
+
     source, problem = decode(data, shown)
     if problem is not None:
         return [problem] if "KC000" in codes else []
@@ -51,6 +52,8 @@ def lint_bytes(data: bytes, shown: str, codes: set[str]) -> list[Diagnostic]:
 
 def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None:
     """One in-memory source (stdin, an editor buffer): always analysed, never cached."""
+    from .lint import lint_source
+
     try:
         run.diagnostics += lint_source(source, shown, config.enabled_codes(shown))
     except Exception as exc:  # a bug of ours must not stop the other files
@@ -121,6 +124,8 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
     jobs = jobs or default_jobs()
     items = [(p, s, c) for p, s, c, _ in todo]
     if jobs > 1 and len(items) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
             results = list(pool.map(_work, items, chunksize=_chunksize(len(items), jobs)))
     else:

@@ -1,18 +1,25 @@
-"""Command line: ``kerascheck summary`` and ``kerascheck check``. A thin face over ``analysis``."""
+"""Command line: ``kerascheck summary`` and ``kerascheck check``. A thin face over ``analysis``.
+
+The engine, libcst and the rules are imported by the commands that need them, not here: their
+import is most of a short run, and a result replayed from the cache needs none of them.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from . import __version__
-from . import report
-from .analysis import FileAnalysis, analyze_file
-from .files import iter_python_files
+from .files import iter_python_files  # light (pathspec is imported when a folder is walked); verify uses it
+from .report import FORMATS
+
+if TYPE_CHECKING:
+    from .analysis import FileAnalysis
 
 def terminal_columns() -> int:
     """The width Keras's summary measures: env COLUMNS, else the terminal on stdout, else 80."""
@@ -28,7 +35,21 @@ def terminal_columns() -> int:
         return 80
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Subcommands defined in heavier modules, imported only when one is run or listed (--help)."""
+
+    LAZY = {"verify": ".verify.command", "layers": ".layers_command", "lsp": ".lsp.command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            self.add_command(getattr(importlib.import_module(self.LAZY[name], __package__), name))
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kerascheck")
 def main() -> None:
     """Static shape checking for Keras code: predicts model.summary() and what Keras will raise."""
@@ -41,76 +62,118 @@ def main() -> None:
 @click.option("--show-unresolved", is_flag=True, help="Also list, on stderr, statements the analysis could not follow.")
 @click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: parse_dims(v),
               help="Give a data-dependent size its value (e.g. --dim n_features=30); repeatable.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again instead of replaying .kerascheck_cache/.")
 def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool,
-            dims: dict[str, int]) -> None:
+            dims: dict[str, int], no_cache: bool) -> None:
     """Print what each model.summary() call in FILES prints under Keras 3.
 
     Sizes that depend on data (``X_train.shape[1]``, ``len(vocab)``) are shown as named symbols
     (``64*n_features + 64``) until --dim gives them a value.
     """
+    from .cache import SummaryCache
+    from .config import find_pyproject
+
     columns = terminal_columns()
+    cache = None
+    if not no_cache and not os.environ.get("KERASCHECK_DEBUG"):  # debug output goes around the cache
+        pyproject = find_pyproject(Path(files[0]).resolve())
+        cache = SummaryCache(pyproject.parent if pyproject else Path.cwd())
+    options = repr((all_models, line_length, columns, show_unresolved, sorted(dims.items())))
     status = 0
     for path in files:
+        key = data = None
+        if cache is not None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                pass  # reported by the analysis
+            else:
+                key = cache.key(data, path, options)
+                hit = cache.get(key)
+                if hit is not None:
+                    ok = _replay(hit)
+                    status = max(status, 0 if ok else 1)
+                    continue
+        output: list = []
+
+        def emit(text: str, err: bool) -> None:
+            output.append([text, err])
+            _emit(text, err)
+
+        from .analysis import analyze_file
+
         try:
-            analysis = analyze_file(Path(path), path, dims=dims)
+            analysis = analyze_file(Path(path), path, data, dims=dims)
         except Exception as exc:  # an internal error must not stop the other files
             click.echo(f"{path}:1:1: internal error: {type(exc).__name__}: {exc}", err=True)
             status = 2
             continue
-        if not _print_summaries(analysis, all_models, line_length, columns, show_unresolved):
+        ok = _print_summaries(analysis, all_models, line_length, columns, show_unresolved, emit)
+        if not ok:
             status = max(status, 1)
+        if key is not None:
+            dependencies = analysis.result.dependencies if analysis.result is not None else set()
+            cache.put(key, [ok, output], dependencies)
     sys.exit(status)
 
 
-def _print_summaries(analysis: FileAnalysis, all_models: bool, line_length: int | None, columns: int,
-                     show_unresolved: bool) -> bool:
-    from .summary.rows import snapshot
-    from .shapes.base import Unresolvable
+def _emit(text: str, err: bool) -> None:
+    """One piece of ``summary``'s output: a message line on stderr, or a table on stdout."""
+    if err:
+        click.echo(text, err=True)
+    else:
+        sys.stdout.write(text)
 
+
+def _replay(entry: list) -> bool:
+    """Print a cached ``summary`` output as it was printed; returns whether the file was analysed."""
+    ok, output = entry
+    for text, err in output:
+        _emit(text, err)
+    sys.stdout.flush()
+    return ok
+
+
+def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: int | None, columns: int,
+                     show_unresolved: bool, emit: Callable[[str, bool], None] = _emit) -> bool:
     """Print one file's summaries; False when the file could not be analysed (e.g. a syntax error)."""
+    from .shapes.base import Unresolvable
+    from .summary.rows import snapshot
+
     for diag in analysis.diagnostics:
-        click.echo(diag.format(), err=True)
+        emit(diag.format(), True)
     result = analysis.result
     if result is None:
         return False
-    out = _Recorder(sys.stdout)
+    printed: list[str] = []  # the tables, to name the symbols they show
+
+    def table(text: str) -> None:
+        printed.append(text)
+        emit(text, False)
+
     if all_models:
         for model in result.keras.models:
             try:
-                out.write(snapshot(model).render(line_length, columns))
+                table(snapshot(model).render(line_length, columns))
             except Unresolvable as exc:
-                click.echo(f"{analysis.path}: model {model.name} is unresolved: {exc.reason}", err=True)
+                emit(f"{analysis.path}: model {model.name} is unresolved: {exc.reason}", True)
     else:
         for event in result.summaries:
             if event.snapshot is None:
-                click.echo(f"{analysis.path}:{event.loc.line}:{event.loc.column}: summary() not predicted: {event.reason}", err=True)
+                emit(f"{analysis.path}:{event.loc.line}:{event.loc.column}: summary() not predicted: {event.reason}", True)
                 continue
-            out.write(event.snapshot.render(line_length, columns))
+            table(event.snapshot.render(line_length, columns))
     for event in result.events_of("assumption"):
-        click.echo(f"{analysis.path}: note: assuming {event.data['what']}", err=True)
-    shown = [name for name in result.symbol_names if name in out.text]
+        emit(f"{analysis.path}: note: assuming {event.data['what']}", True)
+    shown = [name for name in result.symbol_names if any(name in text for text in printed)]
     if shown:
-        click.echo(f"{analysis.path}: note: data-dependent sizes shown as symbols: {', '.join(shown)} "
-                   "(give values with --dim NAME=VALUE)", err=True)
+        emit(f"{analysis.path}: note: data-dependent sizes shown as symbols: {', '.join(shown)} "
+             "(give values with --dim NAME=VALUE)", True)
     if show_unresolved:
         for loc, reason in result.unresolved:
-            click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
-    out.flush()
+            emit(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", True)
+    sys.stdout.flush()
     return True
-
-
-class _Recorder:
-    """stdout, keeping what was written (to name the symbols a printed table shows)."""
-
-    def __init__(self, stream):
-        self.stream, self.text = stream, ""
-
-    def write(self, text: str) -> None:
-        self.text += text
-        self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
 
 
 def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
@@ -130,7 +193,7 @@ def _codes(value: str | None) -> list[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
-@click.option("--output-format", type=click.Choice(report.FORMATS), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--statistics", is_flag=True, help="Print the number of diagnostics per rule instead of each one.")
 @click.option("--select", help="Comma-separated codes or prefixes to enable (replaces the configured ones).")
 @click.option("--extend-select", help="Codes or prefixes to enable in addition.")
@@ -147,6 +210,7 @@ def _codes(value: str | None) -> list[str]:
 def check(paths, output_format, statistics, select, extend_select, ignore, exclude, config_path,
           stdin_filename, show_unresolved, jobs, no_cache, fix, diff, unsafe_fixes) -> None:
     """Report what Keras will raise, and likely bugs, in PATHS (files or directories)."""
+    from . import report
     from .check import CheckRun, check_paths, check_source
     from .config import ConfigError, load
 
@@ -191,6 +255,8 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
 
 
 def _print_unresolved(paths, stdin_filename) -> None:
+    from .analysis import analyze_file
+
     for path in iter_python_files(tuple(p for p in paths if p != "-")):
         analysis = analyze_file(path, str(path))
         if analysis.result is not None:
@@ -211,6 +277,8 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Print the documentation of rule CODE (e.g. KC102)."""
+    import textwrap
+
     from .rules import RULES
 
     rule = RULES.get(code.upper())
@@ -225,21 +293,6 @@ def show_rule(code: str) -> None:
         click.echo("\nInstead:\n")
         click.echo(textwrap.indent(rule.VALID[0].rstrip(), "    "))
 
-
-
-
-
-from .verify.command import verify  # noqa: E402
-
-main.add_command(verify)
-
-from .layers_command import layers  # noqa: E402
-
-main.add_command(layers)
-
-from .lsp.command import lsp  # noqa: E402
-
-main.add_command(lsp)
 
 
 if __name__ == "__main__":

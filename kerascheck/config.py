@@ -10,18 +10,31 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
-
-from .rules import RULES, SYNTAX_CODE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+
+SYNTAX_CODE = "KC000"  # reported by the parser itself, not by a rule class
+_RULES_FOLDER = Path(__file__).resolve().parent / "rules"
+
+
+def rule_codes() -> set[str]:
+    """Every rule's code, read from the rule modules' file names (``kc102_reshape_size.py``: KC102)
+    without importing them: choosing codes for a cached file must not cost the rules' import."""
+    try:
+        names = os.listdir(_RULES_FOLDER)
+    except OSError:  # not a folder (e.g. a zipped install): ask the rules themselves
+        from .rules import RULES
+
+        return set(RULES)
+    return {name.split("_", 1)[0].upper() for name in names if name.startswith("kc") and name.endswith(".py")}
 
 
 class ConfigError(Exception):
@@ -39,10 +52,12 @@ class Config:
     source: Path | None = None  # the pyproject.toml it came from
 
     def enabled_codes(self, path: str | None = None) -> set[str]:
-        codes = set(RULES) | {SYNTAX_CODE}
+        codes = rule_codes() | {SYNTAX_CODE}
         chosen = {c for c in codes if _matches(c, self.select + self.extend_select)}
         ignored = list(self.ignore)
-        if path is not None:
+        if path is not None and self.per_file_ignores:
+            import pathspec
+
             rel = self.relative(path)
             for pattern, prefixes in self.per_file_ignores.items():
                 if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(rel):

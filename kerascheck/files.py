@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
                   ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerascheck_cache", ".ci-venv"}
 
 
-def _gitignore(folder: Path) -> pathspec.PathSpec | None:
+def _gitignore(folder: Path) -> "pathspec.PathSpec | None":
+    import pathspec  # imported when a folder is walked: a single file needs no pattern matching
+
     path = folder / ".gitignore"
     try:
         return pathspec.PathSpec.from_lines("gitwildmatch", path.read_text(encoding="utf-8", errors="replace").splitlines())
@@ -23,7 +26,12 @@ def _gitignore(folder: Path) -> pathspec.PathSpec | None:
 def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (), root: Path | None = None) -> Iterator[Path]:
     """Files named on the command line are always checked; directories are walked, honouring
     ``.gitignore`` files (each relative to its own folder) and ``exclude`` patterns (relative to ``root``)."""
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    if exclude:
+        import pathspec
+
+        excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+    else:
+        excluded = None
     root = (root or Path.cwd()).resolve()
 
     def is_excluded(path: Path, resolved: Path, is_dir: bool) -> bool:

@@ -23,6 +23,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..ir import Layer, Loc, Tensor
 from ..models import Keras
+from ..parsing import parse_module
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.symbolic import Sym
 from . import keras_api
@@ -101,9 +102,20 @@ class Result:
     labels: dict[int, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     symbol_names: list[str] = field(default_factory=list)  # data-dependent sizes left symbolic
+    # [module, file, positions]: the analysed module's entry of ``Interpreter.sources``, so that the
+    # rules reuse its positions instead of making a second pass over the module.
+    main_source: list | None = field(default=None, repr=False, compare=False)
+    # Files besides the analysed one whose presence or contents the result depends on (for caches).
+    dependencies: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def events_of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
+
+    def positions(self, module: cst.Module):
+        """Node -> CodeRange when ``module`` is the analysed module (resolved on first use), else None."""
+        if self.main_source is None or self.main_source[0] is not module:
+            return None
+        return _resolve_positions(self.main_source)
 
 
 class Interpreter:
@@ -121,16 +133,20 @@ class Interpreter:
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
+        self.result.main_source = self.sources[0]
         self.loader = ModuleLoader(self, path, overlay or {})
+        self.result.dependencies = self.loader.probed
         self.file_stack: list[str | None] = [None]  # the file whose code runs now (None: the analysed one)
 
     @staticmethod
-    def module_scope(module: cst.Module, file: str | None, source: str | None = None) -> Scope:
+    def module_scope(module: cst.Module, file: str | None, source: str | None = None,
+                     names: "_LazyBoundNames | None" = None) -> Scope:
         scope = Scope()
         scope.file = file
         # Names some statement of the module binds; a name bound nowhere is a certain NameError,
-        # unless a star import from a module we cannot enumerate might bind it.
-        scope.bound_names = _names_bound_in(module, source)
+        # unless a star import from a module we cannot enumerate might bind it. Computed at the
+        # first name not found: most modules never need it, and it costs a walk of the whole tree.
+        scope.bound_names = names if names is not None else _LazyBoundNames(module, source)
         return scope
 
     # -- driver -------------------------------------------------------------------------------------
@@ -155,9 +171,7 @@ class Interpreter:
 
     def _position(self, node: cst.CSTNode) -> tuple:
         for source in self.sources:
-            if source[2] is None:
-                source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
-            pos = source[2].get(node)
+            pos = _resolve_positions(source).get(node)
             if pos is not None:
                 return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1, source[1])
         return (1, 1, 1, 1, None)
@@ -175,10 +189,10 @@ class Interpreter:
             for small in stmt.body:
                 self.exec_small(small, scope)
             return
-        handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+        handler = _STMT_HANDLERS.get(type(stmt))
         if handler is not None:
             try:
-                handler(stmt, scope)
+                handler(self, stmt, scope)
             except KerasError as exc:
                 if self.file_stack[-1] is None:
                     exc.annotate(main_loc=self.loc(stmt))
@@ -427,10 +441,10 @@ class Interpreter:
 
     # -- expressions --------------------------------------------------------------------------------
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
-        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        handler = _EXPR_HANDLERS.get(type(node))
         if handler is None:
             return Unknown(f"{type(node).__name__} expressions are not evaluated")
-        return handler(node, scope)
+        return handler(self, node, scope)
 
     def expr_Integer(self, node, scope):
         return node.evaluated_value
@@ -477,7 +491,7 @@ class Interpreter:
         if name in BUILTINS:
             return BUILTINS[name]
         module = scope.module
-        if name not in module.bound_names and name not in _PY_BUILTINS and not module.star_imports:
+        if name not in _PY_BUILTINS and not module.star_imports and name not in module.bound_names:
             raise KerasError(f"name '{name}' is not defined", "NameError").annotate(stage="name", loc=self.loc(node))
         return Unknown(f"`{name}` is not defined here")
 
@@ -845,6 +859,18 @@ class Interpreter:
             return Unknown("truth value not known")
 
 
+# Node type -> handler: a dict lookup per node instead of formatting and looking up a method name.
+_STMT_HANDLERS = {getattr(cst, name[5:]): fn for name, fn in vars(Interpreter).items() if name.startswith("stmt_")}
+_EXPR_HANDLERS = {getattr(cst, name[5:]): fn for name, fn in vars(Interpreter).items() if name.startswith("expr_")}
+
+
+def _resolve_positions(source: list):
+    """The positions of an ``Interpreter.sources`` entry, computed once (a pass over the whole module)."""
+    if source[2] is None:
+        source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
+    return source[2]
+
+
 class KerasErrorAt(Exception):
     def __init__(self, loc: Loc, error: KerasError):
         super().__init__(error.message)
@@ -889,19 +915,25 @@ class ModuleLoader:
     def __init__(self, interp: "Interpreter", path: str, overlay: dict[str, str]):
         self.interp = interp
         self.overlay = {str(Path(p).resolve()): text for p, text in overlay.items()}
+        self.probed: set[str] = set()  # every file looked for or read: what the result depends on
         main = Path(path).resolve() if path not in ("-", "") else Path.cwd() / "stdin.py"
         self.main = main
         roots = [main.parent]
         folder = main.parent
-        while (folder / "__init__.py").exists() and folder.parent != folder and not _is_installed(folder.parent):
+        while self._exists(folder / "__init__.py") and folder.parent != folder and not _is_installed(folder.parent):
             folder = folder.parent
             roots.append(folder)
         self.roots = roots
         self.loaded: dict[str, ModuleValue | None] = {}
 
+    def _exists(self, path: Path) -> bool:
+        self.probed.add(str(path))
+        return path.exists()
+
     def _file_for(self, base: Path, parts: list[str]) -> Path | None:
         target = base.joinpath(*parts)
         for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+            self.probed.add(str(candidate))
             if str(candidate.resolve()) in self.overlay or candidate.is_file():
                 return candidate.resolve()
         return None
@@ -931,19 +963,15 @@ class ModuleLoader:
         if path in self.loaded:
             return self.loaded[path]
         self.loaded[path] = None  # an import cycle sees a partly run module as unknown
-        try:
-            source = self.overlay.get(path)
-            if source is None:
-                if Path(path).stat().st_size > self.MAX_BYTES:
-                    return None
-                source = Path(path).read_text(encoding="utf-8")
-            module = cst.parse_module(source)
-        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        self.probed.add(path)
+        parsed = _parse_file(path, self.overlay.get(path), self.MAX_BYTES)
+        if parsed is None:
             return None
         interp = self.interp
-        scope = interp.module_scope(module, path, source)
+        module = parsed.entry[0]
+        scope = interp.module_scope(module, path, names=parsed.names)
         value = ModuleValue(name, scope)
-        interp.sources.append([module, path, None])
+        interp.sources.append(parsed.entry)
         interp.file_stack.append(path)
         try:
             interp.exec_block(module.body, scope)
@@ -953,14 +981,77 @@ class ModuleLoader:
         return value
 
 
+class _ParsedFile:
+    """A module file as parsed, with what is derived from its text alone (shared by analyses)."""
+
+    __slots__ = ("stamp", "entry", "names")
+
+    def __init__(self, stamp: Any, module: cst.Module, path: str, source: str):
+        self.stamp = stamp
+        self.entry = [module, path, None]  # an ``Interpreter.sources`` entry: positions computed once
+        self.names = _LazyBoundNames(module, source)
+
+
+# Parsed imported modules by path, checked against size and mtime: a process that analyses many
+# files (the editor's server, -j workers) reads the same library code, e.g. a keras.applications
+# builder, on every analysis. Small files only, so the cache stays small next to one analysis.
+_PARSED: dict[str, _ParsedFile] = {}
+_PARSED_MAX_FILES = 32
+_PARSED_MAX_BYTES = 256_000
+
+
+def _parse_file(path: str, text: str | None, max_bytes: int) -> _ParsedFile | None:
+    """The module at ``path`` (``text``: an editor's unsaved text for it); None when unreadable."""
+    try:
+        if text is None:
+            st = os.stat(path)
+            if st.st_size > max_bytes:
+                return None
+            stamp: Any = (st.st_size, st.st_mtime_ns)
+        else:
+            stamp = text
+        cached = _PARSED.get(path)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        source = text if text is not None else Path(path).read_text(encoding="utf-8")
+        parsed = _ParsedFile(stamp, parse_module(source), path, source)
+    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        return None
+    if len(source) <= _PARSED_MAX_BYTES:
+        if len(_PARSED) >= _PARSED_MAX_FILES:
+            del _PARSED[next(iter(_PARSED))]  # the oldest
+        _PARSED[path] = parsed
+    return parsed
+
+
 def _is_dataclass_decorator(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Call):
         node = node.func
     return _dotted(node) in ("dataclass", "dataclasses.dataclass")
 
 
+def _memoized(cache: dict, node: cst.CSTNode, compute):
+    """``compute(node)``, remembered per node: a loop re-reports the same statement on every iteration.
+    Keyed by id (nodes hash by id anyway) and checked by identity, as ids are reused after a tree dies."""
+    cached = cache.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    if len(cache) > 50_000:
+        cache.clear()
+    value = compute(node)
+    cache[id(node)] = (node, value)
+    return value
+
+
+_SUMMARY_CACHE: dict[int, tuple[cst.CSTNode, list[cst.Call]]] = {}
+
+
 def _summary_calls(node: cst.CSTNode) -> list[cst.Call]:
     """``x.summary()`` calls in a statement that could not be followed: each is a summary not predicted."""
+    return _memoized(_SUMMARY_CACHE, node, _find_summary_calls)
+
+
+def _find_summary_calls(node: cst.CSTNode) -> list[cst.Call]:
     found: list[cst.Call] = []
 
     class Finder(cst.CSTVisitor):
@@ -1010,16 +1101,8 @@ _BOUND_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}
 
 
 def _bound_names(node: cst.CSTNode) -> list[str]:
-    """Names a statement assigns (so they become unknown when it cannot be followed); memoized,
-    since a loop re-reports the same statement on every iteration."""
-    cached = _BOUND_CACHE.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
-    if len(_BOUND_CACHE) > 50_000:
-        _BOUND_CACHE.clear()
-    names = _collect_bound_names(node)
-    _BOUND_CACHE[id(node)] = (node, names)
-    return names
+    """Names a statement assigns (so they become unknown when it cannot be followed)."""
+    return _memoized(_BOUND_CACHE, node, _collect_bound_names)
 
 
 def _collect_bound_names(node: cst.CSTNode) -> list[str]:
@@ -1052,6 +1135,21 @@ def _names_in(target: cst.BaseExpression, names: list[str]) -> None:
 
 _PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__builtins__",
                                       "__package__", "__path__", "__annotations__"}
+
+
+class _LazyBoundNames:
+    """``_names_bound_in(module)``, computed on the first membership test."""
+
+    __slots__ = ("_module", "_source", "_names")
+
+    def __init__(self, module: cst.Module, source: str | None):
+        self._module, self._source, self._names = module, source, None
+
+    def __contains__(self, name: str) -> bool:
+        if self._names is None:
+            self._names = _names_bound_in(self._module, self._source)
+            self._module = self._source = None
+        return name in self._names
 
 
 def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from ..config import SYNTAX_CODE  # noqa: F401  (KC000: reported by the parser, not by a rule class)
 from .base import EngineErrorRule, Invalid, Rule, RuleContext  # noqa: F401
 
 
@@ -23,5 +24,3 @@ def _discover() -> dict[str, type[Rule]]:
 
 
 RULES: dict[str, type[Rule]] = _discover()
-# KC000 is reported by the parser itself, not by a rule class.
-SYNTAX_CODE = "KC000"

@@ -19,8 +19,11 @@ def positions(ctx: "RuleContext") -> dict:
     if cached is None:
         cached = {}
         if ctx.module is not None:
-            # The interpreter wrapped the same module without copying, so its nodes are these nodes.
-            cached = MetadataWrapper(ctx.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            # The interpreter's own pass when it made one (a second pass would cost as much again);
+            # it wrapped the same module without copying, so its nodes are these nodes.
+            cached = ctx.result.positions(ctx.module)
+            if cached is None:
+                cached = MetadataWrapper(ctx.module, unsafe_skip_copy=True).resolve(PositionProvider)
         ctx._positions = cached  # type: ignore[attr-defined]
     return cached
 

@@ -51,11 +51,12 @@ class Keras1ConvSignature(Rule):
     def check(self, ctx):
         seen = set()
         for event in ctx.result.events_of("ref_call"):
-            if event.data["path"] not in _CONV or event.loc in seen or not in_file(event.loc):
+            if event.data["path"] not in _CONV or not in_file(event.loc):
                 continue
             node = event.data.get("node")
             rank = keras1_kernel(node)
-            if rank is None:
+            # Tested before `seen`: hashing a Loc resolves its position (a pass over the whole module).
+            if rank is None or event.loc in seen:
                 continue
             seen.add(event.loc)
             positional = [a for a in node.args if a.keyword is None]
