@@ -156,3 +156,52 @@ def test_cli_names_the_symbols_and_takes_their_values():
     assert bound.output.startswith(FIXTURE.with_suffix(".summary.txt").read_text(encoding="utf-8"))
     bad = runner.invoke(main, ["summary", "--dim", "n_features=many", str(FIXTURE)])
     assert bad.exit_code == 2 and "expected NAME=VALUE" in bad.output
+
+
+# -- every layer family: the symbolic run, evaluated, is the bound run (or says unknown) ----------------
+LAYERS = [
+    "Dense(n)", "Dense(8)", "Conv1D(n, 3)", "Conv1D(8, 3, strides=2)", "Conv2D(8, 3)", "MaxPooling1D(2)",
+    "AveragePooling1D(3, strides=2, padding='same')", "GlobalAveragePooling1D()", "Flatten()", "Reshape((-1,))",
+    "Reshape((n, -1))", "RepeatVector(n)", "LSTM(n)", "GRU(4, return_sequences=True)", "Embedding(n, 8)",
+    "Embedding(100, n)", "Dropout(0.5)", "BatchNormalization()", "LayerNormalization()", "UpSampling1D(2)",
+    "ZeroPadding1D(2)", "Cropping1D(1)", "Permute((2, 1))", "SimpleRNN(n, return_sequences=True)",
+    "Bidirectional(layers.LSTM(n))", "TimeDistributed(layers.Dense(n))", "MultiHeadAttention(2, n)",
+    "Conv1DTranspose(4, 3, strides=2)", "SeparableConv1D(4, 3)", "DepthwiseConv1D(3)", "Concatenate()", "Add()",
+    "Normalization()", "Rescaling(1/255)", "Softmax()", "EinsumDense('ab,bc->ac', output_shape=n)",
+    "CategoryEncoding(num_tokens=n)", "Resizing(n, n)", "CenterCrop(n, n)", "GroupNormalization(groups=n)",
+    "Hashing(num_bins=n)", "Masking()", "SpatialDropout1D(0.2)", "AdaptiveAveragePooling1D(n)",
+]
+SHAPES = ["(n,)", "(n, 3)", "(10, n)", "(n, n)", "(n, 4, 3)", "(8, 8, n)"]
+
+
+def _outcome(source: str, dims: dict):
+    result = analyze_source(source, "model.py", dims=dims).result
+    if result.error is not None:
+        return "error"
+    if not result.summaries or result.summaries[0].snapshot is None:
+        return None
+    return [(layer.name, [tuple(t.shape) for node in layer.nodes for t in node.outputs], layer.count_params())
+            for layer in result.keras.models[-1].layers]
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_symbolic_and_bound_runs_agree_for_every_layer(layer):
+    values = {"n": 13}
+
+    def value(x):
+        return x.evaluate(values) if isinstance(x, Sym) else x
+
+    for shape in SHAPES:
+        call = f"layers.{layer}([x, x])" if layer in ("Concatenate()", "Add()") else \
+            f"layers.{layer}(x, x)" if "MultiHead" in layer else f"layers.{layer}(x)"
+        source = (f"import numpy as np\nimport keras\nfrom keras import layers\nn = np.load('x.npy').shape[1]\n"
+                  f"x = keras.Input({shape})\nkeras.Model(x, {call}).summary()\n")
+        symbolic, bound = _outcome(source, {}), _outcome(source, values)
+        if symbolic is None:  # unknown is allowed; an error only where the bound run errs too
+            continue
+        if symbolic == "error":
+            assert bound == "error", (layer, shape)
+            continue
+        evaluated = [(name, [tuple(value(d) for d in s) for s in shapes], value(params))
+                     for name, shapes, params in symbolic]
+        assert evaluated == bound, (layer, shape)

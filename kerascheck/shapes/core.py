@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re as _re
 
+from .symbolic import Sym
 from .base import (
     KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_activation, check_rank, is_literal, known, register, variable,
 )
@@ -119,7 +120,7 @@ def einsum_analysis(equation, bias_axes, input_shape, output_shape):
 def _analyze_split_string(split_string, bias_axes, input_shape, output_shape, left_elided):
     input_spec, weight_spec, output_spec = split_string.group(1), split_string.group(2), split_string.group(3)
     elided = len(input_shape) - len(input_spec)
-    output_shape = [output_shape] if isinstance(output_shape, int) else list(output_shape)
+    output_shape = [output_shape] if isinstance(output_shape, (int, Sym)) else list(output_shape)
     output_shape.insert(0, input_shape[0])
     if elided > 0 and left_elided:
         for i in range(1, elided):
@@ -186,7 +187,7 @@ class EinsumDense(LayerSpec):
 
     def validate(self):
         shape = self.args["output_shape"]
-        if not (isinstance(shape, (Unknown, Opaque)) or isinstance(shape, int)):
+        if not (isinstance(shape, (Unknown, Opaque)) or isinstance(shape, (int, Sym))):
             try:  # ``self.partial_output_shape = tuple(output_shape)``
                 self.args["output_shape"] = tuple(shape)
             except TypeError as exc:
@@ -195,7 +196,7 @@ class EinsumDense(LayerSpec):
 
     def _analysis(self, input_shape):
         shape = self.arg("output_shape")
-        partial = (shape,) if isinstance(shape, int) else tuple(shape)
+        partial = (shape,) if isinstance(shape, (int, Sym)) else tuple(shape)
         return einsum_analysis(self.arg("equation"), self.arg("bias_axes"), input_shape, partial)
 
     def compute_output_shape(self, input_shape):

@@ -8,6 +8,7 @@ out of bounds" message of ``compute_output_shape``.
 
 from __future__ import annotations
 
+from .symbolic import Sym
 from .base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, is_literal, register, variable
 from .wrappers import _scoped
 
@@ -136,7 +137,7 @@ class GroupNormalization(LayerSpec):
         groups = self.args["groups"]
         if isinstance(groups, (Unknown, Opaque)):
             return
-        if not isinstance(groups, int) or (groups <= 0 and groups != -1):
+        if not isinstance(groups, (int, Sym)) or (groups <= 0 and groups != -1):
             raise KerasError(
                 "Received an invalid value for argument `groups`, expected a positive integer "
                 f"(or `-1` for instance normalization). Received: groups={groups}"

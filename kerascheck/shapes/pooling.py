@@ -216,7 +216,7 @@ class BaseAdaptivePooling(LayerSpec):
         if isinstance(size, (Unknown, Opaque)):
             return
         n = self.dims
-        if isinstance(size, int):
+        if isinstance(size, (int, Sym)):
             size = (size,) * n
         elif n == 1 and isinstance(size, (tuple, list)):
             if len(size) != 1:
