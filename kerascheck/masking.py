@@ -132,9 +132,7 @@ def attach(layer: Layer, inputs: Any, outputs: list[Tensor], previous_mask: Any,
         if has_mask and outputs and outputs[0].node is not None:
             outputs[0].node.dropped_mask = True  # Keras warns and drops it (rule KC206)
         return
-    compute = COMPUTE_MASK.get(_class_name(layer))
-    if layer.spec is None and compute is None and previous_mask is not None:
-        raise Unresolvable(f"the mask {layer.class_name} computes is not modelled")
+    compute = COMPUTE_MASK.get(_class_name(layer)) if layer.spec is not None else None
     masks = compute(layer.spec, inputs, previous_mask, op, len(outputs)) if compute else previous_mask
     for tensor, mask in zip(outputs, _flat(masks) if isinstance(masks, list) else [masks]):
         if mask is not None:
