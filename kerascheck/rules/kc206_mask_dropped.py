@@ -23,7 +23,15 @@ class MaskDropped(Rule):
     severity = "warning"
 
     def check(self, ctx):
-        for layer in ctx.result.keras.layers:
+        keras = ctx.result.keras
+        layers = list(keras.layers)  # built-in layers, then users' layers found in the models
+        seen = {id(layer) for layer in layers}
+        for model in keras.models:
+            for layer in getattr(model, "layers", []):
+                if id(layer) not in seen:
+                    seen.add(id(layer))
+                    layers.append(layer)
+        for layer in layers:
             for node in layer.nodes:
                 if getattr(node, "dropped_mask", False) and in_file(node.loc):
                     mask = node.inputs[0].mask if node.inputs else None
