@@ -93,6 +93,8 @@ class Sequential(Model):
         self.graph = None
         if self.stack and isinstance(self.stack[0], InputLayer) and len(self.stack) > 1:
             self.build(self.stack[0].batch_shape, loc)
+        elif len(self.stack) > 1 and (shape := _input_shape_property(self.stack[0])) is not None:
+            self.build(shape, loc)  # a first layer with an ``input_shape`` (a model) builds it too
 
     def build(self, input_shape: tuple, loc: Loc | None) -> None:
         input_shape = tuple(input_shape)
@@ -413,6 +415,17 @@ def _check_init_rank(layer: Layer, shape: tuple) -> None:
     rank = stub["input_rank"].get(stub["aliases"].get(layer.class_name, layer.class_name))
     if rank is not None and layer.spec is not None:
         check_rank(layer.spec, shape, **rank)
+
+
+def _input_shape_property(layer: Layer) -> tuple | None:
+    """``layer.input_shape`` where Keras 3 has it: a Functional model's (one input), a built Sequential's."""
+    if isinstance(layer, Functional):
+        if len(layer.flat_inputs) != 1:
+            raise Unresolvable("a Sequential model whose first layer is a model with several inputs")
+        return tuple(layer.flat_inputs[0].shape)
+    if isinstance(layer, Sequential) and layer.graph is not None:
+        return tuple(layer.graph[0].shape)
+    return None
 
 
 def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:

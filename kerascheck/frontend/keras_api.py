@@ -86,6 +86,9 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
         layers, name = _bind(args, kwargs, ("layers", "trainable", "name"))[0::2]
         if isinstance(layers, Unknown):
             raise Unresolvable(f"the layers of a Sequential model are not known statically ({layers.reason})")
+        unknown = next((l for l in (layers if isinstance(layers, (list, tuple)) else []) if isinstance(l, Unknown)), None)
+        if unknown is not None:  # a layer the analysis could not follow, not a non-layer
+            raise Unresolvable(unknown.reason)
         model = keras.sequential(list(layers) if layers else None, _str_or_none(name), loc)
         return model
     if path in ("keras.Model", "keras.models.Functional", "keras.Functional"):
@@ -129,6 +132,9 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
     if path in ("keras.backend.clear_session", "keras.utils.clear_session"):
         keras.naming.reset()
         return None
+    if path in ("keras.utils.get_source_inputs", "keras.ops.operation_utils.get_source_inputs"):
+        tensor = args[0] if args else kwargs.get("tensor")
+        return source_inputs(tensor) if isinstance(tensor, Tensor) else Unknown(f"{path}() of a value not known statically")
     if path in ("keras.ops.shape", "tf.shape"):  # a tuple in Keras 3 (None for an unknown dimension)
         x = args[0] if args else kwargs.get("x", kwargs.get("input"))
         return tuple(x.shape) if isinstance(x, Tensor) else Unknown(f"{path}() of a value that is not a tensor")
@@ -226,6 +232,21 @@ def _dtype_name(dtype: Any) -> str:
     if isinstance(dtype, Ref):
         return dtype.path.rsplit(".", 1)[-1]
     return "float32"
+
+
+def source_inputs(tensor: Tensor) -> list[Tensor]:
+    """``operation_utils.get_source_inputs``: the input tensors ``tensor`` is computed from, in order."""
+    node = tensor.node
+    if node is None:
+        return [tensor]
+    if node.is_input:
+        return list(node.outputs)
+    sources: list[Tensor] = []
+    for t in node.inputs:
+        for x in source_inputs(t):
+            if all(x is not s for s in sources):
+                sources.append(x)
+    return sources
 
 
 def _concrete(shape: Any, what: str, unknown_dims: bool = False) -> Any:
