@@ -221,7 +221,7 @@ class Functional(Model):
                     arg = [None if i is None else ins[i] for i in positions]
                 else:
                     arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
-                out = node.layer.spec.call_output_shape(arg, options) if options else node.layer.compute_output_shape(arg)
+                out = node.layer.spec.compute_output_spec(arg, options) if options else node.layer.compute_output_shape(arg)
                 outs = out if isinstance(out, list) else [out]
                 for t, s in zip(node.outputs, outs):
                     shapes[id(t)] = tuple(s)
@@ -357,7 +357,7 @@ class Keras:
             if first_build:
                 for inner in getattr(layer.spec, "build_layers", ()):
                     self.naming.auto(inner)
-            out_shapes = layer.spec.call_output_shape(arg, options) if options else layer.compute_output_shape(arg)
+            out_shapes = layer.spec.compute_output_spec(arg, options) if options else layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]

@@ -1,7 +1,7 @@
 """Differential test of the layer registry against real Keras, on Hypothesis-generated cases.
 
     /work/tfenv/bin/python scripts/differential.py [--family conv ...] [--examples 200] [--seed 0]
-        [--show 5] [--save fixtures/layers/generated/{family}.json]
+        [--per-layer N] [--show 5] [--save fixtures/layers/generated/{family}.json]
 
 For each family in ``scripts/strategies/`` (auto-discovered; see its README.md) it draws
 ``--examples`` cases ``(class_name, args, kwargs, input_shape)`` with a fixed Hypothesis seed,

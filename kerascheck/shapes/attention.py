@@ -10,7 +10,7 @@ and ``build`` receive a *list* of shapes.
   the caller passes ``[query_shape, value_shape]`` or ``[query_shape, value_shape, key_shape]`` in
   that order (``call_tensors`` names it). A single shape (not a list) means the caller did not pass the
   other tensors to the spec: the answer is "unknown", never a guess. ``return_attention_scores=True``
-  (a call option, see ``call_output_shape``) adds the scores as a second output, shaped as each
+  (a call option, see ``compute_output_spec``) adds the scores as a second output, shaped as each
   ``compute_output_spec`` says.
 * Attention and AdditiveAttention are called on one list, ``layer([query, value])`` or
   ``layer([query, value, key])``: the list of shapes is passed as is; a single tensor is Keras's
@@ -201,7 +201,7 @@ class MultiHeadAttention(LayerSpec):
         out = self.arg("output_shape")
         return tuple(query[:-1]) + tuple(out) if out else query
 
-    def call_output_shape(self, input_shape, options):
+    def compute_output_spec(self, input_shape, options):
         output = self.compute_output_shape(input_shape)
         if not _scores_wanted(self, options):
             return output
@@ -265,7 +265,7 @@ class GroupedQueryAttention(LayerSpec):
         _check_value_key(value, key)
         return query
 
-    def call_output_shape(self, input_shape, options):
+    def compute_output_spec(self, input_shape, options):
         output = self.compute_output_shape(input_shape)
         if not _scores_wanted(self, options):
             return output
@@ -325,7 +325,7 @@ class Attention(LayerSpec):
         query, value = input_shape[0], input_shape[1]
         return (*query[:-1], value[-1])
 
-    def call_output_shape(self, input_shape, options):
+    def compute_output_spec(self, input_shape, options):
         output = self.compute_output_shape(input_shape)
         if not _scores_wanted(self, options):
             return output

@@ -361,6 +361,14 @@ class RandomColorDegeneration(ColorLayer):
             raise KerasError(f"Input images must have 3 channels, but received images with {channels} channels.")
         return tuple(input_shape)
 
+    def image_call_shape(self, input_shape):
+        """The traced ``call()`` (in a Pipeline) skips that check: ``rgb_to_grayscale`` takes 1 or 3 channels."""
+        channels = input_shape[-1 if self.data_format() == "channels_last" else -3]
+        if channels not in (1, 3):
+            raise Unresolvable(f"RandomColorDegeneration.call() rejects {channels} channels inside the Pipeline "
+                               "(Keras's message embeds the traced tensors)")
+        return tuple(input_shape)
+
 
 @register
 class RandomSaturation(ColorLayer):

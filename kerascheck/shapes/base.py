@@ -170,7 +170,7 @@ class LayerSpec:
     # Extra keyword arguments besides the base Layer ones (``**kwargs`` forwarded by Keras).
     extra_kwargs: ClassVar[tuple[str, ...]] = ()
     # Call arguments that are not tensors but change the outputs (``return_attention_scores``):
-    # ``call_output_shape`` receives the ones given.
+    # ``compute_output_spec`` receives the ones given.
     call_options: ClassVar[tuple[str, ...]] = ()
     _params: ClassVar[list[tuple[str, Any]]] = []
 
@@ -245,7 +245,7 @@ class LayerSpec:
     def compute_output_shape(self, input_shape: Any) -> Any:
         raise Unresolvable(f"output shape of {self.class_name} is not modelled")
 
-    def call_output_shape(self, input_shape: Any, options: dict) -> Any:
+    def compute_output_spec(self, input_shape: Any, options: dict) -> Any:
         """The output shape(s) of a call with these ``call_options`` (``compute_output_spec``)."""
         return self.compute_output_shape(input_shape)
 

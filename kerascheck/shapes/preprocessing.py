@@ -719,6 +719,11 @@ class TextVectorization(IndexLookup):
     def call_output_shape(self, input_shape):
         if len(input_shape) != 1:
             raise Unresolvable("the shape TextVectorization's call() gives a non-rank-1 input is not modelled")
+        if input_shape[0] is not None:
+            # The traced call splits into a ragged tensor and pads it: the batch size is lost.
+            if self.output_mode() == "int" and self.arg("output_sequence_length") is not None:
+                return (None, self.arg("output_sequence_length"))
+            raise Unresolvable("the batch size TextVectorization's traced call() keeps is not modelled for this mode")
         return self.compute_output_shape(input_shape)
 
     def compute_output_shape(self, input_shape):
