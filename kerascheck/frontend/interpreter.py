@@ -984,20 +984,21 @@ class ModuleLoader:
 class _ParsedFile:
     """A module file as parsed, with what is derived from its text alone (shared by analyses)."""
 
-    __slots__ = ("stamp", "entry", "names")
+    __slots__ = ("stamp", "entry", "names", "size")
 
     def __init__(self, stamp: Any, module: cst.Module, path: str, source: str):
-        self.stamp = stamp
+        self.stamp, self.size = stamp, len(source)
         self.entry = [module, path, None]  # an ``Interpreter.sources`` entry: positions computed once
         self.names = _LazyBoundNames(module, source)
 
 
 # Parsed imported modules by path, checked against size and mtime: a process that analyses many
 # files (the editor's server, -j workers) reads the same library code, e.g. a keras.applications
-# builder, on every analysis. Small files only, so the cache stays small next to one analysis.
+# builder, on every analysis. Bounded by source size (a tree takes ~25 times its text), so the
+# cache stays small next to one analysis: the largest Keras application source is 41 KB.
 _PARSED: dict[str, _ParsedFile] = {}
-_PARSED_MAX_FILES = 32
-_PARSED_MAX_BYTES = 256_000
+_PARSED_MAX_BYTES = 1_000_000  # all cached sources together
+_PARSED_MAX_FILE = 128_000
 
 
 def _parse_file(path: str, text: str | None, max_bytes: int) -> _ParsedFile | None:
@@ -1017,8 +1018,9 @@ def _parse_file(path: str, text: str | None, max_bytes: int) -> _ParsedFile | No
         parsed = _ParsedFile(stamp, parse_module(source), path, source)
     except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
         return None
-    if len(source) <= _PARSED_MAX_BYTES:
-        if len(_PARSED) >= _PARSED_MAX_FILES:
+    if parsed.size <= _PARSED_MAX_FILE:
+        _PARSED.pop(path, None)
+        while _PARSED and sum(p.size for p in _PARSED.values()) + parsed.size > _PARSED_MAX_BYTES:
             del _PARSED[next(iter(_PARSED))]  # the oldest
         _PARSED[path] = parsed
     return parsed
