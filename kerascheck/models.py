@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
-from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape
+from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, require_dims, check_rank, format_shape
 from .shapes.ops import OPS
 from .shapes.stubs import layer_classes
 
@@ -360,6 +360,8 @@ class Keras:
             out_shapes = layer.spec.compute_output_spec(arg, options) if options else layer.compute_output_shape(arg)
         many = isinstance(out_shapes, list)
         shapes = out_shapes if many else [out_shapes]
+        for s in shapes:
+            require_dims(tuple(s), f"the output shape of {layer.name}")
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
             is_op = isinstance(layer, OpLayer)  # keras.ops are Operations: masks are a Layer's business

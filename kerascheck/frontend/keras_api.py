@@ -158,9 +158,13 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
 
 
 def _require_known(args: list, kwargs: dict, what: str) -> None:
-    for value in list(args) + list(kwargs.values()):
+    for value in flatten(list(args) + list(kwargs.values())):
         if isinstance(value, Tensor):
             raise Unresolvable(f"{what} was given a tensor as a constructor argument")
+        # A name from a module the analysis does not model (``from config import UNITS`` when
+        # config.py is not found): its value is not known; Keras, TF and NumPy names are objects.
+        if isinstance(value, Ref) and value.path.split(".")[0] not in ("keras", "tf", "np"):
+            raise Unresolvable(f"`{value.path}` is not known statically")
 
 
 def _bind(args: list, kwargs: dict, names: tuple) -> list:
@@ -206,6 +210,8 @@ def standardize_shape(shape: Any) -> tuple:
     if not isinstance(shape, tuple):
         if shape is None:
             raise KerasError("Undefined shapes are not supported.")
+        if isinstance(shape, (Ref, Opaque)):  # may well be a tuple when the script runs
+            raise Unresolvable(f"the shape {shape!r} is not known statically")
         if not isinstance(shape, (list, range)):
             raise KerasError(f"Cannot convert '{shape}' to a shape.")
     out = []

@@ -307,10 +307,22 @@ def check_activation(identifier: Any) -> None:
     raise KerasError(f"Could not interpret activation function identifier: {identifier}")
 
 
+def require_dims(shape: tuple, what: str) -> None:
+    """Every dimension an int, ``None`` or a symbolic size: anything else (a value from a library the
+    analysis does not model) makes the shape unknown rather than an arithmetic error."""
+    from .symbolic import Sym  # (symbolic imports this module)
+
+    for d in shape:
+        if d is not None and not isinstance(d, (int, Sym)):
+            raise Unresolvable(f"{what} is not known statically ({d!r})")
+
+
 def known(value: Any, what: str) -> Any:
     """Return ``value`` if fully known, else raise ``Unresolvable``."""
     if isinstance(value, Unknown):
         raise Unresolvable(f"{what} is not known statically ({value.reason})")
+    if isinstance(value, Opaque):  # a library object (``np.int64(5)``): not a value the engine computes with
+        raise Unresolvable(f"{what} is not known statically ({value.description})")
     if isinstance(value, (list, tuple)):
         for v in value:
             known(v, what)
@@ -471,6 +483,7 @@ def variable(spec: LayerSpec, name: str, shape: Iterable[Dim], trainable: bool =
             raise KerasError(
                 f"Cannot convert '{shape}' to a shape. Found invalid dimension '{d}' of type '{type(d)}'. "
             )
+    require_dims(shape, f"the shape of {name}")
     if any(d is None for d in shape):
         path = "/".join(p for p in (getattr(spec, "scope_prefix", "") + spec.layer_name, inner, name) if p)
         raise KerasError(
