@@ -76,21 +76,29 @@ class _Store:
 
 
 class Cache(_Store):
-    """``check``: the diagnostics of one file."""
+    """``check``: the diagnostics of one file, used only while the files the analysis read or looked
+    for besides it (sibling modules, Keras sources) are as they were."""
 
     @staticmethod
     def key(data: bytes, shown: str, codes: set[str]) -> str:
-        return _key(data, shown, ",".join(sorted(codes)))
+        return _key(data, shown, str(Path(shown).resolve()), ",".join(sorted(codes)), _keras_location())
 
     def get(self, key: str) -> list[Diagnostic] | None:
-        entries = self.read(key)
+        entry = self.read(key)
+        if not isinstance(entry, dict) or not _unchanged(entry.get("dependencies", {})):
+            return None
         try:
-            return [Diagnostic(**e) for e in entries] if isinstance(entries, list) else None
+            return [Diagnostic(**e) for e in entry.get("diagnostics", [])]
         except TypeError:
             return None
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        self.write(key, [_as_fields(d) for d in diagnostics])
+    def put(self, key: str, diagnostics: list[Diagnostic], dependencies: set[str] = frozenset()) -> None:
+        self.write(key, {"diagnostics": [_as_fields(d) for d in diagnostics],
+                         "dependencies": {p: file_state(p) for p in sorted(dependencies)}})
+
+
+def _unchanged(dependencies: dict) -> bool:
+    return all(file_state(path) == state for path, state in dependencies.items())
 
 
 def _as_fields(d: Diagnostic) -> dict:
@@ -126,10 +134,7 @@ class SummaryCache(_Store):
         entry = self.read(key)
         if not isinstance(entry, dict):
             return None
-        deps = entry.get("dependencies", {})
-        if any(file_state(path) != state for path, state in deps.items()):
-            return None
-        return entry.get("output")
+        return entry.get("output") if _unchanged(entry.get("dependencies", {})) else None
 
     def put(self, key: str, output: list, dependencies: set[str]) -> None:
         self.write(key, {"output": output, "dependencies": {p: file_state(p) for p in sorted(dependencies)}})

@@ -40,14 +40,15 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
         return None, Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")
 
 
-def lint_bytes(data: bytes, shown: str, codes: set[str]) -> list[Diagnostic]:
+def lint_bytes(data: bytes, shown: str, codes: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    """The diagnostics of one file's bytes, and the other files they depend on."""
     # Imported here, not at the top: a run whose files are all cached never loads libcst or the rules.
-    from .lint import lint_source
+    from .lint import lint_with_dependencies
 
     source, problem = decode(data, shown)
     if problem is not None:
-        return [problem] if "KC000" in codes else []
-    return lint_source(source, shown, codes)
+        return ([problem] if "KC000" in codes else []), set()
+    return lint_with_dependencies(source, shown, codes)
 
 
 def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None:
@@ -61,16 +62,17 @@ def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None
     run.files += 1
 
 
-def _work(item: tuple[str, str, set[str]]) -> tuple[str, list[Diagnostic] | None, str | None]:
+def _work(item: tuple[str, str, set[str]]) -> tuple[str, list[Diagnostic] | None, str | None, set[str]]:
     path, shown, codes = item
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return shown, [Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")], None
+        return shown, [Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")], None, set()
     try:
-        return shown, lint_bytes(data, shown, codes), None
+        diagnostics, dependencies = lint_bytes(data, shown, codes)
+        return shown, diagnostics, None, dependencies
     except Exception as exc:
-        return shown, None, f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}"
+        return shown, None, f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}", set()
 
 
 def default_jobs() -> int:
@@ -130,11 +132,11 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
             results = list(pool.map(_work, items, chunksize=_chunksize(len(items), jobs)))
     else:
         results = [_work(item) for item in items]
-    for (_, _, _, key), (shown, diagnostics, internal) in zip(todo, results):
+    for (_, _, _, key), (shown, diagnostics, internal, dependencies) in zip(todo, results):
         if internal is not None:
             run.internal_errors.append(internal)
             continue
         run.diagnostics += diagnostics
         if cache is not None and key is not None:
-            cache.put(key, diagnostics)
+            cache.put(key, diagnostics, dependencies)
     return run

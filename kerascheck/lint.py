@@ -17,14 +17,23 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)
 
 def lint_source(source: str, path: str, enabled: Iterable[str] | None = None) -> list[Diagnostic]:
     """Diagnostics for ``source`` with the codes in ``enabled`` (all rules when None)."""
+    return lint_with_dependencies(source, path, enabled)[0]
+
+
+def lint_with_dependencies(source: str, path: str, enabled: Iterable[str] | None = None
+                           ) -> tuple[list[Diagnostic], set[str]]:
+    """``lint_source``, and the files besides ``path`` the result depends on (sibling modules the
+    analysis read or looked for, Keras sources): what a cache entry must be checked against."""
     codes = set(RULES) | {"KC000"} if enabled is None else set(enabled)
     analysis = analyze_source(source, path)
     diagnostics = [d for d in analysis.diagnostics if d.code in codes]
+    dependencies: set[str] = set()
     if analysis.result is not None:
         ctx = RuleContext(path, source, analysis.result, module=analysis.module)
         diagnostics += run_rules(ctx, codes)
+        dependencies = set(analysis.result.dependencies)
     diagnostics = apply_noqa(source, diagnostics)
-    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code))
+    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code)), dependencies
 
 
 def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:

@@ -101,3 +101,23 @@ def test_summary_width_follows_columns_and_line_length(tmp_path):
     assert widths(run("summary", str(path)).stdout) == {76}
     assert widths(run("summary", str(path), env={"COLUMNS": "60"}).stdout) == {56}
     assert widths(run("summary", "--line-length", "70", str(path)).stdout) == {70}
+
+
+def test_check_cache_notices_a_changed_sibling_module(tmp_path, monkeypatch):
+    """A cached result is reused only while the modules the file imports are unchanged."""
+    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\n")
+    (tmp_path / "blocks.py").write_text("UNITS = 4\n")
+    (tmp_path / "model.py").write_text(
+        "import keras\nfrom blocks import UNITS\n"
+        "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS, activation='softmax')])\n")
+    from click.testing import CliRunner
+
+    from kerascheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "model.py"]).exit_code == 0
+    (tmp_path / "blocks.py").write_text("UNITS = 1  # one unit\n")  # softmax over one unit: KC601
+    result = runner.invoke(main, ["check", "model.py"])
+    assert "KC601" in result.output and result.exit_code == 1
+    assert (tmp_path / ".kerascheck_cache").is_dir()
