@@ -58,6 +58,9 @@ def _output_shape(output_rank, known_last_dims):
 def _dense_weights(spec, name, equation, output_shape, bias_axes, input_shape):
     """Weights of an EinsumDense sublayer named ``name`` built on ``input_shape``."""
     kernel, bias, full_output = einsum_analysis(equation, bias_axes, input_shape, tuple(output_shape))
+    for shape in (kernel, bias):  # standardize_shape (add_weight): a negative head count or size
+        if shape is not None and any(isinstance(d, int) and d < 0 for d in shape):
+            raise KerasError(f"Cannot convert '{tuple(shape)}' to a shape. Negative dimensions are not allowed.")
     weights = [variable(spec, "kernel", kernel, inner=name)]
     if bias is not None:
         weights.append(variable(spec, "bias", bias, inner=name))

@@ -124,6 +124,15 @@ class ImageLayer(ExactBindSpec):
         return standardize_data_format(self.arg("data_format"))
 
 
+def _grayscale_channels(spec: ImageLayer, input_shape, verb: str) -> tuple:
+    """A traced ``call()`` through ``rgb_to_grayscale`` (1 or 3 channels): other counts are unknown here."""
+    channels = input_shape[-1 if spec.data_format() == "channels_last" else -3]
+    if channels not in (1, 3):
+        raise Unresolvable(f"{spec.class_name}.call() {verb} {channels} channels inside the Pipeline "
+                           "(Keras's message embeds the traced tensors)")
+    return tuple(input_shape)
+
+
 class ColorLayer(ImageLayer):
     """A layer with ``factor`` (own ``_set_factor``) and a checked ``value_range``."""
 
@@ -363,11 +372,7 @@ class RandomColorDegeneration(ColorLayer):
 
     def image_call_shape(self, input_shape):
         """The traced ``call()`` (in a Pipeline) skips that check: ``rgb_to_grayscale`` takes 1 or 3 channels."""
-        channels = input_shape[-1 if self.data_format() == "channels_last" else -3]
-        if channels not in (1, 3):
-            raise Unresolvable(f"RandomColorDegeneration.call() rejects {channels} channels inside the Pipeline "
-                               "(Keras's message embeds the traced tensors)")
-        return tuple(input_shape)
+        return _grayscale_channels(self, input_shape, "rejects")
 
 
 @register
@@ -563,6 +568,10 @@ class PolicyLayer(ImageLayer):
     def check_own(self):
         check_choice(self.lit("interpolation"), _INTERPOLATIONS, "interpolation")  # RandomShear's check
         set_value_range(self.lit("value_range"))
+
+    def image_call_shape(self, input_shape):
+        """The traced ``call()`` (in a Pipeline) traces every sublayer: ``rgb_to_grayscale`` takes 1 or 3 channels."""
+        return _grayscale_channels(self, input_shape, "may reject")
 
     @property
     def internal_layers(self):
