@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .ir import Layer, Model, Tensor
 from .shapes.base import Unresolvable
-from .shapes.stubs import layer_classes
+from .shapes.stubs import canonical_class, class_fact
 
 # ``op(name, **arguments)`` applies keras.ops.<name> to symbolic tensors (a node of a new operation).
 MakeOp = Callable[..., Tensor]
@@ -132,7 +132,7 @@ def attach(layer: Layer, inputs: Any, outputs: list[Tensor], previous_mask: Any,
         if has_mask and outputs and outputs[0].node is not None:
             outputs[0].node.dropped_mask = True  # Keras warns and drops it (rule KC206)
         return
-    compute = COMPUTE_MASK.get(_class_name(layer)) if layer.spec is not None else None
+    compute = COMPUTE_MASK.get(canonical_class(layer.class_name)) if layer.spec is not None else None
     masks = compute(layer.spec, inputs, previous_mask, op, len(outputs)) if compute else previous_mask
     for tensor, mask in zip(outputs, _flat(masks) if isinstance(masks, list) else [masks]):
         if mask is not None:
@@ -153,18 +153,14 @@ def _facts(layer: Layer) -> tuple[bool | None, bool | None]:
         if user_class.find("compute_mask") is not None:
             return takes, None
         return takes, supports is True
-    name = _class_name(layer)
-    facts = layer_classes()["masking"].get(name)
+    name = canonical_class(layer.class_name)
+    facts = class_fact("masking", name)
     if layer.spec is None or facts is None:
         return None, None
     supports = facts["supports_masking"]
     if name in _SUPPORTS_FROM_ARGUMENT:
         supports = bool(layer.spec.arg(_SUPPORTS_FROM_ARGUMENT[name]))
     return facts["call_mask_arg"], supports
-
-
-def _class_name(layer: Layer) -> str:
-    return layer_classes()["aliases"].get(layer.class_name, layer.class_name)
 
 
 def _param_names(function: Any) -> list[str]:

@@ -14,7 +14,7 @@ from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
 from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, require_dims, check_rank, format_shape
 from .shapes.ops import OPS
-from .shapes.stubs import layer_classes
+from .shapes.stubs import class_fact
 
 
 def flatten(structure: Any) -> list:
@@ -276,8 +276,7 @@ class Keras:
         for inner in getattr(spec, "internal_layers", ()):
             self.naming.auto(inner)
         layer = Layer(spec, spec.class_name, name, loc)
-        stub = layer_classes()
-        layer.built_at_init = stub["built_at_init"].get(stub["aliases"].get(spec.class_name, spec.class_name), False)
+        layer.built_at_init = class_fact("built_at_init", spec.class_name, False)
         self.layers.append(layer)
         return layer
 
@@ -404,8 +403,7 @@ class Keras:
 def _check_single_input(layer: Layer, received: int) -> None:
     """A list of tensors into a single-input layer: ``assert_input_compatibility`` raises when the
     layer has an ``input_spec``; without one, Keras maps some layers over the list (Dropout)."""
-    spec = layer_classes()["input_spec"].get(layer_classes()["aliases"].get(layer.class_name, layer.class_name))
-    if spec:  # Keras goes on with "Inputs received: [<KerasTensor ...>, ...]"
+    if class_fact("input_spec", layer.class_name):  # Keras goes on with "Inputs received: [<KerasTensor ...>, ...]"
         raise KerasError(f'Layer "{layer.name}" expects 1 input(s), but it received {received} input tensors.')
     raise Unresolvable(f"{layer.class_name} called on a list of {received} tensors is not modelled")
 
@@ -413,8 +411,7 @@ def _check_single_input(layer: Layer, received: int) -> None:
 def _check_init_rank(layer: Layer, shape: tuple) -> None:
     """The rank the ``input_spec`` set in ``__init__`` asks for (recorded stub), which
     ``Layer.__call__`` checks before ``build()`` runs (so before any weight-shape error)."""
-    stub = layer_classes()
-    rank = stub["input_rank"].get(stub["aliases"].get(layer.class_name, layer.class_name))
+    rank = class_fact("input_rank", layer.class_name)
     if rank is not None and layer.spec is not None:
         check_rank(layer.spec, shape, **rank)
 

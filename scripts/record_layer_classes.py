@@ -49,7 +49,8 @@ def _rank(spec) -> tuple | None:
     return None
 
 
-def masking(name: str, cls: type, cases: dict) -> dict:
+def instance_facts(name: str, cls: type, cases: dict) -> dict:
+    """What an instance built from a recorded case says: mask support, input_spec, built at init."""
     import inspect
 
     facts = {"call_mask_arg": "mask" in inspect.signature(cls.call).parameters}
@@ -94,7 +95,7 @@ def main() -> None:
                               if base is not cls and issubclass(cls, base) and base.__name__ == other})
     aliases = {name: cls.__name__ for name, cls in sorted(public.items()) if cls.__name__ != name}
     cases = recorded_cases()
-    facts = {name: masking(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
+    facts = {name: instance_facts(name, public[name], cases) for name in table if issubclass(public[name], keras.Layer)}
     specs = {name: f.pop("input_spec") for name, f in facts.items() if "input_spec" in f}
     built = {name: f.pop("built_at_init") for name, f in facts.items() if "built_at_init" in f}
     ranks = {name: f.pop("input_rank") for name, f in facts.items() if "input_rank" in f}

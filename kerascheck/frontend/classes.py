@@ -12,7 +12,7 @@ from typing import Any
 
 from ..ir import Layer, Model, Tensor
 from ..shapes.base import Opaque, Unknown
-from ..shapes.stubs import layer_classes
+from ..shapes.stubs import canonical_class, layer_classes
 from .values import Builtin, CustomLayer, CustomModel, Ref
 
 PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict,
@@ -49,8 +49,7 @@ def _keras_class(value: Any, path: str) -> Any:
             return False
         return True if path == "keras.KerasTensor" else Unknown(f"isinstance() of a tensor against {path}")
     table = layer_classes()
-    name = path.rsplit(".", 1)[-1]
-    name = table["aliases"].get(name, name)
+    name = canonical_class(path.rsplit(".", 1)[-1])
     if not path.startswith("keras.") or name not in table["bases"]:
         return Unknown(f"isinstance() against {path}")
     if not isinstance(value, Layer):

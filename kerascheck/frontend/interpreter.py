@@ -805,7 +805,7 @@ class Interpreter:
             return None
         if name == "super":
             return keras_api.make_super(self, args)
-        if any(isinstance(a, (Unknown, Opaque)) for a in args):  # e.g. set(<data>): its size is a symbol
+        if any(isinstance(a, (Unknown, Opaque)) for a in args):  # set(<data>); len() of one was a symbol above
             return Unknown(f"{name}() of a value not known statically")
         if name not in _SYMBOL_SAFE_BUILTINS and any(has_symbol(a) for a in args):
             if name == "int" and len(args) == 1 and isinstance(args[0], Sym):

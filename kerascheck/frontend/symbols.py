@@ -81,8 +81,6 @@ def compare(op: str, left: Any, right: Any) -> Any:
         return right.compare(_FLIPPED[op], left, strict=True) if _number(left) else _identity(op, left, right)
     except Unresolvable as exc:
         return Unknown(exc.reason)
-    except KeyError:
-        return Unknown(f"comparison {op} of a symbolic dimension")
 
 
 def _number(value: Any) -> bool:

@@ -88,7 +88,8 @@ def _pair(predicted, actual, kind: str, reply: dict, symbols: list[str]) -> list
                 out.append((Outcome("UNVERIFIED", line, kind, record["model"], note=f"not predicted: {reason}"), seq))
                 continue
             diff = diff_summary(snap, record)
-            shown = [s for s in symbols if s in snap.render(None, COLUMNS)] if diff else []
+            text = snap.render(None, COLUMNS) if diff and symbols else ""
+            shown = [s for s in symbols if s in text]
             if shown:  # a symbolic prediction holds for some values of the symbols: not a mismatch
                 note = f"predicted with data-dependent sizes {', '.join(shown)}: give their values with --dim"
                 out.append((Outcome("UNVERIFIED", line, kind, record["model"], note=note), seq))
