@@ -72,6 +72,10 @@ class Naming:
 
     def __init__(self):
         self.uids: collections.Counter[str] = collections.Counter()
+        # Prefixes whose counter differs between paths the analysis could not choose between:
+        # prefix -> why. A name made from one of them is a guess (the layer is marked uncertain).
+        self.uncertain: dict[str, str] = {}
+        self.guessed: dict[str, str] = {}  # names made from an uncertain prefix -> why
 
     def auto(self, class_name: str) -> str:
         return self.uniquify(snake_case(class_name))
@@ -79,7 +83,10 @@ class Naming:
     def uniquify(self, prefix: str) -> str:
         n = self.uids[prefix]
         self.uids[prefix] += 1
-        return prefix if n == 0 else f"{prefix}_{n}"
+        name = prefix if n == 0 else f"{prefix}_{n}"
+        if prefix in self.uncertain:
+            self.guessed[name] = self.uncertain[prefix]
+        return name
 
     def get_uid(self, prefix: str) -> int:
         """``keras.backend.get_uid``: the same counters, incremented first."""
@@ -88,6 +95,8 @@ class Naming:
 
     def reset(self) -> None:
         self.uids.clear()
+        self.uncertain.clear()
+        self.guessed.clear()
 
 
 @dataclass(eq=False)
@@ -143,6 +152,9 @@ class Layer:
         self.weights: list[Weight] | None = None
         self.build_shape: Any = None
         self.built_at_init = False  # a stateless layer Keras builds in __init__ (shapes/stubs.py)
+        # Why the analysis cannot vouch for this layer's state (it changed on a path that may not
+        # run, its automatic name is a guess): a summary showing it is explained, not predicted.
+        self.uncertain: str | None = None
         self.trainable = True
         if spec is not None:
             spec.layer_name = name

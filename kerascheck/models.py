@@ -12,7 +12,9 @@ from typing import Any, Callable
 
 from . import masking
 from .ir import InputLayer, Layer, Loc, Model, Naming, Node, Tensor, map_graph
-from .shapes.base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, require_dims, check_rank, format_shape
+from .shapes.base import (
+    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, describe, format_shape, is_literal, require_dims,
+)
 from .shapes.ops import OPS
 from .shapes.stubs import class_fact
 
@@ -64,6 +66,10 @@ class Sequential(Model):
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
             layer = layer.layer
         if not isinstance(layer, Layer):
+            if not (is_literal(layer) or isinstance(layer, Tensor)):
+                # A third-party layer, a user object, a value not known: perhaps a layer when it runs.
+                self.uncertain = self.uncertain or f"a layer kerascheck does not model was added ({describe(layer)})"
+                raise Unresolvable(self.uncertain)
             raise KerasError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}")
         if any(l.name == layer.name for l in self.stack):
             raise KerasError(

@@ -21,21 +21,23 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..ir import Layer, Loc, Tensor
+from ..ir import Layer, Loc, Model, Tensor
 from ..models import Keras
 from ..parsing import parse_module
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.symbolic import Sym
-from . import keras_api
+from . import keras_api, paths
+from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .classes import is_instance
 from .symbols import SymbolicShape, Symbols, has_symbol
 from .symbols import compare as symbolic_compare
 from .values import BoundMethod, Builtin, Function, ModuleValue, Ref, Scope, Super, UserClass, canonical
 
 _DEBUG = bool(os.environ.get("KERASCHECK_DEBUG"))  # list what imported modules could not follow
-MAX_STEPS = 200_000  # statements per file: bounds loops we cannot prove finite
+MAX_STEPS = 400_000  # statements per file: the last resort, reported as an analysis cut short
 MAX_DEPTH = 60  # user-function call depth: bounds recursion
-MAX_ITERATIONS = 10_000  # iterations of one loop
+MAX_ITERATIONS = 10_000  # iterations of one loop before it is summarised
+LOOP_STEPS = 25_000  # statements one loop may run before it is summarised
 
 BUILTINS = {
     name: Builtin(name)
@@ -46,21 +48,7 @@ BUILTINS = {
 }
 
 
-class _Return(Exception):
-    def __init__(self, value: Any):
-        self.value = value
-
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
-
-
-class _Budget(Exception):
-    pass
+_Return, _Break, _Continue, _Budget = Return, Break, Continue, Budget
 
 
 @dataclass
@@ -96,6 +84,10 @@ class Result:
     path: str
     summaries: list[SummaryEvent] = field(default_factory=list)
     error: ErrorEvent | None = None
+    # Errors on paths that may not run (a branch of an unknown condition, a loop body): Keras raises
+    # there whenever that path runs. The script does not necessarily stop.
+    conditional_errors: list[ErrorEvent] = field(default_factory=list)
+    cut_short: tuple[Loc, str] | None = None  # where and why the analysis of the file stopped early
     unresolved: list[tuple[Loc, str]] = field(default_factory=list)
     keras: Keras = field(default_factory=Keras)
     # ``name = expression`` bindings of models, for messages: model -> variable name
@@ -129,8 +121,16 @@ class Interpreter:
         self.keras.runner = lambda layer: keras_api.layer_runner(self, layer)
         self.steps = 0
         self.depth = 0
+        self.current_stmt: cst.CSTNode | None = None  # the analysed file's statement running now
         self.globals = self.module_scope(module, None, source)
+        self.globals.vars["__name__"] = "__main__"  # the analysed file is the script being run
+        self.globals.vars["__file__"] = path
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
+        self.speculative: list[str] = []  # why each enclosing path may not run (paths.run_paths)
+        self.replaying = 0  # > 0: a loop's second pass, whose reports the first pass made already
+        self.pending_returns: list[list] = []  # per call: values returned on paths that may not run
+        self.training_context: list[Any] = []  # ``training`` of the enclosing user-layer calls (Keras's call context)
+        self.loop_exits: list[str | None] = []  # per running loop: why it may end early (a path's break)
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]
@@ -154,16 +154,47 @@ class Interpreter:
         try:
             self.exec_block(self.module.body, self.globals)
         except KerasErrorAt as exc:
-            loc = exc.loc
-            if loc.file is not None and exc.error.main_loc is not None:
-                exc.error.message += f" (raised in {Path(loc.file).name}:{loc.line})"
-                loc = exc.error.main_loc
-            self.result.error = ErrorEvent(loc, exc.error.kind, exc.error.message, exc.error)
-        except _Budget:
-            self.result.unresolved.append((Loc(1, 1), "analysis stopped: the script runs too long to follow"))
-        except (_Return, _Break, _Continue):
+            self.result.error = self.error_event(exc)
+        except Budget:
+            self.cut_short("the script runs too long to follow (step budget used up)")
+        except (Return, Break, Continue):
             pass
         return self.result
+
+    @property
+    def current_loc(self) -> Loc | None:
+        return self.loc(self.current_stmt) if self.current_stmt is not None else None
+
+    def cut_short(self, reason: str) -> None:
+        """The analysis stops here: summaries the script would still reach are named, not lost."""
+        loc = self.current_loc or Loc(1, 1)
+        self.result.cut_short = (loc, reason)
+        self.result.unresolved.append((loc, f"analysis stopped: {reason}"))
+        reached = {(e.loc.line, e.loc.column) for e in self.result.summaries}
+        for call in _find_all_summary_calls(self.module):
+            where = self.loc(call)
+            if where.line >= loc.line and (where.line, where.column) not in reached:
+                self.result.summaries.append(SummaryEvent(where, None, None, f"the analysis stopped at line {loc.line}: {reason}"))
+
+    def add_summary(self, event: "SummaryEvent") -> None:
+        if not self.replaying:
+            self.result.summaries.append(event)
+
+    def conditional_error(self, exc: KerasErrorAt) -> None:
+        """An error on a path that may not run: reported, and the analysis goes on."""
+        event = self.error_event(exc)
+        if all((e.loc.line, e.loc.column, e.message) != (event.loc.line, event.loc.column, event.message)
+               for e in self.result.conditional_errors):
+            self.result.conditional_errors.append(event)
+
+    @staticmethod
+    def error_event(exc: KerasErrorAt) -> "ErrorEvent":
+        loc = exc.loc
+        if loc.file is not None and exc.error.main_loc is not None:
+            if "(raised in " not in exc.error.message:
+                exc.error.message += f" (raised in {Path(loc.file).name}:{loc.line})"
+            loc = exc.error.main_loc
+        return ErrorEvent(loc, exc.error.kind, exc.error.message, exc.error)
 
     def loc(self, node: cst.CSTNode | None) -> Loc:
         # The node belongs to the module whose code runs now, so the file is known without positions.
@@ -183,8 +214,10 @@ class Interpreter:
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
         self.steps += 1
+        if self.file_stack[-1] is None:
+            self.current_stmt = stmt
         if self.steps > MAX_STEPS:
-            raise _Budget()
+            raise Budget()
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.exec_small(small, scope)
@@ -246,7 +279,7 @@ class Interpreter:
                 scope.assign(name, Unknown(reason))
             return
         for call in _summary_calls(node):
-            self.result.summaries.append(SummaryEvent(self.loc(call), None, None, reason))
+            self.add_summary(SummaryEvent(self.loc(call), None, None, reason))
         key = (id(node), reason)
         if key not in self._unresolved_seen:
             self._unresolved_seen.add(key)
@@ -260,7 +293,14 @@ class Interpreter:
         except Unresolvable as exc:
             cond = Unknown(exc.reason)
         if isinstance(cond, Unknown):
-            self.unresolved(node, f"condition is not known statically ({cond.reason})", scope)
+            reason = f"the condition at line {self.loc(node.test).line} is not known statically ({cond.reason})"
+            orelse = node.orelse
+            other = None
+            if isinstance(orelse, cst.If):
+                other = lambda: self.stmt_If(orelse, scope)  # noqa: E731
+            elif orelse is not None:
+                other = lambda: self.exec_block(orelse.body.body, scope)  # noqa: E731
+            self.follow_paths(scope, [lambda: self.exec_block(node.body.body, scope), other], reason)
             return
         if cond:
             self.exec_block(node.body.body, scope)
@@ -269,57 +309,156 @@ class Interpreter:
         elif node.orelse is not None:
             self.exec_block(node.orelse.body.body, scope)
 
+    def follow_paths(self, scope: Scope, branches: list, reason: str, replay: bool = False) -> paths.PathsResult:
+        """Run paths the analysis cannot choose between and join them (``paths.run_paths``); what
+        they return, or a ``break`` on one of them, reaches the enclosing call or loop."""
+        outcome = paths.run_paths(self, scope, branches, reason, replay)
+        if outcome.returned:
+            if not outcome.fell_through:
+                values = outcome.returned
+                raise Return(values[0] if all(paths.same(values[0], v) for v in values)
+                             else Unknown(f"the return value depends on a path ({reason})"))
+            if self.pending_returns:
+                self.pending_returns[-1].extend(outcome.returned)
+        if outcome.broke and self.loop_exits:
+            self.loop_exits[-1] = self.loop_exits[-1] or reason
+        return outcome
+
     def stmt_For(self, node: cst.For, scope: Scope) -> None:
         try:
             iterable = self.iterate(self.eval(node.iter, scope))
         except Unresolvable as exc:
-            self.unresolved(node, exc.reason, scope)
+            self.unknown_loop(node, scope, f"the loop at line {self.loc(node).line} runs over values not known "
+                                           f"statically ({exc.reason})", target=node.target)
             return
-        broke = False
-        for i, item in enumerate(iterable):
-            if i >= MAX_ITERATIONS:
-                raise _Budget()
-            self.assign(node.target, item, scope)
-            try:
-                self.exec_block(node.body.body, scope)
-            except _Break:
-                broke = True
-                break
-            except _Continue:
-                continue
-        if not broke and node.orelse is not None:
-            self.exec_block(node.orelse.body.body, scope)
+        self.run_loop(node, scope, iter(iterable), target=node.target)
 
     def stmt_While(self, node: cst.While, scope: Scope) -> None:
-        for _ in range(MAX_ITERATIONS):
-            cond = self.truth(self.eval(node.test, scope))
-            if isinstance(cond, Unknown):
-                self.unresolved(node, f"loop condition is not known statically ({cond.reason})", scope)
-                return
-            if not cond:
-                if node.orelse is not None:
-                    self.exec_block(node.orelse.body.body, scope)
-                return
-            try:
-                self.exec_block(node.body.body, scope)
-            except _Break:
-                return
-            except _Continue:
-                continue
-        raise _Budget()
+        self.run_loop(node, scope, None, target=None)
+
+    def run_loop(self, node: cst.For | cst.While, scope: Scope, items, target) -> None:
+        """A loop on known values, one iteration at a time. It is summarised (``unknown_loop`` from
+        the state it reached) when its condition becomes unknown, a path may break out of it, or
+        it exceeds its own budget of iterations and statements."""
+        start = self.steps
+        line = self.loc(node).line
+        self.loop_exits.append(None)
+        try:
+            for count in range(MAX_ITERATIONS + 1):
+                if count == MAX_ITERATIONS or self.steps - start > LOOP_STEPS:
+                    self.summarise_loop(node, scope, f"the loop at line {line} runs too long to follow")
+                    return
+                if items is None:
+                    cond = self.truth(self.eval(node.test, scope))
+                    if isinstance(cond, Unknown):
+                        self.unknown_loop(node, scope, f"the condition of the loop at line {line} is not known "
+                                                       f"statically ({cond.reason})")
+                        return
+                    if not cond:
+                        break
+                else:
+                    item = next(items, _END)
+                    if item is _END:
+                        break
+                    self.assign(target, item, scope)
+                try:
+                    self.exec_block(node.body.body, scope)
+                except Break:
+                    return
+                except Continue:
+                    pass
+                exit_reason = self.loop_exits[-1]
+                if exit_reason is not None:
+                    self.loop_exits[-1] = None
+                    self.unknown_loop(node, scope, f"the loop at line {line} may end early ({exit_reason})",
+                                      target=target)
+                    return
+        finally:
+            self.loop_exits.pop()
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, scope)
+
+    def unknown_loop(self, node: cst.For | cst.While, scope: Scope, reason: str, target=None) -> None:
+        """A loop that runs an unknown number of times: no iteration or some, joined. The body runs
+        once from the state before the loop, then once from the join, so that what one iteration
+        hands the next is unknown where it differs."""
+        def body():
+            if target is not None:
+                self.assign(target, Unknown(reason), scope)
+            self.exec_block(node.body.body, scope)
+
+        self.loop_exits.append(None)
+        try:
+            first = self.follow_paths(scope, [None, body], reason)
+            again = self.follow_paths(scope, [None, body], reason, replay=True)
+        finally:
+            self.loop_exits.pop()
+        if node.orelse is not None:
+            if first.broke or again.broke:
+                self.follow_paths(scope, [None, lambda: self.exec_block(node.orelse.body.body, scope)], reason)
+            else:
+                self.exec_block(node.orelse.body.body, scope)
+
+    def summarise_loop(self, node: cst.For | cst.While, scope: Scope, reason: str) -> None:
+        """A loop past its budget: what it assigns or changes becomes unknown, and the analysis goes on."""
+        self.note(node, reason)
+        unknown = Unknown(reason)
+        for name in _bound_names(node.body) + _mutated_names(node.body):
+            value = scope.vars.get(name)
+            if isinstance(value, Layer) and value.uncertain is None:
+                value.uncertain = f"it changes in a loop the analysis summarised ({reason})"
+            scope.assign(name, unknown)
+        if isinstance(node, cst.For):
+            for name in _bound_names(node.target) if not isinstance(node.target, cst.Name) else [node.target.value]:
+                scope.assign(name, unknown)
+
+    def note(self, node: cst.CSTNode, reason: str) -> None:
+        """Something the analysis summarised instead of following (listed with --show-unresolved)."""
+        if self.file_stack[-1] is None and not self.replaying:
+            key = (id(node), reason)
+            if key not in self._unresolved_seen:
+                self._unresolved_seen.add(key)
+                self.result.unresolved.append((self.loc(node), reason))
 
     def stmt_With(self, node: cst.With, scope: Scope) -> None:
         for item in node.items:
+            value = self.eval(item.item, scope)
             if item.asname is not None:
-                self.assign(item.asname.name, Opaque("context manager"), scope)
+                entered = value if isinstance(value, (Model, Layer, Unknown)) else Opaque("context manager")
+                self.assign(item.asname.name, entered, scope)
         self.exec_block(node.body.body, scope)
 
     def stmt_Try(self, node: cst.Try, scope: Scope) -> None:
-        self.exec_block(node.body.body, scope)
-        if node.orelse is not None:
-            self.exec_block(node.orelse.body.body, scope)
-        if node.finalbody is not None:
-            self.exec_block(node.finalbody.body.body, scope)
+        """The body runs; an error it certainly raises goes to the first handler that may catch it
+        (whose names and body then run), else on up. ``else`` runs when nothing was raised."""
+        try:
+            try:
+                self.exec_block(node.body.body, scope)
+            except KerasErrorAt as exc:
+                handler = next((h for h in node.handlers if self.catches(h, exc.error.kind, scope)), None)
+                if handler is None:
+                    raise
+                if handler.name is not None:
+                    self.assign(handler.name.name, Opaque(f"{exc.error.kind}"), scope)
+                self.exec_block(handler.body.body, scope)
+            else:
+                if node.orelse is not None:
+                    self.exec_block(node.orelse.body.body, scope)
+        finally:
+            if node.finalbody is not None:
+                self.exec_block(node.finalbody.body.body, scope)
+
+    def catches(self, handler: cst.ExceptHandler, kind: str, scope: Scope) -> bool:
+        if handler.type is None:
+            return True
+        names = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+        for name in names:
+            caught = _dotted(name).rsplit(".", 1)[-1]
+            if caught in ("Exception", "BaseException", kind) or caught in _EXCEPTION_BASES.get(kind, ()):
+                return True
+        return False
+
+    stmt_TryStar = stmt_Try
 
     def stmt_FunctionDef(self, node: cst.FunctionDef, scope: Scope) -> None:
         scope.assign(node.name.value, Function(node, scope, node.name.value))
@@ -411,8 +550,12 @@ class Interpreter:
                 value.label = target.value
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
-            if isinstance(value, Unknown):
-                items = [value] * len(elements)
+            if isinstance(value, (Unknown, Opaque, Ref)):
+                # Unpacking a value the analysis cannot see: every target (a starred one too) is unknown.
+                item = value if isinstance(value, Unknown) else Unknown(f"an item of {_describe(value)}")
+                for element in elements:
+                    self.assign(element.value, item, scope)
+                return
             elif isinstance(value, SymbolicShape) and not any(isinstance(e, cst.StarredElement) for e in elements):
                 items = self.symbols.unpack(value, len(elements))
             else:
@@ -719,7 +862,7 @@ class Interpreter:
     def _call(self, func: Any, args: list, kwargs: dict, node: cst.CSTNode, loc: Loc) -> Any:
         if isinstance(func, (Unknown, Opaque)) and _is_summary_call(node):
             reason = func.reason if isinstance(func, Unknown) else f"`{func.description}` is not a model kerascheck can follow"
-            self.result.summaries.append(SummaryEvent(loc, None, None, reason))
+            self.add_summary(SummaryEvent(loc, None, None, reason))
         if isinstance(func, Unknown):
             return Unknown(func.reason)
         if isinstance(func, Function):
@@ -741,22 +884,30 @@ class Interpreter:
             raise Unresolvable(f"recursion deeper than {MAX_DEPTH} calls in `{func.name}`")
         scope = Scope(func.scope, func.scope.module)
         self.bind_params(func, args, kwargs, scope)
+        if isinstance(func.node, cst.FunctionDef) and _is_generator(func.node):
+            # Calling a generator function runs none of its body: it returns a generator.
+            return Opaque(f"generator {func.name}()")
         self.depth += 1
         self.frames.append((func, scope))
         self.file_stack.append(func.scope.module.file)
+        self.pending_returns.append([])
+        value: Any = None
         try:
             if isinstance(func.node, cst.Lambda):
-                return self.eval(func.node.body, scope)
-            scope.vars["__class__"] = func.owner
-            self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)
-                            else func.node.body.body, scope)
-        except _Return as ret:
-            return ret.value
+                value = self.eval(func.node.body, scope)
+            else:
+                scope.vars["__class__"] = func.owner
+                self.exec_block(func.node.body.body, scope)
+        except Return as ret:
+            value = ret.value
         finally:
             self.depth -= 1
             self.frames.pop()
             self.file_stack.pop()
-        return None
+            pending = self.pending_returns.pop()
+        if pending and not all(paths.same(value, v) for v in pending):
+            return Unknown(f"what `{func.name}` returns depends on a path the analysis cannot choose")
+        return value
 
     def bind_params(self, func: Function, args: list, kwargs: dict, scope: Scope) -> None:
         """Bind arguments as Python does, raising the TypeError Python raises for a bad call."""
@@ -834,10 +985,13 @@ class Interpreter:
         return Unknown(f"{name}() is not evaluated")
 
     # -- helpers --------------------------------------------------------------------------------------
-    def iterate(self, value: Any) -> list:
+    def iterate(self, value: Any):
+        """The items of ``value`` (a range is not materialised: a loop stops at its budget)."""
         if isinstance(value, Unknown):
             raise Unresolvable(value.reason)
-        if isinstance(value, (list, tuple, range, str)):
+        if isinstance(value, range):
+            return value
+        if isinstance(value, (list, tuple, str)):
             return list(value)
         if isinstance(value, dict):
             return list(value)
@@ -850,7 +1004,7 @@ class Interpreter:
         if isinstance(value, Unknown):
             return value
         if isinstance(value, (Tensor, Opaque, Ref)):
-            return Unknown("truth value of a library object")
+            return Unknown(f"truth value of {_describe(value)}")
         if isinstance(value, (Layer,)):
             return True
         try:
@@ -871,12 +1025,13 @@ def _resolve_positions(source: list):
     return source[2]
 
 
-class KerasErrorAt(Exception):
-    def __init__(self, loc: Loc, error: KerasError):
-        super().__init__(error.message)
-        self.loc = loc
-        self.error = error
-
+_END = object()
+# Built-in exceptions a handler also catches through a base class (besides Exception/BaseException).
+_EXCEPTION_BASES = {
+    "KeyError": ("LookupError",), "IndexError": ("LookupError",), "ZeroDivisionError": ("ArithmeticError",),
+    "ModuleNotFoundError": ("ImportError",), "UnboundLocalError": ("NameError",),
+    "NotImplementedError": ("RuntimeError",), "FileNotFoundError": ("OSError", "IOError", "EnvironmentError"),
+}
 
 _BINOPS = {
     "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul, "Divide": operator.truediv,
@@ -1187,3 +1342,78 @@ def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
 def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
               dims: dict[str, int] | None = None) -> Result:
     return Interpreter(module, path, overlay, source, dims).run()
+
+
+def _describe(value: Any) -> str:
+    """A value as a message may name it (never an internal representation)."""
+    if isinstance(value, Ref):
+        return f"`{value.path}`"
+    if isinstance(value, Opaque):
+        return f"`{value.description}`"
+    return type(value).__name__
+
+
+_GENERATOR_CACHE: dict[int, tuple[cst.CSTNode, bool]] = {}
+
+
+def _is_generator(node: cst.FunctionDef) -> bool:
+    return _memoized(_GENERATOR_CACHE, node, _has_yield)
+
+
+def _has_yield(node: cst.FunctionDef) -> bool:
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Yield(self, _node) -> None:
+            found.append(True)
+
+        def visit_FunctionDef(self, inner) -> bool:
+            return inner is node  # a nested function's yield makes it, not this one, a generator
+
+        def visit_Lambda(self, _node) -> bool:
+            return False
+
+        def visit_ClassDef(self, _node) -> bool:
+            return False
+
+    node.visit(Finder())
+    return bool(found)
+
+
+_MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "add", "setdefault", "clear", "popitem",
+             "discard", "sort", "reverse", "appendleft"}
+_MUTATED_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}
+
+
+def _mutated_names(node: cst.CSTNode) -> list[str]:
+    """Names whose object a block changes in place (``xs.append(...)``, ``d[k] = v``, ``model.add(l)``)."""
+    return _memoized(_MUTATED_CACHE, node, _collect_mutated_names)
+
+
+def _collect_mutated_names(node: cst.CSTNode) -> list[str]:
+    names: list[str] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATORS:
+                names.append(func.value.value)
+
+        def visit_AssignTarget(self, t) -> None:
+            if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name):
+                names.append(t.target.value.value)
+
+    node.visit(Collector())
+    return names
+
+
+def _find_all_summary_calls(module: cst.Module) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            if _is_summary_call(call):
+                found.append(call)
+
+    module.visit(Finder())
+    return found

@@ -14,7 +14,7 @@ from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
 from . import library
-from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
+from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight, describe
 from ..shapes.symbolic import Sym
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
@@ -58,6 +58,9 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
         keras_init(interp, func.obj, kwargs)
         return None
     if isinstance(func, Opaque):
+        if any(isinstance(v, (Tensor, Unknown)) for v in flatten(list(args) + list(kwargs.values()))):
+            # A library layer or function kerascheck does not model, called on tensors.
+            return Unknown(f"the output of `{func.description}` (not modelled)")
         return Opaque(f"{func.description}()")
     if callable(func) and getattr(func, "__self__", None) is not None and type(func.__self__) in _PY_METHODS:
         try:
@@ -97,8 +100,10 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
             for value in (inputs, outputs):
                 if isinstance(value, Unknown):
                     raise Unresolvable(value.reason)
-                if any(isinstance(v, Unknown) for v in flatten(value)):
-                    raise Unresolvable("a model input or output tensor is not known statically")
+                unknown = next((v for v in flatten(value) if isinstance(v, (Unknown, Opaque, Ref))), None)
+                if unknown is not None:
+                    raise Unresolvable(unknown.reason if isinstance(unknown, Unknown)
+                                       else f"a model input or output is {describe(unknown)}, not modelled")
             return keras.functional(inputs, outputs, _str_or_none(name), loc)
         raise Unresolvable("keras.Model() without inputs and outputs")
     if path in _LAYER_FUNCTIONS:
@@ -378,12 +383,46 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
     if found is None:
         raise Unresolvable(f"{layer.class_name} has no call() method")
     kwargs = {k: v for k, v in kwargs.items() if k not in ("inputs", "x")}
+    training = _populate_training(interp, found[0], len(extra), kwargs)
     interp.keras.tracing += 1
+    interp.training_context.append(training)
     try:
         result = interp.call_function(found[0], [layer, inputs, *extra], kwargs)
     finally:
         interp.keras.tracing -= 1
+        interp.training_context.pop()
     return _traced_shapes(layer, result)
+
+
+def _populate_training(interp: "Interpreter", call: Function, extra: int, kwargs: dict) -> Any:
+    """``Layer._resolve_and_populate_arg("training")``: the value passed, else the enclosing call's,
+    else the ``call`` signature's default; passed on to ``call`` only when it is not None."""
+    params = call.node.params
+    positional = [p.name.value for p in list(params.posonly_params) + list(params.params)]
+    names = positional + [p.name.value for p in params.kwonly_params]
+    if "training" not in names:
+        return None
+    if "training" in positional and positional.index("training") < 2 + extra:  # self, inputs, *extra
+        return None  # passed positionally
+    if "training" in kwargs:
+        return kwargs["training"]
+    value = next((v for v in reversed(interp.training_context) if v is not None), None)
+    if value is None:
+        param = next(p for p in list(params.params) + list(params.kwonly_params) + list(params.posonly_params)
+                     if p.name.value == "training")
+        value = interp.eval(param.default, call.scope) if param.default is not None else None
+    if value is not None:
+        kwargs["training"] = value
+    else:
+        if _required(call, "training"):
+            raise KerasError("missing a required argument: 'training'", "TypeError")
+    return value
+
+
+def _required(call: Function, name: str) -> bool:
+    params = call.node.params
+    return any(p.name.value == name and p.default is None
+               for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params))
 
 
 def layer_runner(interp: "Interpreter", layer: Layer) -> Any:
@@ -444,10 +483,11 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         from .interpreter import SummaryEvent
 
         try:
-            event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs)))
+            event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs),
+                                                    guessed=interp.keras.naming.guessed))
         except Unresolvable as exc:
             event = SummaryEvent(loc, None, None, exc.reason)
-        interp.result.summaries.append(event)
+        interp.add_summary(event)
         return None
     if name == "add" and isinstance(obj, Sequential):
         layer = args[0] if args else kwargs.get("layer")
@@ -894,10 +934,55 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
     symbolic = any(isinstance(t, Tensor) and t.symbolic for t in flatten(list(args) + list(kwargs.values())))
     if symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
         raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
+    if library == "tf" or op in _TF_TWINS or op.split(".")[0] in ("math", "nn", "linalg"):
+        return _tf_function(interp, op, args, kwargs, loc)
     name = _TF_NAMES.get(name, name)
     if name in OPS:
         return apply_op(interp, name, args, kwargs, loc)
     raise Unresolvable(f"{op}() on tensors is not modelled yet")
+
+
+def _tf_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """``tf.<op>`` inside a layer: evaluated as its ``keras.ops`` twin only where the twin takes the
+    same arguments (after renaming TensorFlow's keywords); any other TensorFlow function, or an
+    argument the twin does not have, leaves the result unknown rather than read with another signature."""
+    twin = _TF_TWINS.get(op)
+    if twin is None:
+        return Unknown(f"tf.{op}() is not modelled")
+    name, params = twin
+    kwargs = {k: v for k, v in kwargs.items() if k != "name"}
+    if len(args) > len(params) or any(k not in params for k in kwargs):
+        return Unknown(f"tf.{op}() with these arguments is not modelled")
+    bound = dict(zip(params, args))
+    bound.update(kwargs)
+    # The twin takes the same parameters in the same order, under its own names.
+    last = max(params.index(k) for k in bound) if bound else -1
+    signature = OPS[name].signature
+    return apply_op(interp, name, [], {signature[i]: bound.get(p) for i, p in enumerate(params[: last + 1])}, loc)
+
+
+# tf.<op> -> (keras.ops twin, TensorFlow's parameter names in order: the twin's are the same
+# parameters in the same order under its own names). TensorFlow's ``name=`` is dropped.
+_TF_TWINS = {
+    "reshape": ("reshape", ("tensor", "shape")),
+    "transpose": ("transpose", ("a", "perm")),
+    "expand_dims": ("expand_dims", ("input", "axis")),
+    "squeeze": ("squeeze", ("input", "axis")),
+    "concat": ("concatenate", ("values", "axis")),
+    "stack": ("stack", ("values", "axis")),
+    "matmul": ("matmul", ("a", "b")),
+    **{f"{prefix}reduce_{r}": (r, ("input_tensor", "axis", "keepdims"))
+       for prefix in ("", "math.") for r in ("sum", "mean", "max", "min")},
+    **{f"{prefix}{fn}": (fn, ("x",)) for prefix in ("", "math.", "nn.")
+       for fn in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs")},
+    "nn.softmax": ("softmax", ("logits", "axis")),
+    **{f"{prefix}{fn}": (twin, ("x", "y")) for prefix in ("", "math.") for fn, twin in
+       (("add", "add"), ("multiply", "multiply"), ("subtract", "subtract"), ("divide", "divide"),
+        ("maximum", "maximum"), ("minimum", "minimum"), ("pow", "power"))},
+    "cast": ("cast", ("x", "dtype")),
+    "ones_like": ("ones_like", ("input",)),
+    "zeros_like": ("zeros_like", ("input",)),
+}
 
 
 # tf / numpy spellings of the same operations, used inside layers' call().

@@ -467,6 +467,19 @@ def numpy_str(values: Sequence[Any], object_dtype: bool | None = None) -> str:
     return "[" + " ".join(items) + "]"
 
 
+def describe(value: Any, limit: int = 80) -> str:
+    """A value as a message names it: its own short repr, never an internal one, at most ``limit`` long."""
+    if isinstance(value, Opaque):
+        text = value.description
+    elif isinstance(value, Unknown):
+        text = "a value not known statically"
+    elif is_literal(value):
+        text = repr(value)
+    else:
+        text = getattr(value, "display", None) or type(value).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def is_literal(value: Any) -> bool:
     """A plain Python value (not a layer, not an unknown / opaque value): Keras would reject it as a layer."""
     return value is None or isinstance(value, (bool, int, float, str, list, tuple, dict))

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from .base import (
     KerasError, LayerSpec, Opaque, SpecSublayer, Unknown, Unresolvable, Weight, _BASE_KWARGS,
-    _dict_repr, _python_binding, check_rank, format_shape, register, standardize_data_format, variable,
+    _dict_repr, _python_binding, check_rank, format_shape, is_literal, register, standardize_data_format, variable,
 )
 
 
@@ -53,7 +53,7 @@ def validate_string_arg(value, allowable, caller, arg_name, allow_none=False, al
     """Keras's ``argument_validation.validate_string_arg``."""
     if allow_none and value is None:
         return
-    if allow_callables and isinstance(value, Opaque):  # a function or a callable object
+    if allow_callables and not is_literal(value):  # a function, a callable object, a value not known
         return
     if isinstance(value, str) and value in allowable:
         return

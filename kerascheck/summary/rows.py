@@ -36,9 +36,14 @@ class Snapshot:
                       columns=columns, positions=self.positions)
 
 
-def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable=False, positions=None) -> Snapshot:
+def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable=False, positions=None,
+             guessed: dict[str, str] | None = None) -> Snapshot:
+    """``guessed``: automatic names the analysis could only guess (``Naming.guessed``)."""
     if not isinstance(model, Model):
         raise Unresolvable("summary() of something that is not a known model")
+    reason = _uncertainty(model, guessed or {}, set())
+    if reason is not None:
+        raise Unresolvable(reason)
     if isinstance(model, Functional):
         layers = model.operations
         sequential_like = _sequential_like(model)
@@ -78,6 +83,22 @@ def _sequential_like(model: Functional) -> bool:
         if sum(1 for n in layer.nodes if id(n) in node_ids) > 1:
             return False
     return True
+
+
+def _uncertainty(layer: Layer, guessed: dict[str, str], seen: set[int]) -> str | None:
+    """Why a layer shown in the summary (or the model) cannot be vouched for, if it cannot."""
+    seen.add(id(layer))
+    if layer.uncertain is not None:
+        return layer.uncertain
+    if layer.name in guessed:
+        return guessed[layer.name]
+    inner = layer.operations if isinstance(layer, Functional) else layer.sublayers
+    for sub in inner:
+        if id(sub) not in seen:
+            reason = _uncertainty(sub, guessed, seen)
+            if reason is not None:
+                return reason
+    return None
 
 
 def _add_rows(rows, layer: Layer, nesting: int, sequential_like: bool, relevant: set, expand: bool, trainable_col: bool):
