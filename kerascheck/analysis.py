@@ -8,9 +8,12 @@ from pathlib import Path
 
 import libcst as cst
 
-from .diagnostics import Diagnostic
+from .diagnostics import SYNTAX_CODE, Diagnostic
 from .frontend.interpreter import Result, interpret
 from .parsing import parse_module
+from .stack import with_deep_stack
+
+MAX_SOURCE_CHARS = 2_000_000  # bounds memory: libcst's tree takes about 25 times the text
 
 
 @dataclass
@@ -26,17 +29,45 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
     """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text,
     ``dims`` gives data-dependent sizes their values (``{"n_features": 30}``)."""
     analysis = FileAnalysis(path)
+    if len(source) > MAX_SOURCE_CHARS:
+        analysis.diagnostics.append(Diagnostic(
+            path, 1, 1, SYNTAX_CODE, f"file too large to analyse ({len(source) / 1e6:.1f} MB of text; "
+                                     f"kerascheck analyses files up to {MAX_SOURCE_CHARS / 1e6:.0f} MB)"))
+        return analysis
+    limit = _beyond_python_limits(source, path)
+    if limit is not None:
+        analysis.diagnostics.append(limit)
+        return analysis
+    return with_deep_stack(lambda: _analyse(analysis, source, path, overlay, dims))
+
+
+def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims) -> FileAnalysis:
     try:
         module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         analysis.diagnostics.append(_syntax_error(source, path, exc))
         return analysis
-    except RecursionError:
-        analysis.diagnostics.append(Diagnostic(path, 1, 1, "KC000", "file is nested too deeply to parse"))
+    except (RecursionError, MemoryError):
+        analysis.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse"))
         return analysis
     analysis.module = module
     analysis.result = interpret(module, path, overlay, source, dims)
     return analysis
+
+
+def _beyond_python_limits(source: str, path: str) -> Diagnostic | None:
+    """Nesting Python itself refuses (``too many nested parentheses``, an expression too deep for its
+    parser): found by CPython's own parser, which is fast and bounded, before libcst sees the file."""
+    try:
+        ast.parse(source, path)
+    except SyntaxError as err:
+        if "too many nested" in err.msg or "too complex" in err.msg or "too many levels" in err.msg:
+            return Diagnostic(path, err.lineno or 1, max(err.offset or 1, 1), SYNTAX_CODE, f"SyntaxError: {err.msg}")
+    except (RecursionError, MemoryError):
+        return Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse (Python's parser refuses it too)")
+    except ValueError:
+        pass
+    return None
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:

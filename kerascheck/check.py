@@ -22,10 +22,16 @@ KERAS_MARKERS = (b"keras", b"tensorflow")
 @dataclass
 class CheckRun:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Information about the analysis itself (``severity == "info"``): never counted as a problem.
+    notes: list[Diagnostic] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     files: int = 0
     skipped: int = 0  # by the byte scan
     cached: int = 0
+
+    def add(self, diagnostics: list[Diagnostic]) -> None:
+        for d in diagnostics:
+            (self.notes if d.severity == "info" else self.diagnostics).append(d)
 
 
 def mentions_keras(data: bytes) -> bool:
@@ -56,7 +62,7 @@ def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None
     from .lint import lint_source
 
     try:
-        run.diagnostics += lint_source(source, shown, config.enabled_codes(shown))
+        run.add(lint_source(source, shown, config.enabled_codes(shown)))
     except Exception as exc:  # a bug of ours must not stop the other files
         run.internal_errors.append(f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}")
     run.files += 1
@@ -120,7 +126,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
             hit = cache.get(key)
             if hit is not None:
                 run.cached += 1
-                run.diagnostics += hit
+                run.add(hit)
                 continue
         todo.append((str(path), shown, codes, key))
     jobs = jobs or default_jobs()
@@ -136,7 +142,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
         if internal is not None:
             run.internal_errors.append(internal)
             continue
-        run.diagnostics += diagnostics
+        run.add(diagnostics)
         if cache is not None and key is not None:
             cache.put(key, diagnostics, dependencies)
     return run

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 import click
 
 from . import __version__
+from .diagnostics import CUT_SHORT
 from .files import iter_python_files  # light (pathspec is imported when a folder is walked); verify uses it
 from .report import FORMATS
 
@@ -247,6 +248,9 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
         run = check_paths([p for p in paths if p != "-"], config, jobs=jobs, use_cache=not no_cache)
     for line in run.internal_errors:
         click.echo(line, err=True)
+    for note in run.notes:  # where an analysis was cut short; unpredicted summaries with --show-unresolved
+        if show_unresolved or note.message.startswith(CUT_SHORT):
+            click.echo(note.format(), err=True)
     diagnostics = sorted(run.diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
     click.echo(report.statistics(diagnostics) if statistics else report.render(diagnostics, output_format), nl=False)
     if show_unresolved:

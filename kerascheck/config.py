@@ -21,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-SYNTAX_CODE = "KC000"  # reported by the parser itself, not by a rule class
+from .diagnostics import SYNTAX_CODE  # noqa: E402,F401  (re-exported)
 _RULES_FOLDER = Path(__file__).resolve().parent / "rules"
 
 

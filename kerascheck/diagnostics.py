@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SYNTAX_CODE = "KC000"  # the file cannot be read, parsed or analysed at all: no rule class reports it
+# Information, never a problem: where the analysis was cut short, a summary() it could not predict.
+NOTE_CODE = "KC001"
+CUT_SHORT = "analysis cut short"  # how a note's message starts
+NOT_PREDICTED = "summary() not predicted"
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -12,7 +18,9 @@ class Diagnostic:
     column: int  # 1-based
     code: str
     message: str
-    severity: str = "error"  # "error": Keras will raise; "warning": runs but is almost certainly wrong
+    # "error": Keras will raise; "warning": runs but is almost certainly wrong; "info": what the
+    # analysis could not do (NOTE_CODE), never counted as a problem
+    severity: str = "error"
     end_line: int = 0
     end_column: int = 0
 

@@ -279,26 +279,33 @@ def map_graph(inputs: list[Tensor], outputs: list[Tensor]) -> GraphMap:
     ops_by_id: dict[int, Layer] = {}
     input_ids = {id(t) for t in inputs}
 
-    def visit(tensor: Tensor) -> None:
-        node = tensor.node
-        if node is None or id(node) in finished:
-            return
-        if not node.is_input and id(tensor) in input_ids:
-            finished.add(id(node))
-            return
-        if id(node) in in_progress:
-            raise KerasError(f"Tensor from operation '{node.layer.name}' is part of a cycle.")
-        op = node.layer
-        if id(op) not in op_index:
-            op_index[id(op)] = len(op_index)
-            ops_by_id[id(op)] = op
-        in_progress.add(id(node))
-        if not node.is_input:
-            for t in node.inputs:
-                visit(t)
-        finished.add(id(node))
-        in_progress.discard(id(node))
-        ordered.append(node)
+    def visit(root: Tensor) -> None:
+        # Depth first, iteratively (a 20,000-layer chain is 20,000 deep): a node is first seen when
+        # popped (its operation numbered then), finished once every input has been.
+        stack: list[tuple[Tensor, bool]] = [(root, False)]
+        while stack:
+            tensor, expanded = stack.pop()
+            node = tensor.node
+            if expanded:
+                finished.add(id(node))
+                in_progress.discard(id(node))
+                ordered.append(node)
+                continue
+            if node is None or id(node) in finished:
+                continue
+            if not node.is_input and id(tensor) in input_ids:
+                finished.add(id(node))
+                continue
+            if id(node) in in_progress:
+                raise KerasError(f"Tensor from operation '{node.layer.name}' is part of a cycle.")
+            op = node.layer
+            if id(op) not in op_index:
+                op_index[id(op)] = len(op_index)
+                ops_by_id[id(op)] = op
+            in_progress.add(id(node))
+            stack.append((tensor, True))
+            if not node.is_input:
+                stack.extend((t, False) for t in reversed(node.inputs))
 
     for out in outputs:
         visit(out)
@@ -347,11 +354,11 @@ def map_graph(inputs: list[Tensor], outputs: list[Tensor]) -> GraphMap:
                     )
             computable.update(id(t) for t in node.outputs)
 
-    names = [op.name for op in operations]
-    for name in names:
-        if names.count(name) != 1:
+    counts = collections.Counter(op.name for op in operations)
+    for name, count in counts.items():
+        if count != 1:
             raise KerasError(
-                f'The name "{name}" is used {names.count(name)} times in the model. '
+                f'The name "{name}" is used {count} times in the model. '
                 "All operation names should be unique."
             )
     return GraphMap(operations, dict(nodes_by_depth), set(nodes_by_id))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 from typing import Iterable
 
-from .analysis import analyze_source
-from .diagnostics import Diagnostic
+from .analysis import FileAnalysis, analyze_source
+from .diagnostics import CUT_SHORT, NOT_PREDICTED, NOTE_CODE, SYNTAX_CODE, Diagnostic
 from .rules import RULES, EngineErrorRule, RuleContext
 from .shapes.base import Unresolvable
 
@@ -20,27 +21,61 @@ def lint_source(source: str, path: str, enabled: Iterable[str] | None = None) ->
     return lint_with_dependencies(source, path, enabled)[0]
 
 
-def lint_with_dependencies(source: str, path: str, enabled: Iterable[str] | None = None
-                           ) -> tuple[list[Diagnostic], set[str]]:
-    """``lint_source``, and the files besides ``path`` the result depends on (sibling modules the
-    analysis read or looked for, Keras sources): what a cache entry must be checked against."""
-    codes = set(RULES) | {"KC000"} if enabled is None else set(enabled)
-    analysis = analyze_source(source, path)
+@dataclass
+class LintRun:
+    """One file's lint: what every face reports (check, --fix, the language server, verify)."""
+
+    diagnostics: list[Diagnostic]
+    dependencies: set[str]  # files besides the linted one the result depends on (for caches)
+    analysis: FileAnalysis  # the analysis the diagnostics come from (hover, inlay hints, summaries)
+
+
+def run(source: str, path: str, codes: Iterable[str] | None = None, overlay: dict[str, str] | None = None) -> LintRun:
+    """Analyse ``source`` as the file ``path`` (``overlay``: other open buffers, for sibling modules it
+    imports), keep the parser's diagnostics that are enabled, run the enabled rules, add the
+    analysis notes, apply ``# noqa``, sort."""
+    codes = set(RULES) | {SYNTAX_CODE} if codes is None else set(codes)
+    analysis = analyze_source(source, path, overlay or None)
     diagnostics = [d for d in analysis.diagnostics if d.code in codes]
     dependencies: set[str] = set()
     if analysis.result is not None:
         ctx = RuleContext(path, source, analysis.result, module=analysis.module)
         diagnostics += run_rules(ctx, codes)
+        diagnostics += analysis_notes(path, analysis.result)
         dependencies = set(analysis.result.dependencies)
     diagnostics = apply_noqa(source, diagnostics)
-    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code)), dependencies
+    return LintRun(sorted(diagnostics, key=lambda d: (d.line, d.column, d.code)), dependencies, analysis)
+
+
+def lint_with_dependencies(source: str, path: str, enabled: Iterable[str] | None = None
+                           ) -> tuple[list[Diagnostic], set[str]]:
+    """``lint_source``, and the files besides ``path`` the result depends on (sibling modules the
+    analysis read or looked for, Keras sources): what a cache entry must be checked against."""
+    result = run(source, path, enabled)
+    return result.diagnostics, result.dependencies
+
+
+def analysis_notes(path: str, result) -> list[Diagnostic]:
+    """What the analysis could not do, as information (code KC001, never counted as a problem): where it
+    was cut short, and each ``summary()`` the script reaches that is not predicted, with the reason."""
+    notes = []
+    if result.cut_short is not None:
+        loc, reason = result.cut_short
+        notes.append(Diagnostic(path, loc.line, loc.column, NOTE_CODE, f"{CUT_SHORT} here: {reason}", severity="info"))
+    for event in result.summaries:
+        if event.snapshot is None:
+            notes.append(Diagnostic(path, event.loc.line, event.loc.column, NOTE_CODE,
+                                    f"{NOT_PREDICTED}: {event.reason}", severity="info"))
+    return notes
 
 
 def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    error = ctx.result.error
-    if error is not None and error.error is not None:
-        engine_rules = sorted((r() for r in RULES.values() if issubclass(r, EngineErrorRule)), key=lambda r: r.priority)
+    engine_rules = sorted((r() for r in RULES.values() if issubclass(r, EngineErrorRule)), key=lambda r: r.priority)
+    errors = [ctx.result.error] if ctx.result.error is not None else []
+    for error in errors + ctx.result.conditional_errors:
+        if error.error is None:
+            continue
         # The most specific rule claims the error; if it is disabled, the error is not reported.
         rule = next(r for r in engine_rules if r.matches(error.error))
         if rule.code in codes:

@@ -338,18 +338,6 @@ def _fixture_files() -> list[Path]:
     return sorted(p for folder in ("seeds", "bugs", "features") for p in (ROOT / "fixtures" / folder).glob("*.py"))
 
 
-@pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_worker_lints_exactly_as_check(path: Path):
-    from kerascheck.lint import lint_source
-    from kerascheck.lsp.worker import lint_document
-    from kerascheck.rules import RULES
-
-    source = path.read_text(encoding="utf-8")
-    codes = set(RULES) | {"KC000"}
-    diagnostics, _ = lint_document(source, str(path), codes)
-    assert diagnostics == lint_source(source, str(path), codes)
-
-
 def test_worker_reports_its_own_failures_and_goes_on():
     from kerascheck.lsp.worker import Worker
 

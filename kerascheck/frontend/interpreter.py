@@ -14,6 +14,7 @@ import builtins
 import operator
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ MAX_STEPS = 400_000  # statements per file: the last resort, reported as an anal
 MAX_DEPTH = 60  # user-function call depth: bounds recursion
 MAX_ITERATIONS = 10_000  # iterations of one loop before it is summarised
 LOOP_STEPS = 25_000  # statements one loop may run before it is summarised
+MAX_SECONDS = 6.0  # wall-clock time of one file's interpretation: the last resort, like MAX_STEPS
 
 BUILTINS = {
     name: Builtin(name)
@@ -120,6 +122,7 @@ class Interpreter:
         self.keras = self.result.keras
         self.keras.runner = lambda layer: keras_api.layer_runner(self, layer)
         self.steps = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
         self.depth = 0
         self.current_stmt: cst.CSTNode | None = None  # the analysed file's statement running now
         self.globals = self.module_scope(module, None, source)
@@ -155,8 +158,8 @@ class Interpreter:
             self.exec_block(self.module.body, self.globals)
         except KerasErrorAt as exc:
             self.result.error = self.error_event(exc)
-        except Budget:
-            self.cut_short("the script runs too long to follow (step budget used up)")
+        except Budget as exc:
+            self.cut_short(str(exc))
         except (Return, Break, Continue):
             pass
         return self.result
@@ -217,7 +220,9 @@ class Interpreter:
         if self.file_stack[-1] is None:
             self.current_stmt = stmt
         if self.steps > MAX_STEPS:
-            raise Budget()
+            raise Budget("the script runs too long to follow (step budget used up)")
+        if not self.steps % 1024 and time.monotonic() > self.deadline:
+            raise Budget(f"the analysis took more than {MAX_SECONDS:.0f} s")
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.exec_small(small, scope)
@@ -294,6 +299,7 @@ class Interpreter:
             cond = Unknown(exc.reason)
         if isinstance(cond, Unknown):
             reason = f"the condition at line {self.loc(node.test).line} is not known statically ({cond.reason})"
+            self.note(node, f"{reason}: both branches followed")
             orelse = node.orelse
             other = None
             if isinstance(orelse, cst.If):
@@ -382,6 +388,8 @@ class Interpreter:
         """A loop that runs an unknown number of times: no iteration or some, joined. The body runs
         once from the state before the loop, then once from the join, so that what one iteration
         hands the next is unknown where it differs."""
+        self.note(node, f"{reason}: followed for no iteration and for some")
+
         def body():
             if target is not None:
                 self.assign(target, Unknown(reason), scope)
@@ -720,6 +728,9 @@ class Interpreter:
             return Unknown(f"operator {op}")
         if isinstance(left, (Opaque, Ref)) or isinstance(right, (Opaque, Ref)):
             return Unknown(f"operator {op} on a library object")
+        too_big = _too_big(op, left, right)
+        if too_big:
+            return Unknown(too_big)
         try:
             return fn(left, right)
         except Exception as exc:  # the user's arithmetic, e.g. a TypeError: Python would raise
@@ -1342,6 +1353,23 @@ def _names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
 def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
               dims: dict[str, int] | None = None) -> Result:
     return Interpreter(module, path, overlay, source, dims).run()
+
+
+MAX_ITEMS = 100_000  # a sequence the interpreter builds from ``[0] * n`` or ``"-" * n``
+MAX_BITS = 10_000  # an integer from ``**`` or ``<<``
+
+
+def _too_big(op: str, left: Any, right: Any) -> str | None:
+    """Why computing ``left op right`` would cost more memory or time than it is worth, if so."""
+    if op == "Multiply":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (list, tuple, str, bytes)) and isinstance(n, int) and len(seq) * n > MAX_ITEMS:
+                return f"a sequence of {len(seq) * n:,} items is not built statically"
+    if op in ("Power", "LeftShift") and isinstance(left, int) and isinstance(right, int) and right > 0:
+        bits = max(left.bit_length(), 1) * right if op == "Power" else left.bit_length() + right
+        if bits > MAX_BITS:
+            return "an integer too large to compute statically"
+    return None
 
 
 def _describe(value: Any) -> str:

@@ -13,7 +13,7 @@ from ..ir import InputLayer, Layer, Loc, Model, Tensor
 from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
-from . import library
+from . import arrays, library
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight, describe
 from ..shapes.symbolic import Sym
 from .values import (
@@ -776,6 +776,10 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
             return BoundMethod(value, obj)
         return value
     if isinstance(obj, Tensor):
+        if not obj.symbolic:
+            method = arrays.array_method(obj, name)
+            if method is not None:
+                return library.BoundLibraryMethod(method)
         if name == "shape":
             return obj.shape
         if name == "dtype":

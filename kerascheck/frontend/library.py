@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..ir import Tensor
 from ..shapes.base import Opaque, Unknown, Unresolvable
+from . import arrays
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -142,6 +143,7 @@ PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
     "argparse.ArgumentParser": lambda i, a, k: ArgumentParser(),
     "os.environ.get": _environ_get,
     "os.getenv": _environ_get,
+    **arrays.PURE,
 }
 
 

@@ -65,25 +65,11 @@ def rss_bytes() -> int | None:
 
 
 def lint_document(source: str, path: str, codes: set[str], overlay: dict[str, str] | None = None):
-    """``lint.lint_source`` (what ``kerascheck check`` runs) keeping the analysis for hover.
+    """``lint.run`` (what ``kerascheck check`` runs), keeping the analysis for hover."""
+    from ..lint import run
 
-    Same steps in the same order: analyse, keep the parser's diagnostics that are enabled, run
-    the enabled rules, apply ``# noqa``, sort. ``overlay`` (other open buffers) only matters for
-    sibling modules the file imports. tests/test_lsp.py checks the result equals ``lint_source``
-    on every fixture, so a change there that is not made here fails the tests.
-    """
-    from ..analysis import analyze_source
-    from ..lint import apply_noqa, run_rules
-    from ..rules import RuleContext
-
-    analysis = analyze_source(source, path, overlay or None)
-    diagnostics = [d for d in analysis.diagnostics if d.code in codes]
-    if analysis.result is not None:
-        ctx = RuleContext(path, source, analysis.result)
-        ctx.module = analysis.module  # the rules that read syntax use it (when RuleContext has it)
-        diagnostics += run_rules(ctx, codes)
-    diagnostics = apply_noqa(source, diagnostics)
-    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code)), analysis
+    result = run(source, path, codes, overlay)
+    return result.diagnostics, result.analysis
 
 
 class Worker:

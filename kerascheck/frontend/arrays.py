@@ -1,0 +1,167 @@
+"""NumPy arrays whose shapes are fixed and documented: the ``keras.datasets`` loaders, and what the
+usual preprocessing does to them (``astype``, ``reshape``, ``to_categorical``).
+
+An array is a concrete ``Tensor`` (``symbolic=False``): a shape and a dtype, no values. The loaders'
+shapes are read from Keras 3.15's ``keras/src/datasets`` (sizes of the files they download and
+their ``test_split`` arithmetic); a size that depends on arguments the analysis cannot see (IMDB
+with ``maxlen``) is unknown, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..ir import Tensor
+from ..shapes.base import Unknown
+from ..shapes.symbolic import Sym
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+
+def _array(shape: tuple, dtype: str) -> Tensor:
+    return Tensor(tuple(shape), dtype=dtype, symbolic=False)
+
+
+def _split(x_shape: tuple, y_shape: tuple, x_dtype: str, y_dtype: str, total: int, train: int):
+    test = total - train
+    return ((_array((train, *x_shape), x_dtype), _array((train, *y_shape), y_dtype)),
+            (_array((test, *x_shape), x_dtype), _array((test, *y_shape), y_dtype)))
+
+
+def _fixed(x_shape, y_shape, x_dtype, y_dtype, train, test):
+    return lambda interp, args, kwargs: _split(x_shape, y_shape, x_dtype, y_dtype, train + test, train)
+
+
+def _test_split(args: list, kwargs: dict, position: int) -> Any:
+    value = args[position] if len(args) > position else kwargs.get("test_split", 0.2)
+    return value if isinstance(value, float) and 0 <= value < 1 else None
+
+
+def _sequences(total: int, default_train: int, split_position: int | None):
+    """IMDB / Reuters: ragged word-index sequences (an object array), int labels."""
+    def load(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+        if kwargs.get("maxlen") is not None or len(args) > 3 and args[3] is not None:
+            return Unknown("how many sequences `maxlen` keeps depends on the data")
+        train = default_train
+        if split_position is not None:
+            split = _test_split(args, kwargs, split_position)
+            if split is None:
+                return Unknown("the dataset's test_split is not known statically")
+            train = int(total * (1 - split))
+        return _split((), (), "object", "int64", total, train)
+    return load
+
+
+def _regression(sizes: dict, features: int, split_position: int):
+    """Boston / California housing: a shuffled split of ``n`` rows (``int(n * (1 - test_split))``)."""
+    def load(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+        version = kwargs.get("version", args[0] if args and len(sizes) > 1 else "large")
+        total = sizes.get(version if len(sizes) > 1 else "all")
+        split = _test_split(args, kwargs, split_position)
+        if total is None or split is None:
+            return Unknown("the dataset's arguments are not known statically")
+        return _split((features,), (), "float64", "float64", total, int(total * (1 - split)))
+    return load
+
+
+# keras.datasets.<name>.load_data -> the arrays it returns.
+LOADERS: dict[str, Callable[["Interpreter", list, dict], Any]] = {
+    "mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000),
+    "fashion_mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000),
+    "cifar10": _fixed((32, 32, 3), (1,), "uint8", "uint8", 50000, 10000),
+    "cifar100": _fixed((32, 32, 3), (1,), "uint8", "int64", 50000, 10000),
+    "imdb": _sequences(50000, 25000, None),
+    "reuters": _sequences(11228, 8982, 4),
+    "boston_housing": _regression({"all": 506}, 13, 1),
+    "california_housing": _regression({"large": 20640, "small": 600}, 8, 2),
+}
+
+PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
+    f"keras.datasets.{name}.load_data": load for name, load in LOADERS.items()
+}
+
+
+def to_categorical(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+    """``keras.utils.to_categorical(x, num_classes)``: a trailing axis of 1 is replaced, else one is added."""
+    x = args[0] if args else kwargs.get("x")
+    classes = args[1] if len(args) > 1 else kwargs.get("num_classes")
+    if not isinstance(x, Tensor):
+        return Unknown("to_categorical() of values not known statically")
+    if not isinstance(classes, (int, Sym)) or isinstance(classes, bool):
+        classes = interp.symbols.make("num_classes", provisional=True) if classes is None else None
+        if classes is None:
+            return Unknown("to_categorical() num_classes is not known statically")
+    shape = x.shape[:-1] if x.shape and x.shape[-1] == 1 and len(x.shape) > 1 else x.shape
+    return _array((*shape, classes), "float64")
+
+
+for _path in ("keras.utils.to_categorical", "keras.utils.np_utils.to_categorical"):
+    PURE[_path] = to_categorical
+
+
+# -- methods of an array ---------------------------------------------------------------------------
+
+def array_method(array: Tensor, name: str) -> Callable[["Interpreter", list, dict], Any] | None:
+    method = _METHODS.get(name)
+    return (lambda interp, args, kwargs: method(array, args, kwargs)) if method else None
+
+
+def _astype(array: Tensor, args: list, kwargs: dict) -> Any:
+    dtype = args[0] if args else kwargs.get("dtype")
+    return _array(array.shape, dtype if isinstance(dtype, str) else array.dtype)
+
+
+def _reshape(array: Tensor, args: list, kwargs: dict) -> Any:
+    shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args) or kwargs.get("shape")
+    return reshape(array.shape, shape, array.dtype)
+
+
+def reshape(old: tuple, new: Any, dtype: str) -> Any:
+    """NumPy's reshape of a known shape (one ``-1`` inferred); Unknown where it cannot be known."""
+    if isinstance(new, int):
+        new = (new,)
+    if not isinstance(new, (tuple, list)) or not all(isinstance(d, (int, Sym)) for d in new):
+        return Unknown("the new shape is not known statically")
+    if any(not isinstance(d, int) for d in old) or any(not isinstance(d, int) for d in new):
+        return Unknown("a reshape of a size not known statically")
+    total = math.prod(old)
+    if list(new).count(-1) == 1:
+        rest = math.prod(d for d in new if d != -1)
+        if rest == 0 or total % rest:
+            return Unknown("reshape sizes do not match")
+        new = tuple(total // rest if d == -1 else d for d in new)
+    if math.prod(new) != total:
+        return Unknown("reshape sizes do not match")
+    return _array(tuple(new), dtype)
+
+
+def _flatten(array: Tensor, args: list, kwargs: dict) -> Any:
+    if not all(isinstance(d, int) for d in array.shape):
+        return Unknown("the size is not known statically")
+    return _array((math.prod(array.shape),), array.dtype)
+
+
+def _same(array: Tensor, args: list, kwargs: dict) -> Any:
+    return _array(array.shape, array.dtype)
+
+
+_METHODS = {"astype": _astype, "reshape": _reshape, "flatten": _flatten, "ravel": _flatten, "copy": _same}
+
+
+def pad_sequences(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+    """``keras.utils.pad_sequences(sequences, maxlen)``: (len(sequences), maxlen), int32 by default."""
+    sequences = args[0] if args else kwargs.get("sequences")
+    maxlen = args[1] if len(args) > 1 else kwargs.get("maxlen")
+    dtype = args[2] if len(args) > 2 else kwargs.get("dtype", "int32")
+    count = sequences.shape[0] if isinstance(sequences, Tensor) and sequences.shape else (
+        len(sequences) if isinstance(sequences, list) else None)
+    if count is None or not isinstance(maxlen, (int, Sym)) or isinstance(maxlen, bool):
+        return Unknown("pad_sequences() of sequences or a maxlen not known statically")
+    return _array((count, maxlen), dtype if isinstance(dtype, str) else "int32")
+
+
+for _path in ("keras.utils.pad_sequences", "keras.preprocessing.sequence.pad_sequences",
+              "keras.utils.sequence.pad_sequences"):
+    PURE[_path] = pad_sequences
