@@ -55,7 +55,7 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
     if isinstance(func, library.BoundLibraryMethod):
         return func.fn(interp, args, kwargs)
     if isinstance(func, _KerasInit):
-        keras_init(interp, func.obj, kwargs)
+        keras_init(interp, func.obj, kwargs, args)
         return None
     if isinstance(func, Opaque):
         if any(isinstance(v, (Tensor, Unknown)) for v in flatten(list(args) + list(kwargs.values()))):
@@ -379,6 +379,16 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
     """Build a user layer on the input shapes, then run its ``call`` with shapes only."""
     shapes = _shape_arg(inputs)
     user_build(interp, layer, shapes)
+    if isinstance(layer, CustomLayer) and layer.builtin_spec is not None:
+        # Keras's compute_output_spec: a built-in layer has its own compute_output_shape, so the
+        # subclass's output shape comes from it (or from the subclass's override); call() is not traced.
+        own = layer.user_class.find("compute_output_shape")
+        if own is None:
+            return layer.builtin_spec.compute_output_shape(shapes)
+        shape = interp.call_function(own[0], [layer, shapes], {})
+        if not isinstance(shape, (tuple, list)) or any(isinstance(d, Unknown) for d in flatten(shape)):
+            raise Unresolvable(f"{layer.class_name}.compute_output_shape() did not return a known shape")
+        return tuple(shape) if isinstance(shape, tuple) else list(shape)
     found = layer.user_class.find("call")
     if found is None:
         raise Unresolvable(f"{layer.class_name} has no call() method")
@@ -475,6 +485,13 @@ def user_build(interp: "Interpreter", layer: CustomLayer | CustomModel, shape: A
     found = layer.user_class.find("build")
     if found is not None:
         interp.call_function(found[0], [layer, shape], {})
+    elif getattr(layer, "builtin_spec", None) is not None:
+        builtin_build(layer, shape)
+
+
+def builtin_build(layer: CustomLayer, shape: Any) -> None:
+    """The built-in layer's ``build`` for a subclass of it (its weights come first, as Keras creates them)."""
+    layer.own_weights[:0] = layer.builtin_spec.build(shape)
 
 
 def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
@@ -497,6 +514,17 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         return None
     if name == "pop" and isinstance(obj, Sequential):
         return obj.pop(loc)
+    if isinstance(obj, CustomLayer) and obj.builtin_spec is not None and name in ("build", "call"):
+        # ``super().build(shape)`` / ``super().call(x)`` in a subclass of a built-in layer
+        value = args[0] if args else kwargs.get("input_shape", kwargs.get("inputs"))
+        if name == "build":
+            if isinstance(value, (tuple, list)) and not any(isinstance(d, Unknown) for d in value):
+                builtin_build(obj, tuple(value))
+                return None
+            raise Unresolvable("build() shape not known statically")
+        if not isinstance(value, Tensor):
+            raise Unresolvable(f"{obj.class_name}.call() on a value that is not a known tensor")
+        return Tensor(tuple(obj.builtin_spec.compute_output_shape(value.shape)), symbolic=False)
     if name == "build":
         shape = args[0] if args else kwargs.get("input_shape")
         if isinstance(shape, Unknown) or (isinstance(shape, (list, tuple)) and any(isinstance(d, Unknown) for d in shape)):
@@ -672,7 +700,7 @@ def instantiate(interp: "Interpreter", cls: UserClass, args: list, kwargs: dict,
     elif init is not None:
         interp.call_function(init[0], [obj, *args], kwargs)
     elif kind is not None:
-        keras_init(interp, obj, kwargs)
+        keras_init(interp, obj, kwargs, args)
     if kind is not None:
         if obj.name is None:  # __init__ never reached Layer.__init__; Keras would fail on first use
             keras_init(interp, obj, {})
@@ -700,14 +728,27 @@ def init_dataclass(cls: UserClass, obj: Any, args: list, kwargs: dict) -> None:
             raise KerasError(f"{cls.name}.__init__() missing 1 required positional argument: '{name}'", "TypeError")
 
 
-def keras_init(interp: "Interpreter", obj: Any, kwargs: dict) -> None:
-    """``Layer.__init__`` / ``Model.__init__`` reached through ``super().__init__(**kwargs)``."""
+def keras_init(interp: "Interpreter", obj: Any, kwargs: dict, args: list | None = None) -> None:
+    """``Layer.__init__`` / ``Model.__init__`` reached through ``super().__init__(**kwargs)``; for a
+    subclass of a built-in layer, that layer's ``__init__`` with its arguments."""
     if not isinstance(obj, (CustomLayer, CustomModel)) or obj.name is not None:
         return
     name = kwargs.get("name")
     obj.name = name if isinstance(name, str) else interp.keras.naming.auto(obj.class_name)
     trainable = kwargs.get("trainable", True)
     obj.trainable = trainable if isinstance(trainable, bool) else True
+    builtin = obj.user_class.builtin_layer if isinstance(obj, CustomLayer) else None
+    if builtin is None:
+        return
+    if builtin not in REGISTRY:
+        obj.uncertain = f"{obj.class_name} derives from keras.layers.{builtin}, which kerascheck does not model"
+        return
+    _require_known(args or [], kwargs, builtin)
+    try:
+        obj.builtin_spec = REGISTRY[builtin].bind(list(args or []), dict(kwargs))
+    except KerasError as exc:
+        raise exc.annotate(stage="constructor", layer=builtin)
+    obj.builtin_spec.layer_name = obj.name
 
 
 def make_super(interp: "Interpreter", args: list) -> Any:

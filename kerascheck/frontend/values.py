@@ -122,8 +122,24 @@ class UserClass:
     dataclass_fields: list[str] | None = None  # set for @dataclass classes
 
     @property
+    def builtin_layer(self) -> str | None:
+        """The built-in Keras layer the class derives from (``keras.layers.Conv2D`` -> ``"Conv2D"``)."""
+        for base in self.bases:
+            if isinstance(base, Ref) and base.path.startswith("keras.layers.") and base.path.count(".") == 2:
+                name = base.path.rsplit(".", 1)[1]
+                if name[:1].isupper() and name not in ("Layer", "InputLayer", "Input", "InputSpec", "Wrapper"):
+                    return name
+            if isinstance(base, UserClass):
+                found = base.builtin_layer
+                if found is not None:
+                    return found
+        return None
+
+    @property
     def keras_kind(self) -> str | None:
         """``"layer"`` or ``"model"`` when the class derives from keras.Layer / keras.Model."""
+        if self.builtin_layer is not None:
+            return "layer"
         for base in self.bases:
             if isinstance(base, Ref):
                 if base.path in ("keras.Model", "keras.Sequential"):
@@ -184,6 +200,7 @@ class CustomLayer(Layer):
         self.attrs: dict[str, Any] = {}
         self.own_weights: list[Weight] = []
         self.has_user_build = cls.find("build") is not None
+        self.builtin_spec: Any = None  # a subclass of a built-in layer: that layer's spec, once __init__ binds it
 
     @property
     def sublayers(self) -> list[Layer]:

@@ -28,7 +28,7 @@ class MissingGetConfig(Rule):
 
     def check(self, ctx):
         for _, cls, node in keras_classes(ctx):
-            if cls.keras_kind != "layer" or cls.find("get_config") is not None:
+            if cls.keras_kind != "layer" or cls.find("get_config") is not None or cls.builtin_layer is not None:
                 continue
             init = method(node, "__init__")
             if init is None or isinstance(init.params.star_kwarg, cst.Param):

@@ -46,20 +46,30 @@ def pooling_output_shape(input_shape, pool_size, strides, padding, data_format):
     none_axes = [i for i in axes if shape[i] is None]
     for i in none_axes:  # Keras writes -1 into a view of the array it prints
         shape[i] = -1
+    # NumPy broadcasts the spatial sizes against pool_size and strides: a wrapper (TimeDistributed)
+    # may hand a pooling layer fewer spatial axes than it pools over, and Keras computes on.
+    spatial, none_at = [shape[i] for i in axes], [i in none_axes for i in axes]
+    sizes = {len(spatial), len(pool_size), len(strides)} - {1}
+    if len(sizes) > 1:
+        raise Unresolvable("pooling sizes that NumPy cannot broadcast")
+    n = sizes.pop() if sizes else 1
+    spatial, none_at = (spatial * n, none_at * n) if len(spatial) == 1 else (spatial, none_at)
+    pool_size = tuple(pool_size) * n if len(pool_size) == 1 else tuple(pool_size)
+    strides = tuple(strides) * n if len(strides) == 1 else tuple(strides)
     if padding == "valid":
-        out = [_floor(_divide(shape[i] - p, s, object_dtype)) + 1 for i, p, s in zip(axes, pool_size, strides)]
-        for i, size in zip(axes, out):
-            if i not in none_axes and size <= 0:
+        out = [_floor(_divide(size - p, st, object_dtype)) + 1 for size, p, st in zip(spatial, pool_size, strides)]
+        for size, unknown in zip(out, none_at):
+            if not unknown and size <= 0:
                 raise KerasError(
                     "Computed output size would be zero or negative. Received: "
                     f"`inputs.shape={numpy_str(shape, object_dtype)}`, `pool_size={numpy_str(pool_size)}`, "
                     f"`strides={strides}`, `padding={padding}`."
                 )
     elif padding == "same":
-        out = [_floor(_divide(shape[i] - 1, s, object_dtype)) + 1 for i, s in zip(axes, strides)]
+        out = [_floor(_divide(size - 1, st, object_dtype)) + 1 for size, st in zip(spatial, strides)]
     else:
         raise KerasError(f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}")
-    out = [None if i in none_axes else _to_int(size) for i, size in zip(axes, out)]
+    out = [None if unknown else _to_int(size) for size, unknown in zip(out, none_at)]
     if data_format == "channels_last":
         return (input_shape[0], *out, input_shape[-1])
     return (input_shape[0], input_shape[1], *out)
