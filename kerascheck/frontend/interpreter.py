@@ -277,6 +277,7 @@ class Interpreter:
 
         Only statements of the analysed file are listed; in imported modules the consequence
         shows where the analysed file uses what they define."""
+        self.taint_receivers(node, reason, scope)
         if self.file_stack[-1] is not None:
             if _DEBUG:
                 print(f"[kerascheck] {self.file_stack[-1]}:{self.loc(node).line}: {reason}", file=sys.stderr)
@@ -291,6 +292,21 @@ class Interpreter:
             self.result.unresolved.append((self.loc(node), reason))
         for name in _bound_names(node):
             scope.assign(name, Unknown(reason))
+
+    def taint_receivers(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
+        """A statement that could not be followed may have changed what it calls a mutating method
+        on (``model.add(Dense(n))``, ``blocks.append(...)``): a model or layer becomes uncertain, a
+        list or dict unknown."""
+        for name in _mutated_names(node):
+            try:
+                value = scope.lookup(name)
+            except KeyError:
+                continue
+            if isinstance(value, Layer):
+                if value.uncertain is None:
+                    value.uncertain = f"a statement that changes it could not be followed ({reason})"
+            elif isinstance(value, (list, dict, set)):
+                scope.assign(name, Unknown(reason))
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         try:
@@ -501,7 +517,7 @@ class Interpreter:
                 dotted = _dotted(alias.name)
                 local = self.loader.find(dotted.split("."), 0, scope.module.file)
                 if alias.asname is not None:
-                    scope.assign(alias.asname.name.value, local if local is not None else Ref(canonical(dotted)))
+                    scope.assign(alias.asname.name.value, local if local is not None else Ref.of(dotted))
                 else:
                     top = dotted.split(".")[0]
                     top_local = self.loader.find([top], 0, scope.module.file) if local is not None else None
@@ -510,7 +526,8 @@ class Interpreter:
         if node.relative or node.module is None:
             self.import_local(node, scope)
             return
-        module = canonical(_dotted(node.module))
+        spelled = _dotted(node.module)
+        module = canonical(spelled)
         if isinstance(node.names, cst.ImportStar):
             local = self.loader.find(module.split("."), 0)
             names = dict(local.scope.vars) if local is not None else keras_api.star_import(module)
@@ -523,7 +540,7 @@ class Interpreter:
             self.import_local(node, scope)
             return
         for imported, bound in _import_names(node):
-            scope.assign(bound, Ref(module).attr(imported))
+            scope.assign(bound, Ref.of(spelled).attr(imported))
 
     def import_local(self, node: cst.ImportFrom, scope: Scope) -> None:
         """``from .blocks import conv_block`` / ``from blocks import x``: a module next to this one."""
@@ -887,7 +904,8 @@ class Interpreter:
         if isinstance(func, Super):
             return func
         if isinstance(func, Ref):
-            self.result.events.append(Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node}))
+            self.result.events.append(Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
+                                                              "tf_keras": func.tf_keras}))
         return keras_api.call(self, func, args, kwargs, loc)
 
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:

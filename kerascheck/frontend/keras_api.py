@@ -42,6 +42,8 @@ _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights",
                 "reset_states", "set_weights", "get_weights", "to_json", "export", "add_loss", "add_metric",
                 "plot_model", "predict_classes", "predict_proba", "to_yaml"}
 
+_RETURN_NONE = {"compile", "save", "save_weights", "reset_states", "set_weights", "add_loss", "add_metric"}
+
 
 # -- calls ------------------------------------------------------------------------------------------
 
@@ -553,7 +555,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name in _MODEL_NOOPS:
         from .interpreter import Event
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
-        return None
+        # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
+        return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):
         return None
     return Opaque(f"{name}()")
@@ -984,7 +987,7 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
     name = _TF_NAMES.get(name, name)
     if name in OPS:
         return apply_op(interp, name, args, kwargs, loc)
-    raise Unresolvable(f"{op}() on tensors is not modelled yet")
+    return Unknown(f"{op}() on tensors is not modelled")
 
 
 def _tf_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:

@@ -138,6 +138,8 @@ PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
     "keras.config.backend": lambda i, a, k: "tensorflow",
     "keras.backend.is_keras_tensor": _is_keras_tensor,
     "keras.backend.get_uid": _get_uid,
+    "keras.backend.int_shape": lambda i, a, k: tuple(a[0].shape) if a and isinstance(a[0], Tensor) else Unknown(
+        "int_shape() of a value that is not a known tensor"),
     "keras.utils.get_uid": _get_uid,
     "warnings.warn": lambda i, a, k: None,
     "argparse.ArgumentParser": lambda i, a, k: ArgumentParser(),

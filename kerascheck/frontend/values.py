@@ -49,12 +49,23 @@ def canonical(path: str) -> str:
 
 @dataclass(frozen=True)
 class Ref:
-    """A name inside an imported library, e.g. ``keras.layers.Dense`` or ``tf.ones``."""
+    """A name inside an imported library, e.g. ``keras.layers.Dense`` or ``tf.ones``.
+
+    ``tf_keras``: reached through ``tensorflow.keras``, which TensorFlow 2.16+ maps to Keras 3's
+    compatibility namespace (``keras._tf_keras.keras``): the same objects, plus legacy names
+    (``backend.int_shape``, ``preprocessing.text``) that ``keras`` itself no longer has."""
 
     path: str
+    tf_keras: bool = field(default=False, compare=False)
 
     def attr(self, name: str) -> "Ref":
-        return Ref(canonical(f"{self.path}.{name}"))
+        raw = f"{self.path}.{name}"
+        return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras")))
+
+    @staticmethod
+    def of(dotted: str) -> "Ref":
+        """The library name an import spells."""
+        return Ref(canonical(dotted), dotted.startswith(("tf.keras", "tensorflow.keras", "tensorflow.python.keras")))
 
 
 class Scope:

@@ -84,7 +84,7 @@ class Rule:
         return []
 
     def diagnostic(self, ctx: RuleContext, loc: "Loc", message: str) -> Diagnostic:
-        return Diagnostic(ctx.path, loc.line, loc.column, self.code, message, self.severity,
+        return Diagnostic(ctx.path, loc.line, loc.column, self.code, shorten(message), self.severity,
                           loc.end_line, loc.end_column)
 
     @classmethod
@@ -94,6 +94,19 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         return cls.doc().split("\n", 1)[0]
+
+
+MAX_MESSAGE = 300
+
+
+def shorten(message: str) -> str:
+    """A message a person reads on one screen line or two: a long Keras message (a config dump, a
+    paragraph of advice) is cut after its last whole sentence within ``MAX_MESSAGE`` characters."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    head = message[: MAX_MESSAGE - 4]
+    end = max(head.rfind(". "), head.rfind(".\n"))
+    return (head[: end + 1] if end > MAX_MESSAGE // 3 else head.rstrip()) + " ..."
 
 
 class EngineErrorRule(Rule):

@@ -219,7 +219,9 @@ class RemovedImport(Rule):
                 yield diagnostic
         seen = set()
         for event in ctx.result.events_of("ref_call"):
-            found = _removed_attribute(event.data["path"])
+            # Through tensorflow.keras, TensorFlow's compatibility namespace keeps legacy names.
+            path = event.data["path"]
+            found = _removed_attribute(f"tensorflow.{path}" if event.data.get("tf_keras") else path)
             if found is None or event.loc in seen or not in_file(event.loc):
                 continue
             if any(event.data["path"] == p or event.data["path"].startswith(p + ".") for p in imported):
