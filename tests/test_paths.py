@@ -157,9 +157,9 @@ def test_a_break_on_an_unknown_path_ends_concrete_iteration():
 
 
 def test_a_cut_short_analysis_names_the_summaries_it_did_not_reach(monkeypatch):
-    from kerascheck.frontend import interpreter
+    from kerascheck.frontend import budgets
 
-    monkeypatch.setattr(interpreter, "MAX_STEPS", 50)
+    monkeypatch.setattr(budgets, "MAX_STEPS", 50)
     source = HEADER + "x = 0\n" + "x = x + 1\n" * 60 + MLP + "model.summary()\n"
     notes = [d for d in lint_source(source, "t.py") if d.severity == "info"]
     assert any(d.message.startswith("analysis cut short") for d in notes)

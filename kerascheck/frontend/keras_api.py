@@ -14,6 +14,7 @@ from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
 from . import arrays, library
+from .result import Event, SummaryEvent
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight, describe
 from ..shapes.symbolic import Sym
 from .values import (
@@ -119,7 +120,6 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
             except KerasError as exc:
                 raise exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
             layer = keras.layer(spec, loc)
-            from .interpreter import Event
             interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
             return layer
         if name in FUNCTIONAL_FORMS:
@@ -322,7 +322,6 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     options = _call_options(layer, {k: v for k, v in kwargs.items() if k not in ("inputs", "x")})
     outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra, options=options,
                                 plain=len(args) == 1 and not kwargs)
-    from .interpreter import Event
     interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": flatten(inputs), "outputs": outputs}))
     return outputs
 
@@ -358,7 +357,6 @@ def _call_named(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, l
     node = layer.nodes[-1] if layer.nodes and layer.nodes[-1].outputs == flatten(outputs) else None
     if node is not None:
         node.call = (list(args), dict(kwargs))  # how to call a clone of the layer (``from_config``)
-    from .interpreter import Event
     interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": node_inputs, "outputs": outputs}))
     return outputs
 
@@ -499,8 +497,6 @@ def builtin_build(layer: CustomLayer, shape: Any) -> None:
 def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
     if name == "summary":
         from ..summary.rows import snapshot
-        from .interpreter import SummaryEvent
-
         try:
             event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs),
                                                     guessed=interp.keras.naming.guessed))
@@ -553,7 +549,6 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name == "add_weight":
         return add_weight(obj, *args, **kwargs)
     if name in _MODEL_NOOPS:
-        from .interpreter import Event
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
@@ -616,7 +611,6 @@ def _deserialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> A
     else:
         raise Unresolvable("keras.layers.deserialize() of a config not known statically")
     layer = interp.keras.layer(spec, loc)
-    from .interpreter import Event
     interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
     return layer
 
@@ -867,7 +861,6 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
         if not layer.nodes:
             raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
         if len(layer.nodes) > 1 and loc is not None:
-            from .interpreter import Event
             interp.result.events.append(Event("ambiguous_io", loc, {"layer": layer, "attr": name}))
         node = layer.nodes[0]  # Keras 3 returns the first call's tensors
         tensors = node.outputs if name == "output" else node.inputs

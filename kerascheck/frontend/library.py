@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..ir import Tensor
 from ..shapes.base import Opaque, Unknown, Unresolvable
 from . import arrays
+from .result import Event
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -100,8 +101,6 @@ class ArgumentParser(LibraryObject):
 
 
 def _assume(interp: "Interpreter", what: str) -> None:
-    from .interpreter import Event
-
     interp.result.events.append(Event("assumption", interp.loc(None), {"what": what}))
 
 

@@ -58,6 +58,10 @@ class Ref:
     path: str
     tf_keras: bool = field(default=False, compare=False)
 
+    @property
+    def display(self) -> str:
+        return f"`{self.path}`"
+
     def attr(self, name: str) -> "Ref":
         raw = f"{self.path}.{name}"
         return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras")))

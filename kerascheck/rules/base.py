@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostic
 if TYPE_CHECKING:
     import libcst as cst
 
-    from ..frontend.interpreter import Result
+    from ..frontend.result import Result
     from ..ir import Loc, Tensor
     from ..shapes.base import KerasError
 

@@ -1,0 +1,82 @@
+"""What one analysis produced: summaries, errors, events for the rules, what it could not follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..ir import Loc
+from ..models import Keras
+from ..shapes.base import KerasError
+
+
+@dataclass
+class SummaryEvent:
+    loc: Loc
+    model: Any  # the Model, or Unknown when it could not be resolved
+    snapshot: Any = None  # summary.rows.Snapshot taken at the call
+    reason: str | None = None
+
+
+@dataclass
+class ErrorEvent:
+    """Keras (or Python) would raise here: the script stops at this line."""
+
+    loc: Loc
+    kind: str
+    message: str
+    error: KerasError | None = None  # with the engine's context: stage, layer, input tensors
+
+
+@dataclass
+class Event:
+    """Something rules may want to know that does not stop the script (``kind`` names it)."""
+
+    # "ambiguous_io", "method_call", "class_def", "ref_call", "layer_created", "layer_call"
+    kind: str
+    loc: Loc
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    path: str
+    summaries: list[SummaryEvent] = field(default_factory=list)
+    error: ErrorEvent | None = None
+    # Errors on paths that may not run (a branch of an unknown condition, a loop body): Keras raises
+    # there whenever that path runs. The script does not necessarily stop.
+    conditional_errors: list[ErrorEvent] = field(default_factory=list)
+    cut_short: tuple[Loc, str] | None = None  # where and why the analysis of the file stopped early
+    unresolved: list[tuple[Loc, str]] = field(default_factory=list)
+    keras: Keras = field(default_factory=Keras)
+    # ``name = expression`` bindings of models, for messages: model -> variable name
+    labels: dict[int, str] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    symbol_names: list[str] = field(default_factory=list)  # data-dependent sizes left symbolic
+    # [module, file, positions]: the analysed module's entry of ``Interpreter.sources``, so that the
+    # rules reuse its positions instead of making a second pass over the module.
+    main_source: list | None = field(default=None, repr=False, compare=False)
+    # Files besides the analysed one whose presence or contents the result depends on (for caches).
+    dependencies: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def events_of(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e.kind == kind]
+
+    def positions(self, module: cst.Module):
+        """Node -> CodeRange when ``module`` is the analysed module (resolved on first use), else None."""
+        if self.main_source is None or self.main_source[0] is not module:
+            return None
+        return resolve_positions(self.main_source)
+
+
+
+def resolve_positions(source: list):
+    """The positions of an ``Interpreter.sources`` entry, computed once (a pass over the whole module)."""
+    if source[2] is None:
+        source[2] = MetadataWrapper(source[0], unsafe_skip_copy=True).resolve(PositionProvider)
+    return source[2]
+
+
