@@ -164,3 +164,21 @@ def test_a_cut_short_analysis_names_the_summaries_it_did_not_reach(monkeypatch):
     notes = [d for d in lint_source(source, "t.py") if d.severity == "info"]
     assert any(d.message.startswith("analysis cut short") for d in notes)
     assert any(d.message.startswith("summary() not predicted") and d.line == source.count("\n") for d in notes)
+
+
+def test_a_builder_the_script_never_calls_is_still_checked():
+    source = HEADER + textwrap.dedent("""
+        def build(num_classes=10):
+            model = keras.Sequential()
+            model.add(layers.Dense(64, input_shape=16))
+            model.add(layers.Dense(num_classes))
+            return model
+
+        def build_for(n):  # no default: run with an unknown argument, which proves nothing
+            inputs = keras.Input(shape=(n,))
+            return keras.Model(inputs, layers.Dense(3)(inputs))
+    """)
+    errors = [(d.line, d.message) for d in lint_source(source, "t.py") if d.severity == "error"]
+    assert errors == [(7, "Keras raises ValueError: Cannot convert '16' to a shape.")]
+    result = analyze_source(source, "t.py").result
+    assert result.summaries == [] and result.keras.models == []  # nothing the script itself runs

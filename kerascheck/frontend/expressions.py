@@ -336,6 +336,7 @@ class Expressions:
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:
         if self.depth >= budgets.MAX_DEPTH:
             raise Unresolvable(f"recursion deeper than {budgets.MAX_DEPTH} calls in `{func.name}`")
+        func.calls += 1
         scope = Scope(func.scope, func.scope.module)
         self.bind_params(func, args, kwargs, scope)
         if isinstance(func.node, cst.FunctionDef) and is_generator(func.node):

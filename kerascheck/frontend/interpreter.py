@@ -19,6 +19,7 @@ from typing import Any
 import libcst as cst
 
 from ..ir import Loc
+from ..shapes.base import KerasError, Unknown, Unresolvable
 from . import budgets, keras_api
 from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import Expressions
@@ -79,9 +80,42 @@ class Interpreter(Statements, Expressions):
             self.result.error = self.error_event(exc)
         except Budget as exc:
             self.cut_short(str(exc))
+            return self.result
         except (Return, Break, Continue):
             pass
+        self.explore_uncalled()
         return self.result
+
+    def explore_uncalled(self) -> None:
+        """Functions the script defines but never calls (builders another module imports) are run
+        once: with their defaults when every parameter has one, else with unknown arguments. What
+        they build is kept for the editor (hover); errors that hold whatever the arguments are
+        reported; nothing they do changes what the script's own run predicted."""
+        keras = self.keras
+        for value in list(self.globals.vars.values()):
+            if not (isinstance(value, Function) and isinstance(value.node, cst.FunctionDef) and not value.calls
+                    and value.scope.module is self.globals and value.owner is None):
+                continue
+            params = value.node.params
+            every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+            kwargs = {} if all(p.default is not None for p in every) else {
+                p.name.value: Unknown(f"argument `{p.name.value}` of `{value.name}()`, which the script never calls")
+                for p in every}
+            models, layers, names = len(keras.models), len(keras.layers), dict(keras.naming.uids)
+            self.replaying += 1  # its summaries are not reached by the script
+            try:
+                self.call_function(value, [], kwargs)
+            except KerasErrorAt as exc:
+                self.result.conditional_errors.append(self.error_event(exc))
+            except Budget:
+                return
+            except (Unresolvable, KerasError, Return, Break, Continue, RecursionError):
+                pass
+            finally:
+                self.replaying -= 1
+                del keras.models[models:], keras.layers[layers:]
+                keras.naming.uids.clear()
+                keras.naming.uids.update(names)
 
     @property
     def current_loc(self) -> Loc | None:

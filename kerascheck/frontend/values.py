@@ -114,6 +114,7 @@ class Function:
     scope: Scope
     name: str
     owner: "UserClass | None" = None
+    calls: int = 0  # how many times the analysis called it (uncalled functions are explored once)
 
     @property
     def is_classmethod(self) -> bool:

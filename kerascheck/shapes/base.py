@@ -229,7 +229,12 @@ class LayerSpec:
         if self.args.get("input_dim") is not None:
             return (self.arg("input_dim"),)
         if self.args.get("input_shape") is not None:
-            return tuple(self.arg("input_shape"))
+            shape = self.arg("input_shape")
+            if not isinstance(shape, (tuple, list)):  # Sequential's InputLayer: standardize_shape
+                if is_literal(shape):
+                    raise KerasError(f"Cannot convert '{shape}' to a shape.")
+                raise Unresolvable("the input_shape is not known statically")
+            return tuple(shape)
         return None
 
     @property
