@@ -43,6 +43,8 @@ _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights",
                 "reset_states", "set_weights", "get_weights", "to_json", "export", "add_loss", "add_metric",
                 "plot_model", "predict_classes", "predict_proba", "to_yaml"}
 
+_DATA_BUILDS = {"fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator",
+                "train_on_batch", "test_on_batch", "predict_on_batch"}
 _RETURN_NONE = {"compile", "save", "save_weights", "reset_states", "set_weights", "add_loss", "add_metric"}
 
 
@@ -436,8 +438,11 @@ def _required(call: Function, name: str) -> bool:
 
 
 def layer_runner(interp: "Interpreter", layer: Layer) -> Any:
-    """How to run a layer whose output comes from Python code: a Lambda without ``output_shape``
-    (Keras traces its function, and so does the interpreter); None for every other layer."""
+    """How to run a layer whose output comes from Python code: a user layer (its ``call``, when a
+    Sequential model builds it), a Lambda without ``output_shape`` (Keras traces its function, and so
+    does the interpreter); None for every other layer."""
+    if isinstance(layer, (CustomLayer, CustomModel)):
+        return lambda inputs: run_user_call(interp, layer, inputs, [], {})
     spec = layer.spec
     if (spec is not None and spec.class_name == "Lambda" and spec.args.get("output_shape") is None
             and isinstance(spec.args.get("function"), (Function, BoundMethod, Ref))):
@@ -548,6 +553,9 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         return obj.count_params()
     if name == "add_weight":
         return add_weight(obj, *args, **kwargs)
+    if name in _DATA_BUILDS and isinstance(obj, Model) and not obj.built and obj.uncertain is None:
+        # Keras builds an unbuilt model on the first batch of the data, which the analysis cannot see.
+        obj.uncertain = f"it is built by {name}() on the data (line {loc.line}), which the analysis cannot see"
     if name in _MODEL_NOOPS:
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).

@@ -199,7 +199,7 @@ def _has_yield(node: cst.FunctionDef) -> bool:
 
 
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "add", "setdefault", "clear", "popitem",
-             "discard", "sort", "reverse", "appendleft"}
+             "discard", "sort", "reverse", "appendleft", "build"}
 _MUTATED_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}
 
 
