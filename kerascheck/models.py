@@ -66,11 +66,12 @@ class Sequential(Model):
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
             layer = layer.layer
         if not isinstance(layer, Layer):
-            if not (is_literal(layer) or isinstance(layer, Tensor)):
+            if not (is_literal(layer) or isinstance(layer, Tensor) or getattr(layer, "certainly_not_layer", False)):
                 # A third-party layer, a user object, a value not known: perhaps a layer when it runs.
                 self.uncertain = self.uncertain or f"a layer kerascheck does not model was added ({describe(layer)})"
                 raise Unresolvable(self.uncertain)
-            raise KerasError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}")
+            raise KerasError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}",
+                             exact=is_literal(layer))  # Keras prints an object with its address
         if any(l.name == layer.name for l in self.stack):
             raise KerasError(
                 "All layers added to a Sequential model should have unique names. "

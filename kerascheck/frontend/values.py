@@ -116,6 +116,11 @@ class Function:
     owner: "UserClass | None" = None
     calls: int = 0  # how many times the analysis called it (uncalled functions are explored once)
 
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+    display = property(__repr__)
+
     @property
     def is_classmethod(self) -> bool:
         return isinstance(self.node, cst.FunctionDef) and any(
@@ -129,6 +134,11 @@ class BoundMethod:
     function: Function
     self_value: Any
 
+    def __repr__(self) -> str:
+        return f"<bound method {self.function.name}>"
+
+    display = property(__repr__)
+
 
 @dataclass(eq=False)
 class UserClass:
@@ -136,6 +146,17 @@ class UserClass:
     bases: list[Any]
     attrs: dict[str, Any] = field(default_factory=dict)
     dataclass_fields: list[str] | None = None  # set for @dataclass classes
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+    display = property(__repr__)
+
+    @property
+    def resolved(self) -> bool:
+        """Every base class is known (user classes all the way down, or none): its instances are
+        certainly what the class says, e.g. not a Keras layer."""
+        return all(isinstance(b, UserClass) and b.resolved for b in self.bases)
 
     @property
     def builtin_layer(self) -> str | None:
@@ -182,6 +203,15 @@ class UserClass:
 class Instance:
     cls: UserClass
     attrs: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<__main__.{self.cls.name} object>"
+
+    display = property(__repr__)
+
+    @property
+    def certainly_not_layer(self) -> bool:
+        return self.cls.keras_kind is None and self.cls.resolved
 
 
 @dataclass(eq=False)
