@@ -246,6 +246,10 @@ class Model(Layer):
     """Common ground of Sequential, Functional and subclassed models."""
 
     kind = "model"
+    compiled = False
+    optimizer: Any = None  # what compile() was given (kerascheck.optimizers.Optimizer), None if not known
+    # Once fit() built the optimizer: (its variables besides the slots, their bytes, slots per trainable weight)
+    optimizer_state: tuple[int, float, int] | None = None
 
     @property
     def layers(self) -> list[Layer]:

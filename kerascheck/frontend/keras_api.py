@@ -13,6 +13,7 @@ from ..ir import InputLayer, Layer, Loc, Model, Tensor
 from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.ops import OPERATORS, OPS
+from .. import optimizers
 from . import arrays, library
 from .result import Event, SummaryEvent
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight, describe
@@ -45,6 +46,7 @@ _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights",
 
 _DATA_BUILDS = {"fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator",
                 "train_on_batch", "test_on_batch", "predict_on_batch"}
+_TRAINS = {"fit", "fit_generator", "train_on_batch"}  # they build the optimizer
 _RETURN_NONE = {"compile", "save", "save_weights", "reset_states", "set_weights", "add_loss", "add_metric"}
 
 
@@ -111,6 +113,9 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                                        else f"a model input or output is {describe(unknown)}, not modelled")
             return keras.functional(inputs, outputs, _str_or_none(name), loc)
         raise Unresolvable("keras.Model() without inputs and outputs")
+    if path.startswith("keras.optimizers.") and path.count(".") == 2 and path.rsplit(".", 1)[1][:1].isupper():
+        names = ("learning_rate",)
+        return optimizers.Optimizer(path.rsplit(".", 1)[1], {**dict(zip(names, args)), **kwargs})
     if path in _LAYER_FUNCTIONS:
         return _LAYER_FUNCTIONS[path](interp, args, kwargs, loc)
     if path.startswith("keras.layers."):
@@ -553,6 +558,15 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         return obj.count_params()
     if name == "add_weight":
         return add_weight(obj, *args, **kwargs)
+    if name == "compile" and isinstance(obj, Model):
+        obj.compiled = True
+        obj.optimizer = optimizers.from_identifier(args[0] if args else kwargs.get("optimizer", "rmsprop"))
+        obj.optimizer_state = None  # a new optimizer, not built yet
+    if name in _TRAINS and isinstance(obj, Model) and obj.compiled:
+        built = optimizers.state(obj.optimizer) if obj.optimizer is not None else None
+        if built is None and obj.uncertain is None:
+            obj.uncertain = f"its optimizer, built by {name}() (line {loc.line}), is not one kerascheck models"
+        obj.optimizer_state = obj.optimizer_state or built
     if name in _DATA_BUILDS and isinstance(obj, Model) and not obj.built and obj.uncertain is None:
         # Keras builds an unbuilt model on the first batch of the data, which the analysis cannot see.
         obj.uncertain = f"it is built by {name}() on the data (line {loc.line}), which the analysis cannot see"

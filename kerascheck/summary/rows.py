@@ -63,6 +63,12 @@ def snapshot(model: Model, line_length=None, expand_nested=False, show_trainable
         trainable=_count(trainable), trainable_bytes=_bytes(trainable),
         non_trainable=_count(non_trainable), non_trainable_bytes=_bytes(non_trainable),
     )
+    if model.optimizer_state is not None:  # Keras counts the built optimizer's variables in the total
+        base, base_bytes, slots = model.optimizer_state
+        count, size = base + slots * totals.trainable, base_bytes + slots * totals.trainable_bytes
+        totals.optimizer = (count, size)
+        totals.total += count
+        totals.total_bytes += size
     if isinstance(line_length, bool) or not isinstance(line_length, (int, type(None))):
         raise Unresolvable("summary(line_length=...) is not known statically")
     if positions is not None and (not isinstance(positions, (list, tuple)) or
