@@ -11,7 +11,7 @@ import libcst as cst
 from ..ir import Layer, Loc, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from ..shapes.symbolic import Sym
-from . import budgets, keras_api, paths
+from . import budgets, keras_api, paths, tensors, user_layers
 from .classes import is_instance
 from .control import KerasErrorAt, Return
 from .result import Event, SummaryEvent
@@ -162,7 +162,7 @@ class Expressions:
         if isinstance(right, Unknown):
             return right
         if isinstance(left, Tensor) or isinstance(right, Tensor):
-            return keras_api.tensor_binop(self, op, left, right, self.loc(node))
+            return tensors.tensor_binop(self, op, left, right, self.loc(node))
         if isinstance(left, str) and has_symbol(right):
             return Unknown("a string formatted with a symbolic dimension")
         fn = _BINOPS.get(op)
@@ -190,7 +190,7 @@ class Expressions:
             return {"Minus": operator.neg, "Plus": operator.pos, "BitInvert": operator.invert}[op](value)
         if isinstance(value, Tensor):
             if op == "Minus":
-                return keras_api.tensor_negative(self, value, self.loc(node))
+                return tensors.tensor_negative(self, value, self.loc(node))
             return value
         return Unknown(f"unary {op}")
 
@@ -323,7 +323,7 @@ class Expressions:
         if isinstance(func, BoundMethod):
             return self.call_function(func.function, [func.self_value, *args], kwargs)
         if isinstance(func, UserClass):
-            return keras_api.instantiate(self, func, args, kwargs, loc)
+            return user_layers.instantiate(self, func, args, kwargs, loc)
         if isinstance(func, Builtin):
             return self.call_builtin(func.name, args, kwargs, loc)
         if isinstance(func, Super):
@@ -410,7 +410,7 @@ class Expressions:
         if name == "print":
             return None
         if name == "super":
-            return keras_api.make_super(self, args)
+            return user_layers.make_super(self, args)
         if any(isinstance(a, (Unknown, Opaque)) for a in args):  # set(<data>); len() of one was a symbol above
             return Unknown(f"{name}() of a value not known statically")
         if name not in _SYMBOL_SAFE_BUILTINS and any(has_symbol(a) for a in args):

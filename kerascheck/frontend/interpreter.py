@@ -20,7 +20,7 @@ import libcst as cst
 
 from ..ir import Loc
 from ..shapes.base import KerasError, Unknown, Unresolvable
-from . import budgets, keras_api
+from . import budgets, user_layers
 from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import Expressions
 from .loader import ModuleLoader
@@ -40,7 +40,7 @@ class Interpreter(Statements, Expressions):
         self.result = Result(path)
         self.symbols = Symbols(dims, self.result.symbol_names)  # data-dependent sizes, and the values bound
         self.keras = self.result.keras
-        self.keras.runner = lambda layer: keras_api.layer_runner(self, layer)
+        self.keras.runner = lambda layer: user_layers.layer_runner(self, layer)
         self.steps = 0
         self.deadline = time.monotonic() + budgets.MAX_SECONDS
         self.depth = 0

@@ -1,0 +1,174 @@
+"""Tensor operations: keras.ops, the TensorFlow functions that have a keras.ops twin, NumPy on
+arrays, and the concrete tensors the makers build (``tf.ones``, ``np.zeros``, ``np.arange``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..ir import Loc, Tensor
+from ..models import flatten
+from ..shapes.base import KerasError, Unknown, Unresolvable
+from ..shapes.ops import OPERATORS, OPS
+from ..shapes.symbolic import Sym
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+CONCRETE_MAKERS = {"tf.ones", "tf.zeros", "np.ones", "np.zeros", "tf.random.normal", "tf.random.uniform",
+                    "np.empty", "keras.ops.ones", "keras.ops.zeros", "keras.random.normal", "keras.random.uniform",
+                    "tf.fill"}
+CONCRETE_FROM_DATA = {"tf.constant", "np.array", "np.asarray", "tf.convert_to_tensor", "keras.ops.array",
+                       "keras.ops.convert_to_tensor"}
+RANDOM_DIMS = {"np.random.rand", "np.random.randn"}
+RANDOM_SIZE = {"np.random.random": "size", "np.random.uniform": "size", "np.random.normal": "size",
+                "np.random.randint": "size", "np.random.random_sample": "size"}
+
+
+def concrete(shape: Any, what: str, unknown_dims: bool = False) -> Any:
+    if isinstance(shape, int):
+        shape = (shape,)
+    allowed = (int, Sym, type(None)) if unknown_dims else (int, Sym)
+    if not isinstance(shape, (tuple, list)) or not all(isinstance(d, allowed) for d in shape):
+        return Unknown(f"shape of {what}(...) not known statically")
+    return Tensor(tuple(shape), symbolic=False)
+
+
+RANGES = {"keras.ops.arange", "np.arange", "tf.range"}
+
+
+def arange(path: str, args: list, kwargs: dict) -> Any:
+    """``arange(stop)`` / ``arange(start, stop, step)``: a 1-D tensor, its length unknown unless every bound is."""
+    names = ("start", "stop", "step") if path != "tf.range" else ("start", "limit", "delta")
+    bound = dict(zip(names, args), **{k: v for k, v in kwargs.items() if k in names})
+    start, stop, step = (bound.get(n) for n in names)
+    if stop is None:
+        start, stop = 0, start
+    start, step = start if start is not None else 0, step if step is not None else 1
+    if stop is None:  # a dimension unknown in a traced call(): the length is too
+        return Tensor((None,), symbolic=False)
+    if not all(isinstance(v, (int, Sym)) and not isinstance(v, bool) for v in (start, stop, step)) or step == 0:
+        return Unknown(f"{path}() bounds not known statically")
+    return Tensor((max(0, -(-(stop - start) // step)),), symbolic=False)
+
+
+def data_shape(data: Any) -> Any:
+    if isinstance(data, Tensor):
+        return data.shape
+    if isinstance(data, (list, tuple)):
+        if not data:
+            return (0,)
+        inner = [data_shape(x) for x in data]
+        if any(not isinstance(s, tuple) for s in inner) or len(set(inner)) != 1:
+            return None
+        return (len(data),) + inner[0]
+    if isinstance(data, (int, float, bool)):
+        return ()
+    return None
+
+
+# -- tensor arithmetic ------------------------------------------------------------------------------
+
+def is_tensor_arg(value: Any) -> bool:
+    return isinstance(value, Tensor) or (isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value))
+
+
+def apply_op(interp: "Interpreter", name: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """``keras.ops.<name>`` (or the operator that means it) on tensors."""
+    op = OPS[name]
+    if len(args) > len(op.signature):
+        raise KerasError(f"{name}() takes {len(op.signature)} positional arguments but {len(args)} were given", "TypeError")
+    arguments = dict(zip(op.signature, args))
+    for key, value in kwargs.items():
+        if key not in op.signature:
+            raise KerasError(f"{name}() got an unexpected keyword argument '{key}'", "TypeError")
+        arguments[key] = value
+    for value in flatten(list(arguments.values())):
+        if isinstance(value, Unknown):
+            raise Unresolvable(value.reason)
+    return interp.keras.operation(op, arguments, loc)
+
+
+def tensor_binop(interp: "Interpreter", op: str, left: Any, right: Any, loc: Loc) -> Any:
+    if op not in OPERATORS:
+        raise Unresolvable(f"operator {op} on tensors is not modelled")
+    return apply_op(interp, OPERATORS[op], [left, right], {}, loc)
+
+
+def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """A library function called with tensors: ``keras.ops.*`` ops, ``tf.*``/``np.*`` inside layers."""
+    name = op.split(".")[-1]
+    library = op.split(".")[0] if "." in op else ""
+    symbolic = any(isinstance(t, Tensor) and t.symbolic for t in flatten(list(args) + list(kwargs.values())))
+    if symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
+        raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
+    if library == "tf" or op in _TF_TWINS or op.split(".")[0] in ("math", "nn", "linalg"):
+        return _tf_function(interp, op, args, kwargs, loc)
+    name = _TF_NAMES.get(name, name)
+    if name in OPS:
+        return apply_op(interp, name, args, kwargs, loc)
+    return Unknown(f"{op}() on tensors is not modelled")
+
+
+def _tf_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """``tf.<op>`` inside a layer: evaluated as its ``keras.ops`` twin only where the twin takes the
+    same arguments (after renaming TensorFlow's keywords); any other TensorFlow function, or an
+    argument the twin does not have, leaves the result unknown rather than read with another signature."""
+    twin = _TF_TWINS.get(op)
+    if twin is None:
+        return Unknown(f"tf.{op}() is not modelled")
+    name, params = twin
+    kwargs = {k: v for k, v in kwargs.items() if k != "name"}
+    if len(args) > len(params) or any(k not in params for k in kwargs):
+        return Unknown(f"tf.{op}() with these arguments is not modelled")
+    bound = dict(zip(params, args))
+    bound.update(kwargs)
+    # The twin takes the same parameters in the same order, under its own names.
+    last = max(params.index(k) for k in bound) if bound else -1
+    signature = OPS[name].signature
+    return apply_op(interp, name, [], {signature[i]: bound.get(p) for i, p in enumerate(params[: last + 1])}, loc)
+
+
+# tf.<op> -> (keras.ops twin, TensorFlow's parameter names in order: the twin's are the same
+# parameters in the same order under its own names). TensorFlow's ``name=`` is dropped.
+_TF_TWINS = {
+    "reshape": ("reshape", ("tensor", "shape")),
+    "transpose": ("transpose", ("a", "perm")),
+    "expand_dims": ("expand_dims", ("input", "axis")),
+    "squeeze": ("squeeze", ("input", "axis")),
+    "concat": ("concatenate", ("values", "axis")),
+    "stack": ("stack", ("values", "axis")),
+    "matmul": ("matmul", ("a", "b")),
+    **{f"{prefix}reduce_{r}": (r, ("input_tensor", "axis", "keepdims"))
+       for prefix in ("", "math.") for r in ("sum", "mean", "max", "min")},
+    **{f"{prefix}{fn}": (fn, ("x",)) for prefix in ("", "math.", "nn.")
+       for fn in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs")},
+    "nn.softmax": ("softmax", ("logits", "axis")),
+    **{f"{prefix}{fn}": (twin, ("x", "y")) for prefix in ("", "math.") for fn, twin in
+       (("add", "add"), ("multiply", "multiply"), ("subtract", "subtract"), ("divide", "divide"),
+        ("maximum", "maximum"), ("minimum", "minimum"), ("pow", "power"))},
+    "cast": ("cast", ("x", "dtype")),
+    "ones_like": ("ones_like", ("input",)),
+    "zeros_like": ("zeros_like", ("input",)),
+}
+
+
+# tf / numpy spellings of the same operations, used inside layers' call().
+_TF_NAMES = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max", "reduce_min": "min", "concat": "concatenate",
+             "math.reduce_sum": "sum"}
+
+KERAS_TENSOR_IN_TF_FUNCTION = (
+    "A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder "
+    "for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only "
+    "use it as input to a Keras layer or a Keras operation (from the namespaces `keras.layers` and `keras.ops`). "
+    "You are likely doing something like:\n\n```\nx = Input(...)\n...\ntf_fn(x)  # Invalid.\n```\n\n"
+    "What you should do instead is wrap `tf_fn` in a layer:\n\n```\nclass MyLayer(Layer):\n    def call(self, x):\n"
+    "        return tf_fn(x)\n\nx = MyLayer()(x)\n```\n"
+)
+
+
+def tensor_slice(interp: "Interpreter", tensor: Tensor, index: Any, loc: Loc) -> Any:
+    return apply_op(interp, "get_item", [tensor, index], {}, loc)
+
+
+def tensor_negative(interp: "Interpreter", tensor: Tensor, loc: Loc) -> Any:
+    return apply_op(interp, "negative", [tensor], {}, loc)
