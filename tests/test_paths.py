@@ -179,6 +179,7 @@ def test_a_builder_the_script_never_calls_is_still_checked():
             return keras.Model(inputs, layers.Dense(3)(inputs))
     """)
     errors = [(d.line, d.message) for d in lint_source(source, "t.py") if d.severity == "error"]
-    assert errors == [(7, "Keras raises ValueError: Cannot convert '16' to a shape.")]
+    assert errors == [(7, "Keras raises ValueError: Cannot convert '16' to a shape. (in `build()`, which this file "
+                          "never calls)")]
     result = analyze_source(source, "t.py").result
     assert result.summaries == [] and result.keras.models == []  # nothing the script itself runs

@@ -106,6 +106,7 @@ class Interpreter(Statements, Expressions):
             try:
                 self.call_function(value, [], kwargs)
             except KerasErrorAt as exc:
+                exc.error.message += f" (in `{value.name}()`, which this file never calls)"
                 self.result.conditional_errors.append(self.error_event(exc))
             except Budget:
                 return

@@ -31,12 +31,12 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
     """Build a user layer on the input shapes, then run its ``call`` with shapes only."""
     shapes = _shape_arg(inputs)
     user_build(interp, layer, shapes)
-    if isinstance(layer, CustomLayer) and layer.builtin_spec is not None:
-        # Keras's compute_output_spec: a built-in layer has its own compute_output_shape, so the
-        # subclass's output shape comes from it (or from the subclass's override); call() is not traced.
-        own = layer.user_class.find("compute_output_shape")
-        if own is None:
-            return layer.builtin_spec.compute_output_shape(shapes)
+    # Keras's compute_output_spec: a layer with its own compute_output_shape (the user's override,
+    # else a built-in base layer's) gets its output shape from it, and call() is not traced.
+    own = layer.user_class.find("compute_output_shape")
+    if own is None and isinstance(layer, CustomLayer) and layer.builtin_spec is not None:
+        return layer.builtin_spec.compute_output_shape(shapes)
+    if own is not None:
         shape = interp.call_function(own[0], [layer, shapes], {})
         if not isinstance(shape, (tuple, list)) or any(isinstance(d, Unknown) for d in flatten(shape)):
             raise Unresolvable(f"{layer.class_name}.compute_output_shape() did not return a known shape")
