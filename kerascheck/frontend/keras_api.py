@@ -43,6 +43,12 @@ _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights",
 _DATA_BUILDS = {"fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator",
                 "train_on_batch", "test_on_batch", "predict_on_batch"}
 _TRAINS = {"fit", "fit_generator", "train_on_batch"}  # they build the optimizer
+# Constructor arguments a layer keeps as attributes unchanged (others, like kernel_size, are normalised).
+_ARGUMENT_ATTRIBUTES = {"units", "filters", "rate", "use_bias", "return_sequences", "return_state", "go_backwards",
+                        "stateful", "epsilon", "momentum", "center", "scale", "input_dim", "output_dim", "n"}
+# Methods of layers and models the analysis resolves (call_method), or accepts as no-ops.
+_KNOWN_METHODS = {"summary", "add", "pop", "build", "get_layer", "get_config", "count_params", "add_weight", "call",
+                  "__init__", "compute_output_shape", "get_build_config"} | _MODEL_NOOPS
 _RETURN_NONE = {"compile", "save", "save_weights", "reset_states", "set_weights", "add_loss", "add_metric"}
 
 
@@ -269,7 +275,14 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
         return Opaque(f"{layer.name}.{name}")
     if name in ("losses", "metrics", "optimizer", "history", "dtype", "input_spec"):
         return Opaque(f"{layer.name}.{name}")
-    return KerasMethod(layer, name)
+    spec = getattr(layer, "builtin_spec", None) or layer.spec
+    if spec is not None and name in _ARGUMENT_ATTRIBUTES and name in spec.args:  # kept as given by Keras
+        return spec.args[name]
+    if name in ("name", "trainable", "built"):
+        return {"name": layer.name, "trainable": layer.trainable, "built": layer.built}[name]
+    if name in _KNOWN_METHODS:
+        return KerasMethod(layer, name)
+    return Unknown(f"attribute `{name}` of {layer.class_name} is not modelled")
 
 
 def set_attribute(interp: "Interpreter", obj: Any, name: str, value: Any) -> None:
