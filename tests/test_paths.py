@@ -183,3 +183,18 @@ def test_a_builder_the_script_never_calls_is_still_checked():
                           "never calls)")]
     result = analyze_source(source, "t.py").result
     assert result.summaries == [] and result.keras.models == []  # nothing the script itself runs
+
+
+def test_the_editor_shows_what_an_uncalled_builder_builds():
+    from kerascheck.lsp.facts import compute_facts
+
+    source = HEADER + textwrap.dedent("""
+        def build(units=8):
+            inputs = keras.Input(shape=(4,))
+            return keras.Model(inputs, layers.Dense(units)(inputs), name="builder")
+    """)
+    result = analyze_source(source, "t.py").result
+    assert [m.name for m in result.explored_models] == ["builder"]
+    hovers = compute_facts(result).hovers
+    assert any(h.kind == "model" and "builder" in h.markdown for h in hovers)
+    assert any(h.kind == "call" and "(None, 8)" in h.markdown for h in hovers)

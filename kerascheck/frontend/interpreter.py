@@ -114,6 +114,7 @@ class Interpreter(Statements, Expressions):
                 pass
             finally:
                 self.replaying -= 1
+                self.result.explored_models.extend(keras.models[models:])  # for the editor's hover only
                 del keras.models[models:], keras.layers[layers:]
                 keras.naming.uids.clear()
                 keras.naming.uids.update(names)

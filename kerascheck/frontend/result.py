@@ -55,6 +55,8 @@ class Result:
     # ``name = expression`` bindings of models, for messages: model -> variable name
     labels: dict[int, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    # Models built by functions the script never calls (explored once): shown on hover, never summarised.
+    explored_models: list = field(default_factory=list)
     symbol_names: list[str] = field(default_factory=list)  # data-dependent sizes left symbolic
     # [module, file, positions]: the analysed module's entry of ``Interpreter.sources``, so that the
     # rules reuse its positions instead of making a second pass over the module.

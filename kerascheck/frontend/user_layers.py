@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir import Layer, Loc, Tensor
 from ..models import flatten
 from ..shapes import REGISTRY
+from ..shapes.symbolic import Sym
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Super, UserClass,
@@ -38,7 +39,7 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
         return layer.builtin_spec.compute_output_shape(shapes)
     if own is not None:
         shape = interp.call_function(own[0], [layer, shapes], {})
-        if not isinstance(shape, (tuple, list)) or any(isinstance(d, Unknown) for d in flatten(shape)):
+        if not isinstance(shape, (tuple, list)) or not _is_shape_structure(shape):
             raise Unresolvable(f"{layer.class_name}.compute_output_shape() did not return a known shape")
         return tuple(shape) if isinstance(shape, tuple) else list(shape)
     found = layer.user_class.find("call")
@@ -54,6 +55,14 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
         interp.keras.tracing -= 1
         interp.training_context.pop()
     return _traced_shapes(layer, result)
+
+
+def _is_shape_structure(value: Any) -> bool:
+    """A shape (dimensions: ints, None or symbols) or a list of shapes."""
+    if isinstance(value, (tuple, list)) and value and all(isinstance(v, (tuple, list)) for v in value):
+        return all(_is_shape_structure(v) for v in value)
+    return isinstance(value, (tuple, list)) and all(
+        d is None or (isinstance(d, (int, Sym)) and not isinstance(d, bool)) for d in value)
 
 
 def _populate_training(interp: "Interpreter", call: Function, extra: int, kwargs: dict) -> Any:

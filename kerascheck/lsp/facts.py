@@ -88,7 +88,7 @@ def compute_facts(result: Any) -> Facts:
         else:
             table = hover.model_table(layer) if isinstance(layer, Model) else None
             facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event.data), "call", table))
-    for model in result.keras.models:
+    for model in result.keras.models + result.explored_models:
         layers.setdefault(id(model), model)
         span = _span(model.loc)
         if span is not None:
