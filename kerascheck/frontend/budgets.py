@@ -10,3 +10,5 @@ MAX_ITERATIONS = 2_000  # iterations of one loop before it is summarised
 LOOP_STEPS = 10_000  # statements one loop may run before it is summarised
 MAX_ITEMS = 100_000  # a sequence built from ``[0] * n`` or ``"-" * n``
 MAX_BITS = 10_000  # an integer from ``**`` or ``<<``
+EXPLORE_FUNCTIONS = 200  # uncalled functions explored after the script's own run
+EXPLORE_SECONDS = 2.0  # wall-clock time for that exploration

@@ -92,10 +92,13 @@ class Interpreter(Statements, Expressions):
         they build is kept for the editor (hover); errors that hold whatever the arguments are
         reported; nothing they do changes what the script's own run predicted."""
         keras = self.keras
-        for value in list(self.globals.vars.values()):
-            if not (isinstance(value, Function) and isinstance(value.node, cst.FunctionDef) and not value.calls
-                    and value.scope.module is self.globals and value.owner is None):
-                continue
+        stop = min(self.deadline, time.monotonic() + budgets.EXPLORE_SECONDS)
+        uncalled = [value for value in self.globals.vars.values()
+                    if isinstance(value, Function) and isinstance(value.node, cst.FunctionDef) and not value.calls
+                    and value.scope.module is self.globals and value.owner is None]
+        for value in uncalled[: budgets.EXPLORE_FUNCTIONS]:
+            if time.monotonic() > stop:
+                return
             params = value.node.params
             every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
             kwargs = {} if all(p.default is not None for p in every) else {

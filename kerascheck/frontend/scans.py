@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 from typing import Any
 
 import libcst as cst
@@ -39,18 +40,8 @@ def summary_calls(node: cst.CSTNode) -> list[cst.Call]:
 
 
 def _find_summary_calls(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            if is_summary_call(call):
-                found.append(call)
-
-        def visit_IndentedBlock(self, block) -> bool:
-            return False  # only the statement itself, not the body of an if/for
-
-    node.visit(Finder())
-    return found
+    # only the statement itself, not the body of an if/for
+    return [n for n in walk(node, prune=(cst.IndentedBlock,)) if is_summary_call(n)]
 
 
 def is_summary_call(node: cst.CSTNode) -> bool:
@@ -94,21 +85,9 @@ def bound_names(node: cst.CSTNode) -> list[str]:
 
 def _collect_bound_names(node: cst.CSTNode) -> list[str]:
     names: list[str] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_AssignTarget(self, t):
-            _names_in(t.target, names)
-
-        def visit_AnnAssign(self, t):
-            _names_in(t.target, names)
-
-        def visit_AugAssign(self, t):
-            _names_in(t.target, names)
-
-        def visit_For(self, t):
-            _names_in(t.target, names)
-
-    node.visit(Collector())
+    for n in walk(node):
+        if isinstance(n, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For)):
+            _names_in(n.target, names)
     return names
 
 
@@ -179,23 +158,8 @@ def is_generator(node: cst.FunctionDef) -> bool:
 
 
 def _has_yield(node: cst.FunctionDef) -> bool:
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Yield(self, _node) -> None:
-            found.append(True)
-
-        def visit_FunctionDef(self, inner) -> bool:
-            return inner is node  # a nested function's yield makes it, not this one, a generator
-
-        def visit_Lambda(self, _node) -> bool:
-            return False
-
-        def visit_ClassDef(self, _node) -> bool:
-            return False
-
-    node.visit(Finder())
-    return bool(found)
+    # A nested function's yield makes it, not this one, a generator.
+    return any(isinstance(n, cst.Yield) for n in walk(node.body, prune=(cst.FunctionDef, cst.Lambda, cst.ClassDef)))
 
 
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "add", "setdefault", "clear", "popitem",
@@ -210,28 +174,46 @@ def mutated_names(node: cst.CSTNode) -> list[str]:
 
 def _collect_mutated_names(node: cst.CSTNode) -> list[str]:
     names: list[str] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            func = call.func
+    for n in walk(node):
+        if isinstance(n, cst.Call):
+            func = n.func
             if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATORS:
                 names.append(func.value.value)
-
-        def visit_AssignTarget(self, t) -> None:
-            if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name):
-                names.append(t.target.value.value)
-
-    node.visit(Collector())
+        elif isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Subscript) and isinstance(n.target.value, cst.Name):
+            names.append(n.target.value.value)
     return names
 
 
 def find_all_summary_calls(module: cst.Module) -> list[cst.Call]:
-    found: list[cst.Call] = []
+    return [n for n in walk(module) if is_summary_call(n)]
 
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            if is_summary_call(call):
-                found.append(call)
 
-    module.visit(Finder())
-    return found
+# libcst node type -> its fields that can hold nodes. A plain iterative walk over them is many times
+# faster than a CSTVisitor, whose dispatch looks up visit_/leave_ methods for every node.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind)
+            if f.name not in ("lpar", "rpar") and not f.name.startswith("whitespace"))
+    return fields
+
+
+def walk(node: cst.CSTNode, prune: tuple[type, ...] = ()):
+    """Every node under ``node`` (itself included), in no particular order; the children of a
+    node of a ``prune`` type other than ``node`` itself are skipped."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if prune and current is not node and isinstance(current, prune):
+            continue
+        for name in _child_fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
