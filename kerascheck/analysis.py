@@ -34,14 +34,14 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
             path, 1, 1, SYNTAX_CODE, f"file too large to analyse ({len(source) // 1000:,} KB of text; "
                                      f"kerascheck analyses files up to {MAX_SOURCE_CHARS // 1000:,} KB)"))
         return analysis
-    limit = _beyond_python_limits(source, path)
+    tree, limit = _python_parse(source, path)
     if limit is not None:
         analysis.diagnostics.append(limit)
         return analysis
-    return with_deep_stack(lambda: _analyse(analysis, source, path, overlay, dims))
+    return with_deep_stack(lambda: _analyse(analysis, source, path, overlay, dims, tree))
 
 
-def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims) -> FileAnalysis:
+def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims, tree=None) -> FileAnalysis:
     try:
         module = parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -51,23 +51,24 @@ def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims) -> F
         analysis.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse"))
         return analysis
     analysis.module = module
-    analysis.result = interpret(module, path, overlay, source, dims)
+    analysis.result = interpret(module, path, overlay, source, dims, tree)
     return analysis
 
 
-def _beyond_python_limits(source: str, path: str) -> Diagnostic | None:
-    """Nesting Python itself refuses (``too many nested parentheses``, an expression too deep for its
-    parser): found by CPython's own parser, which is fast and bounded, before libcst sees the file."""
+def _python_parse(source: str, path: str) -> tuple[ast.Module | None, Diagnostic | None]:
+    """CPython's own parse (fast and bounded), before libcst sees the file: nesting Python itself
+    refuses (``too many nested parentheses``, an expression too deep to compile) is one diagnostic;
+    the tree is kept for the names the module binds."""
     try:
-        ast.parse(source, path)
+        return ast.parse(source, path), None
     except SyntaxError as err:
         if "too many nested" in err.msg or "too complex" in err.msg or "too many levels" in err.msg:
-            return Diagnostic(path, err.lineno or 1, max(err.offset or 1, 1), SYNTAX_CODE, f"SyntaxError: {err.msg}")
+            return None, Diagnostic(path, err.lineno or 1, max(err.offset or 1, 1), SYNTAX_CODE, f"SyntaxError: {err.msg}")
     except (RecursionError, MemoryError):
-        return Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse (Python's parser refuses it too)")
+        return None, Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse (Python's parser refuses it too)")
     except ValueError:
         pass
-    return None
+    return None, None
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:

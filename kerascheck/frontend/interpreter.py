@@ -12,6 +12,7 @@ script, except on a path that may not run (reported, and the analysis goes on).
 
 from __future__ import annotations
 
+import ast
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ __all__ = ["ErrorEvent", "Event", "Interpreter", "KerasErrorAt", "Result", "Summ
 
 class Interpreter(Statements, Expressions):
     def __init__(self, module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
-                 dims: dict[str, int] | None = None):
+                 dims: dict[str, int] | None = None, tree: ast.Module | None = None):
         self._unresolved_seen: set = set()
         self.module = module
         self.result = Result(path)
@@ -45,7 +46,7 @@ class Interpreter(Statements, Expressions):
         self.deadline = time.monotonic() + budgets.MAX_SECONDS
         self.depth = 0
         self.current_stmt: cst.CSTNode | None = None  # the analysed file's statement running now
-        self.globals = self.module_scope(module, None, source)
+        self.globals = self.module_scope(module, None, source, LazyBoundNames(module, source, tree))
         self.globals.vars["__name__"] = "__main__"  # the analysed file is the script being run
         self.globals.vars["__file__"] = path
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
@@ -170,6 +171,7 @@ class Interpreter(Statements, Expressions):
 
 
 def interpret(module: cst.Module, path: str, overlay: dict[str, str] | None = None, source: str | None = None,
-              dims: dict[str, int] | None = None) -> Result:
-    return Interpreter(module, path, overlay, source, dims).run()
+              dims: dict[str, int] | None = None, tree: ast.Module | None = None) -> Result:
+    """``tree``: the module as ``ast`` parsed it already (the names it binds are read from it)."""
+    return Interpreter(module, path, overlay, source, dims, tree).run()
 

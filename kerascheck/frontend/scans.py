@@ -106,25 +106,25 @@ PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__
 class LazyBoundNames:
     """``names_bound_in(module)``, computed on the first membership test."""
 
-    __slots__ = ("_module", "_source", "_names")
+    __slots__ = ("_module", "_source", "_tree", "_names")
 
-    def __init__(self, module: cst.Module, source: str | None):
-        self._module, self._source, self._names = module, source, None
+    def __init__(self, module: cst.Module, source: str | None, tree: ast.Module | None = None):
+        self._module, self._source, self._tree, self._names = module, source, tree, None
 
     def __contains__(self, name: str) -> bool:
         if self._names is None:
-            self._names = names_bound_in(self._module, self._source)
-            self._module = self._source = None
+            self._names = names_bound_in(self._module, self._source, self._tree)
+            self._module = self._source = self._tree = None
         return name in self._names
 
 
-def names_bound_in(module: cst.Module, source: str | None = None) -> set[str]:
+def names_bound_in(module: cst.Module, source: str | None = None, tree: ast.Module | None = None) -> set[str]:
     """Every name any statement of the module could bind (assignments, defs, imports, params ...).
 
     Read with ``ast`` from the module's text: one C-level parse and walk is far cheaper than a
     libcst visit of the whole tree (which dominated the editor's latency)."""
     try:
-        tree = ast.parse(source if source is not None else module.code)
+        tree = tree if tree is not None else ast.parse(source if source is not None else module.code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     names: set[str] = set()
