@@ -236,6 +236,11 @@ class Expressions:
             return cond
         return self.eval(node.body if cond else node.orelse, scope)
 
+    def expr_NamedExpr(self, node, scope):
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope)
+        return value
+
     def expr_Lambda(self, node, scope):
         return Function(node, scope, "<lambda>")
 

@@ -198,6 +198,8 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
         found = obj.user_class.find(name) if not isinstance(obj, Instance) else obj.cls.find(name)
         if found is not None:
             value = found[0]
+            if isinstance(value, Function) and value.is_property:
+                return interp.call_function(value, [obj], {})
             return BoundMethod(value, obj) if isinstance(value, Function) else value
         if isinstance(obj, Instance):
             return Unknown(f"attribute `{name}` is not set")

@@ -16,8 +16,8 @@ from . import budgets, keras_api, paths
 from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .result import Event, SummaryEvent
 from .symbols import SymbolicShape
-from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls
-from .values import Function, Ref, Scope, UserClass, canonical
+from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls, walk
+from .values import BoundMethod, Function, Ref, Scope, UserClass, canonical
 
 
 _DEBUG = bool(os.environ.get("KERASCHECK_DEBUG"))  # list what imported modules could not follow
@@ -85,6 +85,8 @@ class Statements:
                 self.eval(node.test, scope)  # evaluated for its effects (e.g. a removed attribute)
             elif isinstance(node, cst.Global):
                 scope.globals.update(n.name.value for n in node.names)
+            elif isinstance(node, cst.Nonlocal):
+                scope.nonlocals.update(n.name.value for n in node.names)
             elif isinstance(node, cst.Del):
                 pass
         except KerasError as exc:
@@ -306,8 +308,43 @@ class Statements:
 
     stmt_TryStar = stmt_Try
 
+    def stmt_Match(self, node: cst.Match, scope: Scope) -> None:
+        """``match``: which case matches is not decided here; every case body (its capture names
+        unknown) and no case at all are followed as paths and joined."""
+        self.eval(node.subject, scope)
+        reason = f"the match at line {self.loc(node).line} is not decided statically"
+        self.note(node, f"{reason}: every case followed")
+
+        def case_path(case: cst.MatchCase):
+            def run() -> None:
+                for name in _capture_names(case.pattern):
+                    scope.assign(name, Unknown(reason))
+                self.exec_block(case.body.body, scope)
+            return run
+
+        self.follow_paths(scope, [case_path(c) for c in node.cases] + [None], reason)
+
     def stmt_FunctionDef(self, node: cst.FunctionDef, scope: Scope) -> None:
-        scope.assign(node.name.value, Function(node, scope, node.name.value))
+        """``def``: the function, through its decorators as Python applies them (innermost first).
+        ``property``/``staticmethod``/``classmethod`` are read from the function itself; a library
+        decorator (``tf.function``, ``functools.wraps(...)``) is taken to return the function; a
+        ``@x.setter`` keeps the property's getter."""
+        value: Any = Function(node, scope, node.name.value)
+        for decorator in reversed(node.decorators):
+            expr = decorator.decorator
+            if isinstance(expr, cst.Name) and expr.value in ("property", "cached_property", "staticmethod", "classmethod"):
+                continue
+            if isinstance(expr, cst.Attribute) and expr.attr.value in ("setter", "deleter", "getter"):
+                return
+            try:
+                decorate = self.eval(expr, scope)
+            except Unresolvable as exc:
+                decorate = Unknown(exc.reason)
+            if isinstance(decorate, (Function, BoundMethod)):
+                value = self.call(decorate, [value], {}, expr)
+            elif isinstance(decorate, Unknown):
+                value = Unknown(f"`{node.name.value}` through a decorator not known statically ({decorate.reason})")
+        scope.assign(node.name.value, value)
 
     def stmt_ClassDef(self, node: cst.ClassDef, scope: Scope) -> None:
         bases = []
@@ -433,3 +470,16 @@ class Statements:
 
 # Node type -> handler: a dict lookup per node instead of formatting and looking up a method name.
 STMT_HANDLERS = {getattr(cst, name[5:]): fn for name, fn in vars(Statements).items() if name.startswith("stmt_")}
+
+
+def _capture_names(pattern: cst.CSTNode) -> list[str]:
+    """Names a match pattern binds (``case Point(x=a)``, ``case [first, *rest]``, ``case _ as y``)."""
+    names = []
+    for node in walk(pattern):
+        if isinstance(node, cst.MatchAs) and node.name is not None:
+            names.append(node.name.value)
+        elif isinstance(node, cst.MatchStar) and node.name is not None:
+            names.append(node.name.value)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            names.append(node.rest.value)
+    return names

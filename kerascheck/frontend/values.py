@@ -84,6 +84,7 @@ class Scope:
         self.parent = parent
         self.module = module or self
         self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
         self.file: str | None = None
         self.bound_names: set[str] = set()
         self.star_imports = False
@@ -97,7 +98,16 @@ class Scope:
         raise KeyError(name)
 
     def assign(self, name: str, value: Any) -> None:
-        (self.module if name in self.globals else self).vars[name] = value
+        if name in self.globals:
+            self.module.vars[name] = value
+            return
+        if name in self.nonlocals:
+            scope = self.parent
+            while scope is not None and name not in scope.vars:
+                scope = scope.parent
+            (scope or self).vars[name] = value
+            return
+        self.vars[name] = value
 
 
 @dataclass(eq=False)
@@ -120,6 +130,12 @@ class Function:
         return f"<function {self.name}>"
 
     display = property(__repr__)
+
+    @property
+    def is_property(self) -> bool:
+        return isinstance(self.node, cst.FunctionDef) and any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value in ("property", "cached_property")
+            for d in self.node.decorators)
 
     @property
     def is_classmethod(self) -> bool:
