@@ -9,7 +9,7 @@ from .. import optimizers
 from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import Functional, InputSpec, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
-from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
+from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe, is_literal
 from ..shapes.symbolic import Sym
 from . import library
 from .result import Event
@@ -193,8 +193,9 @@ def standardize_shape(shape: Any) -> tuple:
     if not isinstance(shape, tuple):
         if shape is None:
             raise KerasError("Undefined shapes are not supported.")
-        if isinstance(shape, (Ref, Opaque)):  # may well be a tuple when the script runs
-            raise Unresolvable(f"the shape {shape!r} is not known statically")
+        # A value of unknown type may well be a tuple when the script runs (a data-dependent size is an int).
+        if not is_literal(shape) and not isinstance(shape, (range, Sym)):
+            raise Unresolvable(f"the shape {describe(shape)} is not known statically")
         if not isinstance(shape, (list, range)):
             raise KerasError(f"Cannot convert '{shape}' to a shape.")
     out = []

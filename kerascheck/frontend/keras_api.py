@@ -162,7 +162,25 @@ def _summary_options(args: list, kwargs: dict) -> dict:
     return {k: options[k] for k in ("line_length", "expand_nested", "show_trainable", "positions") if k in options}
 
 
-def add_weight(layer: Any, shape=None, initializer=None, dtype=None, trainable=True, name=None, **kwargs) -> Any:
+def add_weight(layer: Any, *args, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+               regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False, name=None) -> Any:
+    """Keras 3.15's ``Layer.add_weight``: up to three positional arguments (shape, initializer, dtype),
+    with its errors for the Keras 2 call style (a positional name)."""
+    if args:
+        if len(args) > 3:
+            raise KerasError(f"add_weight() takes at most 3 positional arguments but {len(args)} were given.",
+                             "TypeError")
+        if isinstance(args[0], str):
+            raise KerasError(f"`name` must be passed as a keyword argument. Received: add_weight('{args[0]}', ...). "
+                             f"Use: add_weight(shape=..., name='{args[0]}').")
+        for i, (given, what) in enumerate(((shape, "shape"), (initializer, "initializer"), (dtype, "dtype"))[: len(args)]):
+            if given is not None:
+                positional = "`shape` was passed both positionally and as a keyword argument." if i == 0 else \
+                    f"`{what}` was passed both positionally and as a keyword argument."
+                raise KerasError(positional)
+        shape = args[0]
+        initializer = args[1] if len(args) > 1 else initializer
+        dtype = args[2] if len(args) > 2 else dtype
     if shape is None:
         shape = ()
     if isinstance(shape, Unknown) or not isinstance(shape, (tuple, list)) or not all(isinstance(d, (int, Sym)) for d in shape):

@@ -30,6 +30,11 @@ class SymbolicShape:
     def __init__(self, text: str):
         self.text = text
 
+    def __repr__(self) -> str:
+        return self.text
+
+    display = property(__repr__)
+
 
 class Symbols:
     """The symbols of one analysis and the values the user bound (``--dim NAME=VALUE``)."""

@@ -78,8 +78,8 @@ class Unknown:
     def __init__(self, reason: str):
         self.reason = reason
 
-    def __repr__(self) -> str:
-        return f"Unknown({self.reason!r})"
+    def __repr__(self) -> str:  # as a message may show it (inside a dict Keras prints): not knowable here
+        return "..."
 
 
 class Opaque:
