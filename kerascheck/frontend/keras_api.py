@@ -146,6 +146,10 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name in _DATA_BUILDS and isinstance(obj, Model) and not obj.built and obj.uncertain is None:
         # Keras builds an unbuilt model on the first batch of the data, which the analysis cannot see.
         obj.uncertain = f"it is built by {name}() on the data (line {loc.line}), which the analysis cannot see"
+        if isinstance(obj, Sequential) and obj.stack:
+            # Sequential.build names an InputLayer and its Functional whatever the data's shape.
+            interp.keras.naming.auto("InputLayer")
+            interp.keras.naming.auto("Functional")
     if name in _MODEL_NOOPS:
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
