@@ -43,7 +43,7 @@ class Interpreter(Statements, Expressions):
         self.keras = self.result.keras
         self.keras.runner = lambda layer: user_layers.layer_runner(self, layer)
         self.steps = 0
-        self.deadline = time.monotonic() + budgets.MAX_SECONDS
+        self.deadline = time.thread_time() + budgets.MAX_SECONDS
         self.depth = 0
         self.current_stmt: cst.CSTNode | None = None  # the analysed file's statement running now
         self.globals = self.module_scope(module, None, source, LazyBoundNames(module, source, tree))
@@ -93,12 +93,12 @@ class Interpreter(Statements, Expressions):
         they build is kept for the editor (hover); errors that hold whatever the arguments are
         reported; nothing they do changes what the script's own run predicted."""
         keras = self.keras
-        stop = min(self.deadline, time.monotonic() + budgets.EXPLORE_SECONDS)
+        stop = min(self.deadline, time.thread_time() + budgets.EXPLORE_SECONDS)
         uncalled = [value for value in self.globals.vars.values()
                     if isinstance(value, Function) and isinstance(value.node, cst.FunctionDef) and not value.calls
                     and value.scope.module is self.globals and value.owner is None]
         for value in uncalled[: budgets.EXPLORE_FUNCTIONS]:
-            if time.monotonic() > stop:
+            if time.thread_time() > stop:
                 return
             params = value.node.params
             every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
