@@ -23,6 +23,7 @@ class Diagnostic:
     severity: str = "error"
     end_line: int = 0
     end_column: int = 0
+    stops_script: bool = False  # the first error in execution order: where the script stops
 
     def __post_init__(self):
         if not self.end_line:
@@ -34,4 +35,5 @@ class Diagnostic:
 
     def as_json(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
-                "end_column": self.end_column, "code": self.code, "severity": self.severity, "message": self.message}
+                "end_column": self.end_column, "code": self.code, "severity": self.severity, "message": self.message,
+                "stops_script": self.stops_script}

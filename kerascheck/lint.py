@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import tokenize
@@ -72,14 +73,15 @@ def analysis_notes(path: str, result) -> list[Diagnostic]:
 def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     engine_rules = sorted((r() for r in RULES.values() if issubclass(r, EngineErrorRule)), key=lambda r: r.priority)
-    errors = [ctx.result.error] if ctx.result.error is not None else []
-    for error in errors + ctx.result.conditional_errors:
+    stop = ctx.result.error
+    for error in ([stop] if stop is not None else []) + ctx.result.later_errors + ctx.result.conditional_errors:
         if error.error is None:
             continue
         # The most specific rule claims the error; if it is disabled, the error is not reported.
         rule = next(r for r in engine_rules if r.matches(error.error))
         if rule.code in codes:
-            found.append(rule.diagnostic(ctx, error.loc, rule.render(error.error)))
+            diagnostic = rule.diagnostic(ctx, error.loc, rule.render(error.error))
+            found.append(dataclasses.replace(diagnostic, stops_script=True) if error is stop else diagnostic)
     for code, rule_class in RULES.items():
         if code in codes and not issubclass(rule_class, EngineErrorRule):
             try:

@@ -76,7 +76,9 @@ def test_seed_bug_reported_with_its_code_at_its_line(path):
         assert error["line"] == line, "the recording and the BUG comment disagree"
         hits = [d for d in errors if d.line == line]
         assert hits, f"no error at line {line}: {[d.format() for d in found]}"
-        assert all(d.line == line for d in errors), f"errors where Keras does not raise: {[d.format() for d in errors]}"
+        # The script stops at Keras's line; the analysis goes on and may find more errors after it.
+        assert [d.line for d in errors if d.stops_script] == [line], [d.format() for d in errors]
+        assert all(d.line >= line for d in errors), f"errors before Keras's stop: {[d.format() for d in errors]}"
         assert all(d.code != "KC100" for d in hits), "a specific rule should claim a seed bug"
         if expected_code:
             assert [d.code for d in hits] == [expected_code], [d.format() for d in hits]

@@ -26,7 +26,7 @@ from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import Expressions
 from .loader import ModuleLoader
 from .result import ErrorEvent, Event, Result, SummaryEvent, resolve_positions
-from .scans import LazyBoundNames, find_all_summary_calls
+from .scans import LazyBoundNames, bound_names, find_all_summary_calls
 from .statements import Statements
 from .symbols import Symbols
 from .values import Function, Scope
@@ -75,15 +75,28 @@ class Interpreter(Statements, Expressions):
 
     # -- driver -------------------------------------------------------------------------------------
     def run(self) -> Result:
-        try:
-            self.exec_block(self.module.body, self.globals)
-        except KerasErrorAt as exc:
-            self.result.error = self.error_event(exc)
-        except Budget as exc:
-            self.cut_short(str(exc))
-            return self.result
-        except (Return, Break, Continue):
-            pass
+        """The module's statements in order. The first error Keras or Python raises is where the
+        script stops (``result.error``); the analysis goes on past it to find the others, with what
+        the failed statement would have bound unknown (so its consequences are never new errors),
+        and without predicting the summaries the script no longer reaches."""
+        for stmt in self.module.body:
+            try:
+                self.exec_stmt(stmt, self.globals)
+            except KerasErrorAt as exc:
+                if self.result.error is None:
+                    self.result.error = self.error_event(exc)
+                    self.replaying += 1  # stopped: nothing after this is reached by the script
+                else:
+                    self.result.later_errors.append(self.error_event(exc))
+                for name in bound_names(stmt):
+                    self.globals.assign(name, Unknown(f"`{name}` was not bound: line {exc.loc.line} raises"))
+            except Budget as exc:
+                self.cut_short(str(exc))
+                return self.result
+            except (Return, Break, Continue):
+                break
+        if self.result.error is not None:
+            self.replaying -= 1
         self.explore_uncalled()
         return self.result
 

@@ -49,6 +49,8 @@ class Result:
     # Errors on paths that may not run (a branch of an unknown condition, a loop body): Keras raises
     # there whenever that path runs. The script does not necessarily stop.
     conditional_errors: list[ErrorEvent] = field(default_factory=list)
+    # Errors after the one that stops the script (``error``): found by going on past it.
+    later_errors: list[ErrorEvent] = field(default_factory=list)
     cut_short: tuple[Loc, str] | None = None  # where and why the analysis of the file stopped early
     unresolved: list[tuple[Loc, str]] = field(default_factory=list)
     keras: Keras = field(default_factory=Keras)
