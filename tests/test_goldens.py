@@ -64,8 +64,9 @@ PARTIAL = sorted((FIXTURES / "partial").glob("*.py"))
 
 @pytest.mark.parametrize("path", PARTIAL, ids=lambda p: p.stem)
 def test_partial_fixtures_predict_every_summary_call(path: Path):
-    """Fixtures where some model is rightly unknown at the end (built by fit() on data the analysis
-    cannot see): every summary() call is still predicted exactly; --all-models is not compared."""
+    """Fixtures that train, read files or leave some model rightly unknown at the end (built by fit()
+    on data the analysis cannot see): verify skips part of them, so they are not in features/; every
+    summary() call is still predicted exactly against the TF recording; --all-models is not compared."""
     recording = json.loads(path.with_suffix(".recording.json").read_text())
     assert recording["error"] is None
     assert _predicted(path, all_models=False) == path.with_suffix(".summary.txt").read_text(encoding="utf-8")
