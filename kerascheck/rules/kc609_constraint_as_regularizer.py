@@ -56,7 +56,7 @@ class ConstraintAsRegularizer(Rule):
                     continue
                 seen.add(loc)
                 target = key.replace("_regularizer", "_constraint")
-                advice = f"pass it as {target}=" if key != "activity_regularizer" else "use a regularizer (keras.regularizers.l2)"
+                advice = f"Pass it as {target}=" if key != "activity_regularizer" else "Use a regularizer (keras.regularizers.l2)"
                 yield self.diagnostic(ctx, loc, f"{key}= is given the constraint {path.rsplit('.', 1)[-1]}: Keras "
                                                 f"accepts any callable as a regularizer, so the weights are never "
                                                 f"constrained and the loss gets their sum instead. {advice}")
