@@ -53,7 +53,8 @@ class SoftmaxSingleUnit(Rule):
                 found.append((layer.loc, f"{layer.class_name}(1, activation=softmax)"))
         for call in flow.calls:
             if is_activation_only(call.layer) and layer_activation(call.layer) == "softmax" and _last_is_one(call):
-                found.append((call.loc, f"a softmax {_what(call.layer)} on {shape_text(call.shape)}"))
+                loc = call.layer.loc if call.layer.loc is not None and in_file(call.layer.loc) else call.loc
+                found.append((loc, f"a softmax {_what(call.layer)} on {shape_text(call.shape)}"))
         for before, after, call in flow.pairs():
             if (call is None and is_activation_only(after) and layer_activation(after) == "softmax"
                     and layer_units(before) == 1):
@@ -63,8 +64,8 @@ class SoftmaxSingleUnit(Rule):
             if head.activation == "softmax" and head.source is not None and layer_units(head.source) == 1:
                 found.append((head.loc, f"softmax applied to {head.source.class_name}(1)"))
         for loc, what in found:
-            if loc is not None and in_file(loc) and loc not in seen:
-                seen.add(loc)
+            if loc is not None and in_file(loc) and (loc.line, loc.column) not in seen:
+                seen.add((loc.line, loc.column))
                 yield self.diagnostic(ctx, loc, f"{what}: softmax over a single unit always outputs 1.0 (the model "
                                                 f"cannot learn). Use activation='sigmoid' for a binary output, or one "
                                                 f"unit per class")

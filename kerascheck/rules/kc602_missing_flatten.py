@@ -73,11 +73,11 @@ class MissingFlatten(Rule):
                 seen = shape_text(call.shape) if call.shape else "features"
                 what = (f"Dense '{call.layer.name}' (line {call.loc.line}) is applied to {seen} "
                         f"{'sequences' if per_step else 'features'}, one prediction per position")
-                fix = ("set return_sequences=False on the last recurrent layer (or add pooling)" if per_step
-                       else "add Flatten() (or GlobalAveragePooling) before it")
+                fix = ("Set return_sequences=False on the last recurrent layer (or add pooling)" if per_step
+                       else "Add Flatten() (or GlobalAveragePooling) before it")
             else:
                 what = f"the output is the feature map of {call.layer.class_name} '{call.layer.name}' (line {call.loc.line})"
-                fix = "add Flatten() (or GlobalAveragePooling) and a Dense head"
+                fix = "Add Flatten() (or GlobalAveragePooling) and a Dense head"
             yield self.diagnostic(ctx, c.event.loc,
                                   f"compiled with {loss.text} but the output is {shape_text(head.shape)}: {what}. {fix}")
 

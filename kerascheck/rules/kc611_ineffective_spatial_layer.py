@@ -57,7 +57,7 @@ class IneffectiveSpatialLayer(Rule):
             if shape is None or len(shape) < 3 or not all(d == 1 for d in shape[1:-1]):
                 continue
             window = layer.spec.args.get("pool_size" if layer.class_name in POOLING else "kernel_size")
-            sizes = window if isinstance(window, (tuple, list)) else [window]
+            sizes = list(window) if isinstance(window, (tuple, list)) else [window] * (len(shape) - 2)
             if layer.class_name not in POOLING and all(s == 1 for s in sizes):
                 continue  # a 1x1 convolution is a per-position Dense, not wasted
             loc = call.loc if call.loc is not None else layer.loc
