@@ -289,5 +289,8 @@ def compiled(ctx) -> Iterator[Compiled]:
             per_output = [loss] * len(heads)
         for (_, head), value in zip(heads, per_output):
             spec = read_loss(ctx, value)
-            if spec is not None:
+            # A model compiled again with the same loss for that output is reported at the first compile.
+            key = (id(model), id(head.layer), spec.text if spec is not None else None)
+            if spec is not None and key not in seen:
+                seen.add(key)
                 yield Compiled(event, model, head, spec, model_input(model))

@@ -51,7 +51,7 @@ class BiasBeforeNormalization(Rule):
                 continue
             seen.add(before.loc)
             yield self.diagnostic(ctx, before.loc, f"{before.class_name} '{before.name}' adds a bias that the "
-                                                   f"BatchNormalization after it subtracts again: pass use_bias=False")
+                                                   f"BatchNormalization after it subtracts again. Pass use_bias=False")
 
     VALID = ["import keras\nx = keras.Input(shape=(8, 8, 3))\nh = keras.layers.Conv2D(8, 3, use_bias=False)(x)\n"
              "h = keras.layers.BatchNormalization()(h)\n"]
