@@ -22,6 +22,10 @@ else:  # pragma: no cover
 
 
 from .diagnostics import SYNTAX_CODE  # noqa: E402,F401  (re-exported)
+
+# Opt-in rules (opinionated design smells, as ruff keeps preview rules): chosen only by a selector
+# that names them at least this precisely ("KC65", "KC651"); "KC", "KC6" and "ALL" leave them off.
+OPT_IN = ("KC65",)
 _RULES_FOLDER = Path(__file__).resolve().parent / "rules"
 
 
@@ -53,7 +57,8 @@ class Config:
 
     def enabled_codes(self, path: str | None = None) -> set[str]:
         codes = rule_codes() | {SYNTAX_CODE}
-        chosen = {c for c in codes if _matches(c, self.select + self.extend_select)}
+        selectors = self.select + self.extend_select
+        chosen = {c for c in codes if _matches(c, selectors) and (not opt_in(c) or _names_opt_in(c, selectors))}
         ignored = list(self.ignore)
         if path is not None and self.per_file_ignores:
             import pathspec
@@ -73,6 +78,14 @@ class Config:
     def cache_key(self) -> str:
         return repr((sorted(self.select), sorted(self.extend_select), sorted(self.ignore),
                      sorted(self.per_file_ignores.items()), sorted(self.exclude)))
+
+
+def opt_in(code: str) -> bool:
+    return code.startswith(OPT_IN)
+
+
+def _names_opt_in(code: str, prefixes: list[str]) -> bool:
+    return any(code.startswith(p.upper()) and p.upper().startswith(OPT_IN) for p in prefixes)
 
 
 def _matches(code: str, prefixes: list[str]) -> bool:

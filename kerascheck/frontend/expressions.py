@@ -334,8 +334,12 @@ class Expressions:
         if isinstance(func, Super):
             return func
         if isinstance(func, Ref):
-            self.result.events.append(Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
-                                                              "tf_keras": func.tf_keras}))
+            event = Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
+                                            "tf_keras": func.tf_keras})
+            self.result.events.append(event)
+            # The value made is kept for rules that read its arguments later (a loss object's from_logits).
+            event.data["result"] = value = keras_api.call(self, func, args, kwargs, loc)
+            return value
         return keras_api.call(self, func, args, kwargs, loc)
 
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:

@@ -99,7 +99,13 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
     name = op.split(".")[-1]
     library = op.split(".")[0] if "." in op else ""
     symbolic = any(isinstance(t, Tensor) and t.symbolic for t in flatten(list(args) + list(kwargs.values())))
-    if symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
+    if library == "activations":  # keras.activations.X(x) is keras.ops.X(x) for these (keras/src/activations)
+        if name == "linear":
+            return args[0] if args else kwargs.get("x")
+        if name not in _ACTIVATION_OPS:
+            return Unknown(f"keras.activations.{name}() on tensors is not modelled")
+        name = _ACTIVATION_OPS[name]
+    elif symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
         raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
     if library == "tf" or op in _TF_TWINS or op.split(".")[0] in ("math", "nn", "linalg"):
         return _tf_function(interp, op, args, kwargs, loc)
@@ -107,6 +113,12 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
     if name in OPS:
         return apply_op(interp, name, args, kwargs, loc)
     return Unknown(f"{op}() on tensors is not modelled")
+
+
+# keras.activations functions that are one keras.ops call (relu builds a ReLU operation instead).
+_ACTIVATION_OPS = {n: n for n in ("softmax", "sigmoid", "tanh", "relu6", "elu", "selu", "softplus", "softsign",
+                                  "silu", "gelu", "hard_sigmoid", "log_softmax", "leaky_relu", "log_sigmoid",
+                                  "hard_silu", "mish")} | {"exponential": "exp", "swish": "silu"}
 
 
 def _tf_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:

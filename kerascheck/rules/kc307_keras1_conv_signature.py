@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._syntax import dotted, in_file
+from ._syntax import dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 # Keras 1 spellings and how many kernel dimensions follow the filter count.
@@ -30,6 +30,18 @@ def keras1_kernel(call) -> int | None:
     return rank
 
 
+def _calls(module: cst.Module) -> list[cst.Call]:
+    calls: list[cst.Call] = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, node):
+            if dotted(node.func).rsplit(".", 1)[-1] in _SPELLINGS:
+                calls.append(node)
+
+    module.visit(Visitor())
+    return calls
+
+
 class Keras1ConvSignature(Rule):
     """``Convolution2D(32, 3, 3)``: the Keras 1 signature (filters, rows, columns), which Keras 3 reads differently.
 
@@ -50,18 +62,29 @@ class Keras1ConvSignature(Rule):
 
     def check(self, ctx):
         seen = set()
+        found = []
         for event in ctx.result.events_of("ref_call"):
             if event.data["path"] not in _CONV or not in_file(event.loc):
                 continue
             node = event.data.get("node")
             rank = keras1_kernel(node)
             # Tested before `seen`: hashing a Loc resolves its position (a pass over the whole module).
-            if rank is None or event.loc in seen:
+            if rank is not None:
+                found.append((event.loc, node, rank))
+        # Wherever the call is written: also in code the analysis did not reach (after a first error,
+        # in a function never called), when the module imports Keras.
+        if ctx.module is not None and "Convolution" in ctx.source and "keras" in ctx.source:
+            for node in _calls(ctx.module):
+                rank = keras1_kernel(node)
+                if rank is not None:
+                    found.append((loc_of(ctx, node), node, rank))
+        for loc, node, rank in found:
+            if loc is None or loc in seen:
                 continue
-            seen.add(event.loc)
+            seen.add(loc)
             positional = [a for a in node.args if a.keyword is None]
             sizes = ", ".join(cst.Module([]).code_for_node(a.value) for a in positional[1:])
-            yield self.diagnostic(ctx, event.loc, f"Keras 1 signature: Keras 3 takes the integers after the filter "
+            yield self.diagnostic(ctx, loc, f"Keras 1 signature: Keras 3 takes the integers after the filter "
                                                   f"count as kernel_size, then strides{', padding' if rank == 3 else ''}"
                                                   f" (Keras 2 translated them), not a {rank}-D kernel. Write "
                                                   f"kernel_size as a tuple: ({sizes})")
@@ -87,4 +110,8 @@ class Keras1ConvSignature(Rule):
     INVALID = [
         Invalid("import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
                 "y = Convolution2D(32, 3, 3, activation='relu')(x)\n", line=4, column=5, message="(3, 3)"),
+        Invalid("from keras.models import Sequential\nfrom keras.layers import Convolution2D, Dense\n\n"
+                "def build(n_classes):\n    model = Sequential()\n"
+                "    model.add(Convolution2D(64, 5, 5, border_mode='same', input_shape=(64, 64, 3)))\n"
+                "    return model\n", line=6, column=15),
     ]
