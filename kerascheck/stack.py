@@ -1,14 +1,16 @@
 """Run the analysis where the stack is deep enough for any file Python itself accepts.
 
 libcst's native parser and the interpreter's recursive evaluation both follow the nesting of the
-source: a long ``a + a + ... + a`` chain or a deeply nested call is thousands of frames deep. On the
-main thread (8 MB of stack) that ends in a RecursionError or a crash; a worker thread with a large
-stack and a matching recursion limit takes any file up to the size limit. The stack is reserved,
-not committed: a shallow file uses no more memory than before.
+source: a deeply nested expression or a long chain of calls is thousands of frames deep. On the
+main thread (8 MB of stack) that ends in a RecursionError or a crash; one worker thread with a
+large stack and a matching recursion limit takes any file up to the size limit. The stack is
+reserved, not committed, and the thread is started once per process (starting a thread with such a
+stack costs milliseconds, which every save in the editor would pay).
 """
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 from typing import Any, Callable, TypeVar
@@ -17,35 +19,50 @@ T = TypeVar("T")
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 200_000
+
 _lock = threading.Lock()
+_jobs: "queue.Queue[tuple[Callable[[], Any], dict, threading.Event]]" = queue.Queue()
+_worker: threading.Thread | None = None
+_local = threading.local()
 
 
-def with_deep_stack(fn: Callable[[], T]) -> T:
-    """``fn()`` on a thread with a large stack; its exception, if any, is raised here."""
-    if getattr(_local, "inside", False):
-        return fn()
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        _local.inside = True
+def _serve() -> None:
+    _local.inside = True
+    while True:
+        fn, outcome, done = _jobs.get()
         try:
             outcome["value"] = fn()
         except BaseException as exc:  # handed to the caller's thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
-    with _lock:  # the stack size applies to threads started while it is set
-        previous = threading.stack_size(STACK_BYTES)
+
+def _start() -> None:
+    global _worker
+    with _lock:
+        if _worker is not None and _worker.is_alive():
+            return
+        if sys.getrecursionlimit() < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+        previous = threading.stack_size(STACK_BYTES)  # applies to threads started while it is set
         try:
-            thread = threading.Thread(target=run, name="kerascheck-analysis")
-            thread.start()
+            _worker = threading.Thread(target=_serve, name="kerascheck-analysis", daemon=True)
+            _worker.start()
         finally:
             threading.stack_size(previous)
-    thread.join()
+
+
+def with_deep_stack(fn: Callable[[], T]) -> T:
+    """``fn()`` on the deep-stack thread; its exception, if any, is raised here. Calls from several
+    threads are served one at a time; a call from the deep-stack thread itself runs in place."""
+    if getattr(_local, "inside", False):
+        return fn()
+    _start()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+    _jobs.put((fn, outcome, done))
+    done.wait()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
-
-
-_local = threading.local()

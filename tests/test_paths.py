@@ -198,3 +198,13 @@ def test_the_editor_shows_what_an_uncalled_builder_builds():
     hovers = compute_facts(result).hovers
     assert any(h.kind == "model" and "builder" in h.markdown for h in hovers)
     assert any(h.kind == "call" and "(None, 8)" in h.markdown for h in hovers)
+
+
+def test_reasons_name_lines_without_a_position_pass():
+    """Messages name the line of the construct from CPython's tree: a clean file never pays for
+    libcst's position pass (a codegen of the whole module)."""
+    source = HEADER + "if len(sys.argv) > 1:\n    pass\n" + MLP + "model.summary()\n"
+    analysis = analyze_source(source, "t.py")
+    assert analysis.result.summaries[0].snapshot is not None
+    assert analysis.result.main_source[2] is None  # positions never resolved
+    assert any("the condition at line 4 " in reason for _, reason in analysis.result.unresolved)

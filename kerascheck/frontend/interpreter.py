@@ -26,7 +26,7 @@ from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import Expressions
 from .loader import ModuleLoader
 from .result import ErrorEvent, Event, Result, SummaryEvent, resolve_positions
-from .scans import LazyBoundNames, bound_names, find_all_summary_calls
+from .scans import LazyBoundNames, StatementLines, bound_names, find_all_summary_calls
 from .statements import Statements
 from .symbols import Symbols
 from .values import Function, Scope
@@ -47,6 +47,7 @@ class Interpreter(Statements, Expressions):
         self.depth = 0
         self.current_stmt: cst.CSTNode | None = None  # the analysed file's statement running now
         self.globals = self.module_scope(module, None, source, LazyBoundNames(module, source, tree))
+        self.statement_lines = StatementLines(module, tree)  # lines for messages, without a position pass
         self.globals.vars["__name__"] = "__main__"  # the analysed file is the script being run
         self.globals.vars["__file__"] = path
         self.frames: list[tuple[Function, Scope]] = []  # user-function calls in progress (for super())
@@ -170,6 +171,14 @@ class Interpreter(Statements, Expressions):
                 exc.error.message += f" (raised in {Path(loc.file).name}:{loc.line})"
             loc = exc.error.main_loc
         return ErrorEvent(loc, exc.error.kind, exc.error.message, exc.error)
+
+    def where(self, node: cst.CSTNode) -> str:
+        """Where a statement is, for a message: "at line N" in the analysed file (from the ``ast``
+        pairing, else positions), "in FILE" in a module it imports (no position pass over it)."""
+        if self.file_stack[-1] is not None:
+            return f"in {Path(self.file_stack[-1]).name}"
+        line = self.statement_lines.get(node)
+        return f"at line {line if line is not None else self.loc(node).line}"
 
     def loc(self, node: cst.CSTNode | None) -> Loc:
         # The node belongs to the module whose code runs now, so the file is known without positions.

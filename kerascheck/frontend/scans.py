@@ -217,3 +217,66 @@ def walk(node: cst.CSTNode, prune: tuple[type, ...] = ()):
                 stack.append(value)
             elif isinstance(value, (list, tuple)):
                 stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+
+
+class StatementLines:
+    """The line of a statement, read from the ``ast`` tree CPython parsed, without libcst's position
+    pass (a codegen of the whole module, which a clean file otherwise never needs). Statements are
+    paired block by block, in order; a block whose shapes differ is left out (the caller falls back
+    to positions)."""
+
+    def __init__(self, module: cst.Module, tree: ast.Module | None):
+        self._module, self._tree, self._lines = module, tree, None
+
+    def get(self, node: cst.CSTNode) -> int | None:
+        if self._lines is None:
+            self._lines = {}
+            if self._tree is not None:
+                try:
+                    self._pair(self._module.body, self._tree.body)
+                except (IndexError, AttributeError, TypeError):
+                    pass  # an unexpected shape: what was paired so far stays
+            self._module = self._tree = None
+        return self._lines.get(id(node))
+
+    def _pair(self, statements, nodes) -> None:
+        i = 0
+        for statement in statements:
+            if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                self._lines[id(statement)] = nodes[i].lineno
+                for small in statement.body:
+                    self._lines[id(small)] = nodes[i].lineno
+                    i += 1
+                continue
+            node = nodes[i]
+            i += 1
+            self._lines[id(statement)] = node.lineno
+            self._compound(statement, node)
+
+    def _block(self, block, nodes) -> None:
+        self._pair(block.body if isinstance(block, cst.IndentedBlock) else [block], nodes)
+
+    def _compound(self, statement, node) -> None:
+        if isinstance(statement, cst.If):
+            self._block(statement.body, node.body)
+            if isinstance(statement.orelse, cst.If):
+                self._pair([statement.orelse], node.orelse)
+            elif statement.orelse is not None:
+                self._block(statement.orelse.body, node.orelse)
+        elif isinstance(statement, (cst.For, cst.While)):
+            self._block(statement.body, node.body)
+            if statement.orelse is not None:
+                self._block(statement.orelse.body, node.orelse)
+        elif isinstance(statement, (cst.With, cst.FunctionDef, cst.ClassDef)):
+            self._block(statement.body, node.body)
+        elif isinstance(statement, (cst.Try, cst.TryStar)):
+            self._block(statement.body, node.body)
+            for handler, ast_handler in zip(statement.handlers, node.handlers):
+                self._block(handler.body, ast_handler.body)
+            if statement.orelse is not None:
+                self._block(statement.orelse.body, node.orelse)
+            if statement.finalbody is not None:
+                self._block(statement.finalbody.body, node.finalbody)
+        elif isinstance(statement, cst.Match):
+            for case, ast_case in zip(statement.cases, node.cases):
+                self._block(case.body, ast_case.body)

@@ -104,7 +104,7 @@ class Statements:
         self.taint_receivers(node, reason, scope)
         if self.file_stack[-1] is not None:
             if _DEBUG:
-                print(f"[kerascheck] {self.file_stack[-1]}:{self.loc(node).line}: {reason}", file=sys.stderr)
+                print(f"[kerascheck] {self.file_stack[-1]}: {reason}", file=sys.stderr)
             for name in bound_names(node):
                 scope.assign(name, Unknown(reason))
             return
@@ -138,7 +138,7 @@ class Statements:
         except Unresolvable as exc:
             cond = Unknown(exc.reason)
         if isinstance(cond, Unknown):
-            reason = f"the condition at line {self.loc(node.test).line} is not known statically ({cond.reason})"
+            reason = f"the condition {self.where(node)} is not known statically ({cond.reason})"
             self.note(node, f"{reason}: both branches followed")
             orelse = node.orelse
             other = None
@@ -174,7 +174,7 @@ class Statements:
         try:
             iterable = self.iterate(self.eval(node.iter, scope))
         except Unresolvable as exc:
-            self.unknown_loop(node, scope, f"the loop at line {self.loc(node).line} runs over values not known "
+            self.unknown_loop(node, scope, f"the loop {self.where(node)} runs over values not known "
                                            f"statically ({exc.reason})", target=node.target)
             return
         self.run_loop(node, scope, iter(iterable), target=node.target)
@@ -187,17 +187,17 @@ class Statements:
         the state it reached) when its condition becomes unknown, a path may break out of it, or
         it exceeds its own budget of iterations and statements."""
         start = self.steps
-        line = self.loc(node).line
+        where = self.where(node)
         self.loop_exits.append(None)
         try:
             for count in range(budgets.MAX_ITERATIONS + 1):
                 if count == budgets.MAX_ITERATIONS or self.steps - start > budgets.LOOP_STEPS:
-                    self.summarise_loop(node, scope, f"the loop at line {line} runs too long to follow")
+                    self.summarise_loop(node, scope, f"the loop {where} runs too long to follow")
                     return
                 if items is None:
                     cond = self.truth(self.eval(node.test, scope))
                     if isinstance(cond, Unknown):
-                        self.unknown_loop(node, scope, f"the condition of the loop at line {line} is not known "
+                        self.unknown_loop(node, scope, f"the condition of the loop {where} is not known "
                                                        f"statically ({cond.reason})")
                         return
                     if not cond:
@@ -216,7 +216,7 @@ class Statements:
                 exit_reason = self.loop_exits[-1]
                 if exit_reason is not None:
                     self.loop_exits[-1] = None
-                    self.unknown_loop(node, scope, f"the loop at line {line} may end early ({exit_reason})",
+                    self.unknown_loop(node, scope, f"the loop {where} may end early ({exit_reason})",
                                       target=target)
                     return
         finally:
@@ -312,7 +312,7 @@ class Statements:
         """``match``: which case matches is not decided here; every case body (its capture names
         unknown) and no case at all are followed as paths and joined."""
         self.eval(node.subject, scope)
-        reason = f"the match at line {self.loc(node).line} is not decided statically"
+        reason = f"the match {self.where(node)} is not decided statically"
         self.note(node, f"{reason}: every case followed")
 
         def case_path(case: cst.MatchCase):
