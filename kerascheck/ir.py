@@ -24,18 +24,21 @@ class Loc:
     them only when a line or column is first read.
     """
 
-    __slots__ = ("_values", "_file", "_node", "_resolver")
+    __slots__ = ("_values", "_file", "_node", "_resolver", "_anchor")
 
     def __init__(self, line: int = 1, column: int = 1, end_line: int = 0, end_column: int = 0, file: str | None = None):
         self._values = (line, column, end_line or line, end_column or column) if line else None
         self._file = file
         self._node = self._resolver = None
+        # The syntax node a lazy Loc stands for: equality and hashing by it need no positions
+        # (rules keep sets of Locs; that must not cost a position pass over the module).
+        self._anchor = None
 
     @classmethod
     def lazy(cls, node: Any, resolver: Callable[[Any], tuple], file: str | None | bool = False) -> "Loc":
         """``file``: the module the node is in, when the caller knows it (False: ask the resolver)."""
         loc = cls(0)
-        loc._node, loc._resolver, loc._file = node, resolver, file
+        loc._node, loc._resolver, loc._file, loc._anchor = node, resolver, file, node
         return loc
 
     @property
@@ -58,10 +61,14 @@ class Loc:
     end_column = property(lambda self: self.values[3])
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Loc) and (self.values, self.file) == (other.values, other.file)
+        if not isinstance(other, Loc):
+            return False
+        if self._anchor is not None and other._anchor is not None:
+            return self._anchor is other._anchor
+        return (self.values, self.file) == (other.values, other.file)
 
     def __hash__(self) -> int:
-        return hash(self.values)
+        return id(self._anchor) if self._anchor is not None else hash(self.values)
 
     def __repr__(self) -> str:
         return "Loc(%d, %d, %d, %d)" % self.values + (f" in {self._file}" if self._file else "")
