@@ -58,7 +58,7 @@ def categorise(record: dict) -> str:
         return record["status"]
     error = record.get("error") or {}
     kind, message = error.get("type", ""), error.get("message", "")
-    if kind == "NetworkDisabled" or kind in ("FileNotFoundError", "NotFoundError", "IsADirectoryError") \
+    if kind in ("NetworkDisabled", "URLError", "HTTPError", "ConnectionError", "gaierror") or kind in ("FileNotFoundError", "NotFoundError", "IsADirectoryError") \
             or "kc-offline-downloads" in message or "No such file or directory" in message \
             or "No file or directory found" in message or "Could not find directory" in message:
         return "needs-data"
@@ -127,7 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="record entries that already have a recording too")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("-j", "--jobs", type=int, default=1)
+    parser.add_argument("--recategorise", action="store_true",
+                        help="only sort the existing recordings' statuses again (after a change to categorise())")
     args = parser.parse_args(argv)
+    if args.recategorise:
+        for path in sorted(corpus.TRUTH.glob("*.json")):
+            rec = json.loads(path.read_text(encoding="utf-8"))
+            rec["category"] = categorise(rec)
+            path.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0
     entries = corpus.load_manifest()
     if args.only:
         entries = [e for e in entries if any(o == e.id or o in e.id for o in args.only)]

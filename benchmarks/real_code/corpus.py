@@ -6,7 +6,8 @@ its text is read from a git mirror of that repository (``$KERASCHECK_CORPUS_MIRR
 written to a temporary folder:
 
 * a ``.py`` entry is written as it is, with the other ``.py`` files of its folder and of the
-  folders below it (scripts import their sibling modules: ``from model import unet``);
+  folders below it (scripts import their sibling modules: ``from model import unet``); so is a
+  notebook's folder;
 * an ``.ipynb`` entry becomes a script of its code cells, in order, each preceded by a
   ``# %% [cell N]`` line; IPython magics and shell lines (``%matplotlib``, ``!pip``) and cell
   magics (``%%bash``) are dropped (an indented one becomes ``pass``, so its block stays valid).
@@ -137,40 +138,38 @@ def notebook_to_script(text: str) -> str:
 
 
 def materialise(entry: Entry, folder: Path, root: Path | None = None) -> Path | None:
-    """Write the entry (and, for a ``.py``, its sibling modules) under ``folder``; return the
+    """Write the entry and the ``.py`` modules of its folder (and below) under ``folder``; return the
     script's path there, or None when it is skipped (``entry.skipped`` says why)."""
     text = read_text(entry, root)
     if text is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    script_dir = folder
-    if entry.kind == "py":
-        gdir = git_dir(entry.repo, root)
-        parent = str(Path(entry.path).parent)
-        prefix = "" if parent == "." else parent + "/"
+    gdir = git_dir(entry.repo, root)
+    parent = str(Path(entry.path).parent)
+    prefix = "" if parent == "." else parent + "/"
+    try:
+        listing = _git(gdir, "ls-tree", "-r", "-l", entry.commit, "--", prefix or ".").decode("utf-8", "replace")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        listing = ""
+    copied = total = 0
+    for line in listing.splitlines():
+        meta, _, path = line.partition("\t")
+        parts = meta.split()
+        if len(parts) < 4 or parts[1] != "blob" or not path.endswith(".py") or path == entry.path:
+            continue
+        size = int(parts[3]) if parts[3].isdigit() else 0
+        if copied >= MAX_SIBLINGS or total + size > MAX_SIBLING_BYTES:
+            break
         try:
-            listing = _git(gdir, "ls-tree", "-r", "-l", entry.commit, "--", prefix or ".").decode("utf-8", "replace")
+            data = _git(gdir, "show", f"{entry.commit}:{path}")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-            listing = ""
-        copied = total = 0
-        for line in listing.splitlines():
-            meta, _, path = line.partition("\t")
-            parts = meta.split()
-            if len(parts) < 4 or parts[1] != "blob" or not path.endswith(".py") or path == entry.path:
-                continue
-            size = int(parts[3]) if parts[3].isdigit() else 0
-            if copied >= MAX_SIBLINGS or total + size > MAX_SIBLING_BYTES:
-                break
-            try:
-                data = _git(gdir, "show", f"{entry.commit}:{path}")
-            except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-                continue
-            target = folder / path[len(prefix):]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            copied += 1
-            total += size
-    script = script_dir / entry.script_name
+            continue
+        target = folder / path[len(prefix):]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        copied += 1
+        total += size
+    script = folder / entry.script_name
     script.write_text(text, encoding="utf-8")
     return script
 
