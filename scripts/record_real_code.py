@@ -10,8 +10,9 @@ same Python make more scripts run as far as their authors meant):
     python scripts/record_real_code.py -j 2            # two scripts at once
 
 Each script is materialised in a fresh temporary folder (a notebook as the script of its code
-cells) and run in its own process (``benchmarks/real_code/recording_child.py``: datasets, training,
-saving, downloads and plotting stubbed, offline) with a timeout (120 s). The result goes to
+cells) and run in its own process, forked from a server that imported TensorFlow once
+(``benchmarks/real_code/recording_child.py``: datasets, training, saving, downloads and plotting
+stubbed, offline), with a timeout (120 s). The result goes to
 ``benchmarks/real_code/truth/<id>.json``:
 
 * ``status``: ``ok`` (ran to its end), ``raised`` (``error``: type, message, line),
@@ -72,42 +73,64 @@ def categorise(record: dict) -> str:
     return "error"
 
 
-def record(entry: corpus.Entry, timeout: float) -> dict:
+def child_env(home: Path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "PYTHONPATH")}
     env.update({"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1", "MPLBACKEND": "Agg",
                 "PYTHONHASHSEED": "0", "KERAS_BACKEND": "tensorflow", "http_proxy": "http://127.0.0.1:9",
                 "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-                "HTTPS_PROXY": "http://127.0.0.1:9"})
+                "HTTPS_PROXY": "http://127.0.0.1:9",
+                "HOME": str(home)})  # ~/.keras/keras.json of this machine must not change the run
+    return env
+
+
+class Server:
+    """A ``recording_child.py --serve`` process: TensorFlow imported once, one fork per script."""
+
+    def __init__(self):
+        self.home = tempfile.TemporaryDirectory(prefix="kc-record-home-")
+        self.proc = subprocess.Popen([sys.executable, str(CHILD), "--serve"], env=child_env(Path(self.home.name)),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, bufsize=1)
+        ready = self.proc.stdout.readline()
+        if not ready:
+            raise RuntimeError("the recording server did not start (is TensorFlow installed in this Python?)")
+
+    def run(self, script: Path, out: Path, timeout: float) -> dict:
+        self.proc.stdin.write(json.dumps({"script": str(script), "out": str(out), "timeout": timeout}) + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline()
+        if not reply:
+            raise RuntimeError("the recording server died")
+        return json.loads(reply)
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+        self.home.cleanup()
+
+
+def record(entry: corpus.Entry, timeout: float, server: Server) -> dict:
     with tempfile.TemporaryDirectory(prefix="kc-corpus-") as tmp:
-        home = Path(tmp) / "home"
-        home.mkdir()
-        env["HOME"] = str(home)  # ~/.keras/keras.json of this machine must not change the run
         script = corpus.materialise(entry, Path(tmp) / "src")
         if script is None:
             return {"status": "skipped", "reason": entry.skipped}
         out = Path(tmp) / "out.json"
-        started = time.perf_counter()
-        try:
-            proc = subprocess.run([sys.executable, str(CHILD), str(script), str(out)], cwd=script.parent, env=env,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  timeout=timeout)
-            status = None if proc.returncode == 0 else f"crashed (exit {proc.returncode})"
-            stderr = proc.stderr.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            status, stderr = "timeout", ""
-        seconds = time.perf_counter() - started
+        reply = server.run(script, out, timeout)
         try:
             result = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             result = {"summaries": []}
-        if status == "timeout":
+        if reply["status"] == "timeout":
             result["status"] = "timeout"
             result["timeout_seconds"] = timeout
-        elif status is not None:
+        elif reply["status"] == "crashed" or result.get("status") in (None, "running"):
             result["status"] = "crashed"
-            result["crash"] = status + ": " + " | ".join(stderr.strip().splitlines()[-3:])[:500]
-        result["wall_seconds"] = round(seconds, 1)
+            result["crash"] = f"the process running the script ended abruptly (wait status {reply.get('exit')})"
+        result["wall_seconds"] = reply.get("seconds")
     result["category"] = categorise(result)
     ordered = {"id": entry.id, "repo": entry.repo, "commit": entry.commit, "path": entry.path, "kind": entry.kind,
                "status": result.pop("status"), "category": result.pop("category")}
@@ -144,16 +167,38 @@ def main(argv: list[str] | None = None) -> int:
     corpus.TRUTH.mkdir(parents=True, exist_ok=True)
     print(f"recording {len(entries)} scripts", flush=True)
 
+    import queue
+    import threading
+
+    servers: queue.Queue = queue.Queue()
+    started: list[Server] = []
+    lock = threading.Lock()
+
     def one(entry):
-        rec = record(entry, args.timeout)
+        try:
+            server = servers.get_nowait()
+        except queue.Empty:
+            server = Server()
+            with lock:
+                started.append(server)
+        try:
+            rec = record(entry, args.timeout, server)
+        except RuntimeError:  # the server died: a new one for the next script
+            server.close()
+            raise
+        servers.put(server)
         if rec["status"] != "skipped":
             corpus.truth_path(entry).write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         return entry, rec
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for entry, rec in pool.map(one, entries):
-            shown = f"skipped: {rec['reason']}" if rec["status"] == "skipped" else describe(rec)
-            print(f"{entry.id}: {shown}", flush=True)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for entry, rec in pool.map(one, entries):
+                shown = f"skipped: {rec['reason']}" if rec["status"] == "skipped" else describe(rec)
+                print(f"{entry.id}: {shown}", flush=True)
+    finally:
+        for server in started:
+            server.close()
     return 0
 
 

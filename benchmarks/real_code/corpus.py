@@ -5,9 +5,9 @@ its text is read from a git mirror of that repository (``$KERASCHECK_CORPUS_MIRR
 ``/work/.mirror``, laid out as ``<owner>+<name>/repo`` or ``<owner>+<name>/repo/.git``) and
 written to a temporary folder:
 
-* a ``.py`` entry is written as it is, with the other ``.py`` files of its folder and of the
-  folders below it (scripts import their sibling modules: ``from model import unet``); so is a
-  notebook's folder;
+* a ``.py`` entry is written as it is, at its place in the repository, with the repository's other
+  ``.py`` modules around it (``from model import unet``, ``sys.path.append(".."); from lib import
+  gan``);
 * an ``.ipynb`` entry becomes a script of its code cells, in order, each preceded by a
   ``# %% [cell N]`` line; IPython magics and shell lines (``%matplotlib``, ``!pip``) and cell
   magics (``%%bash``) are dropped (an indented one becomes ``pass``, so its block stays valid).
@@ -30,8 +30,9 @@ HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
 TRUTH = HERE / "truth"
 DEFAULT_MIRRORS = "/work/.mirror"
-MAX_SIBLINGS = 400  # .py files copied next to a script (its folder and below)
-MAX_SIBLING_BYTES = 8_000_000
+MAX_SIBLINGS = 300  # the repository's .py files copied around a script
+MAX_SIBLING_BYTES = 4_000_000
+EXCLUDED_DIRS = {"keras", "tensorflow", "tf_keras", "tests", "test", "docs", ".ipynb_checkpoints"}
 
 
 @dataclass
@@ -138,8 +139,10 @@ def notebook_to_script(text: str) -> str:
 
 
 def materialise(entry: Entry, folder: Path, root: Path | None = None) -> Path | None:
-    """Write the entry and the ``.py`` modules of its folder (and below) under ``folder``; return the
-    script's path there, or None when it is skipped (``entry.skipped`` says why)."""
+    """Write the entry under ``folder`` at its place in the repository, with the repository's ``.py``
+    modules around it (its own folder's first, then the rest, within MAX_SIBLINGS files and
+    MAX_SIBLING_BYTES; never a ``keras``/``tensorflow`` package or a test folder, which would stand for
+    the installed ones); return the script's path, or None when it is skipped (``entry.skipped``)."""
     text = read_text(entry, root)
     if text is None:
         return None
@@ -148,28 +151,33 @@ def materialise(entry: Entry, folder: Path, root: Path | None = None) -> Path | 
     parent = str(Path(entry.path).parent)
     prefix = "" if parent == "." else parent + "/"
     try:
-        listing = _git(gdir, "ls-tree", "-r", "-l", entry.commit, "--", prefix or ".").decode("utf-8", "replace")
+        listing = _git(gdir, "ls-tree", "-r", "-l", entry.commit).decode("utf-8", "replace")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         listing = ""
-    copied = total = 0
+    modules = []
     for line in listing.splitlines():
         meta, _, path = line.partition("\t")
         parts = meta.split()
         if len(parts) < 4 or parts[1] != "blob" or not path.endswith(".py") or path == entry.path:
             continue
-        size = int(parts[3]) if parts[3].isdigit() else 0
+        if any(part in EXCLUDED_DIRS for part in path.split("/")[:-1]):
+            continue
+        modules.append((not path.startswith(prefix), path.count("/"), path, int(parts[3]) if parts[3].isdigit() else 0))
+    copied = total = 0
+    for _, _, path, size in sorted(modules):
         if copied >= MAX_SIBLINGS or total + size > MAX_SIBLING_BYTES:
             break
         try:
             data = _git(gdir, "show", f"{entry.commit}:{path}")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
             continue
-        target = folder / path[len(prefix):]
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         copied += 1
         total += size
-    script = folder / entry.script_name
+    script = folder / prefix / entry.script_name
+    script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text(text, encoding="utf-8")
     return script
 

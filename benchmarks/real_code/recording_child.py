@@ -1,7 +1,11 @@
 """Runs ONE corpus script under real TensorFlow / Keras, offline, and writes what it did as JSON.
 
-``python recording_child.py SCRIPT OUT.json`` (started by ``scripts/record_real_code.py``, one
-fresh process per script, so Keras's automatic names start from zero as in a fresh run).
+``python recording_child.py SCRIPT OUT.json`` runs one script. ``python recording_child.py --serve``
+(what ``scripts/record_real_code.py`` starts) imports TensorFlow once, then reads requests
+``{"script", "out", "timeout"}`` (one JSON line each) and runs each script in a process forked for it
+(nothing of TensorFlow has run in the server, and every fork starts from that state, so Keras's
+automatic names start from zero as in a fresh run), answering ``{"status": "done" | "timeout" |
+"crashed", ...}`` on stdout. A fork past its timeout is killed; what it recorded until then stays.
 
 Before the script runs:
 
@@ -35,7 +39,7 @@ import sys
 import time
 import traceback
 
-SCRIPT, OUT = os.path.abspath(sys.argv[1]), sys.argv[2]
+SCRIPT, OUT = "", ""  # the script being run and where its JSON goes (set per script)
 STARTED = time.time()
 EVENTS: list[dict] = []
 STUBBED: list[str] = []  # what the stubs did (downloads refused, data generated...), in order
@@ -390,6 +394,7 @@ def _summary(self, *args, **kwargs):
                        "raised": f"{type(exc).__name__}: {exc}"[:500]})
         raise
     EVENTS.append({"line": line, "model": self.name, "text": "".join(chunks)})
+    _write({"status": "running"})  # what a timeout leaves is still the truth up to here
 
 
 def _describe(exc: BaseException) -> dict:
@@ -406,15 +411,16 @@ def _write(result: dict) -> None:
     os.replace(OUT + ".tmp", OUT)
 
 
-def main() -> None:
-    _install_dataset_stubs()
-    _install_model_stubs()
-    _install_plot_stubs()
-    Model.summary = _summary
+def run_script(script: str, out: str) -> None:
+    """In the process that runs it (a fresh fork, or this one): run ``script``, record into ``out``."""
+    global SCRIPT, OUT, STARTED
+    SCRIPT, OUT, STARTED = os.path.abspath(script), out, time.time()
+    EVENTS.clear()
+    STUBBED.clear()
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
+    os.dup2(null, 1)
     sys.stdin = open(os.devnull, encoding="utf-8")
-    real_stdout = sys.stdout
     sys.stdout = open(os.devnull, "w", encoding="utf-8")
     folder = os.path.dirname(SCRIPT)
     os.chdir(folder)
@@ -432,8 +438,58 @@ def main() -> None:
         result = {"status": "ok"} if exc.code in (None, 0) else {"status": "raised", "error": _describe(exc)}
     except BaseException as exc:  # noqa: BLE001 - the script's own exception is the result
         result = {"status": "raised", "error": _describe(exc)}
-    sys.stdout = real_stdout
     _write(result)
+
+
+def prepare() -> None:
+    _install_dataset_stubs()
+    _install_model_stubs()
+    _install_plot_stubs()
+    Model.summary = _summary
+
+
+def serve() -> None:
+    """One request per line on stdin; each script runs in a fork of this prepared process."""
+    import signal
+
+    prepare()
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    replies.write(json.dumps({"ready": True}) + "\n")
+    replies.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        started = time.time()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                run_script(request["script"], request["out"])
+            finally:
+                os._exit(0)
+        deadline = started + float(request.get("timeout", 120))
+        reply = {"status": "done"}
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
+                    reply = {"status": "crashed", "exit": status}
+                break
+            if time.time() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                reply = {"status": "timeout"}
+                break
+            time.sleep(0.05)
+        reply["seconds"] = round(time.time() - started, 2)
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        return
+    prepare()
+    run_script(sys.argv[1], sys.argv[2])
 
 
 if __name__ == "__main__":
