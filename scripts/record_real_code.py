@@ -59,12 +59,15 @@ def categorise(record: dict) -> str:
         return record["status"]
     error = record.get("error") or {}
     kind, message = error.get("type", ""), error.get("message", "")
-    if kind in ("NetworkDisabled", "URLError", "HTTPError", "ConnectionError", "gaierror") or kind in ("FileNotFoundError", "NotFoundError", "IsADirectoryError") \
+    if kind in ("NetworkDisabled", "URLError", "HTTPError", "ConnectionError", "gaierror", "ProxyError",
+                "MaxRetryError", "SSLError") or kind in ("FileNotFoundError", "NotFoundError", "IsADirectoryError") \
             or "kc-offline-downloads" in message or "No such file or directory" in message \
-            or "No file or directory found" in message or "Could not find directory" in message:
+            or "No file or directory found" in message or "Could not find directory" in message \
+            or "File not found" in message or "Unable to synchronously open file" in message:
         return "needs-data"
-    if kind == "ModuleNotFoundError" and not any(message.startswith(f"No module named '{m}") for m in ("keras", "tensorflow")):
-        return "needs-package"
+    if kind == "ModuleNotFoundError" and message.startswith("No module named '"):
+        if message.split("'")[1].split(".")[0] not in ("keras", "tensorflow", "tf_keras"):
+            return "needs-package"
     if kind in ("ImportError", "ModuleNotFoundError", "AttributeError", "TypeError", "ValueError") \
             and any(marker in message for marker in KERAS2):
         return "keras2"
@@ -96,8 +99,9 @@ class Server:
         if not ready:
             raise RuntimeError("the recording server did not start (is TensorFlow installed in this Python?)")
 
-    def run(self, script: Path, out: Path, timeout: float) -> dict:
-        self.proc.stdin.write(json.dumps({"script": str(script), "out": str(out), "timeout": timeout}) + "\n")
+    def run(self, script: Path, out: Path, timeout: float, root: Path | None = None) -> dict:
+        request = {"script": str(script), "out": str(out), "timeout": timeout, "root": str(root) if root else None}
+        self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         reply = self.proc.stdout.readline()
         if not reply:
@@ -119,7 +123,7 @@ def record(entry: corpus.Entry, timeout: float, server: Server) -> dict:
         if script is None:
             return {"status": "skipped", "reason": entry.skipped}
         out = Path(tmp) / "out.json"
-        reply = server.run(script, out, timeout)
+        reply = server.run(script, out, timeout, Path(tmp) / "src")
         try:
             result = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -106,10 +106,13 @@ def read_text(entry: Entry, root: Path | None = None) -> str | None:
 
 
 _MAGIC = re.compile(r"^(\s*)[%!]")
+_PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun", "%%tensorflow_version")
 
 
 def notebook_to_script(text: str) -> str:
-    """The code cells of a notebook (nbformat 3 or 4) as one script; magics and shell lines dropped."""
+    """The code cells of a notebook (nbformat 3 or 4) as one script; magics and shell lines dropped
+    (with their backslash continuations), the body of a ``%%time``-like cell kept, any other cell
+    magic's cell (``%%bash``, ``%%writefile``) dropped."""
     nb = json.loads(text)
     cells = nb.get("cells")
     if cells is None:
@@ -124,12 +127,17 @@ def notebook_to_script(text: str) -> str:
         src = "".join(src) if isinstance(src, list) else str(src)
         lines = src.splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
-            continue  # a cell magic: the whole cell is not Python
+            if not lines[0].lstrip().startswith(_PYTHON_CELL_MAGICS):
+                continue  # a cell magic: the whole cell is not Python
+            lines = [""] + lines[1:]
         kept = []
+        continued = False
         for line in lines:
             match = _MAGIC.match(line)
-            if match:
-                kept.append(match.group(1) + "pass" if match.group(1) else "")
+            if continued or match:
+                indent = match.group(1) if match and not continued else ""
+                kept.append(indent + "pass" if indent else "")
+                continued = line.rstrip().endswith("\\")
             else:
                 kept.append(line)
         out.append(f"# %% [cell {number}]")

@@ -40,6 +40,7 @@ import time
 import traceback
 
 SCRIPT, OUT = "", ""  # the script being run and where its JSON goes (set per script)
+REPO_ROOT: str | None = None  # the materialised repository's root, appended to sys.path
 STARTED = time.time()
 EVENTS: list[dict] = []
 STUBBED: list[str] = []  # what the stubs did (downloads refused, data generated...), in order
@@ -274,9 +275,12 @@ def _fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     epochs = max(int(epochs or 1) - int(kwargs.get("initial_epoch", 0) or 0), 1)
     history.epoch = list(range(epochs))
     history.history = _History(epochs)
-    history.history["loss"]
+    logs = _metric_logs(self)
+    for name in logs:
+        history.history[name]
     if validation_data is not None or validation_split:
-        history.history["val_loss"]
+        for name in logs:
+            history.history["val_" + name]
     self.history = history
     return history
 
@@ -309,22 +313,35 @@ def _predict(self, x=None, *args, **kwargs):
     return _zeros_like_output(self, _samples(x))
 
 
+def _metric_logs(model) -> dict:
+    """The names a real evaluate/fit would log (loss and each compiled metric), all 0.0."""
+    try:
+        names = list(model.get_metrics_result().keys())
+    except Exception:  # noqa: BLE001
+        names = []
+    return {name: 0.0 for name in (names or ["loss"])}
+
+
+def _metric_values(model, logs: dict, return_dict: bool):
+    if return_dict:
+        return logs
+    try:
+        return model._flatten_metrics_in_order(logs)
+    except Exception:  # noqa: BLE001
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+
 def _evaluate(self, x=None, y=None, *args, **kwargs):
     note("Model.evaluate stubbed")
     _build_like_fit(self, x, y)
-    names = getattr(self, "metrics_names", None) or ["loss"]
-    if kwargs.get("return_dict"):
-        return {n: 0.0 for n in names}
-    return 0.0 if len(names) <= 1 else [0.0] * len(names)
+    return _metric_values(self, _metric_logs(self), kwargs.get("return_dict", False))
 
 
 def _train_on_batch(self, x=None, y=None, *args, **kwargs):
     note("Model.train_on_batch stubbed")
     _build_like_fit(self, x, y)
-    names = getattr(self, "metrics_names", None) or ["loss"]
-    if kwargs.get("return_dict"):
-        return {n: 0.0 for n in names}
-    return 0.0 if len(names) <= 1 else [0.0] * len(names)
+    return _metric_values(self, _metric_logs(self), kwargs.get("return_dict", False))
 
 
 def _predict_on_batch(self, x, *args, **kwargs):
@@ -411,10 +428,10 @@ def _write(result: dict) -> None:
     os.replace(OUT + ".tmp", OUT)
 
 
-def run_script(script: str, out: str) -> None:
+def run_script(script: str, out: str, repo_root: str | None = None) -> None:
     """In the process that runs it (a fresh fork, or this one): run ``script``, record into ``out``."""
-    global SCRIPT, OUT, STARTED
-    SCRIPT, OUT, STARTED = os.path.abspath(script), out, time.time()
+    global SCRIPT, OUT, STARTED, REPO_ROOT
+    SCRIPT, OUT, STARTED, REPO_ROOT = os.path.abspath(script), out, time.time(), repo_root
     EVENTS.clear()
     STUBBED.clear()
     null = os.open(os.devnull, os.O_RDWR)
@@ -425,6 +442,8 @@ def run_script(script: str, out: str) -> None:
     folder = os.path.dirname(SCRIPT)
     os.chdir(folder)
     sys.path.insert(0, folder)
+    if REPO_ROOT:  # the repository's own packages, as if installed (``import tcn`` from tasks/)
+        sys.path.append(REPO_ROOT)
     sys.argv = [SCRIPT]
     # Record whatever has been seen so far if the parent's timeout kills us.
     _write({"status": "running"})
@@ -462,7 +481,7 @@ def serve() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                run_script(request["script"], request["out"])
+                run_script(request["script"], request["out"], request.get("root"))
             finally:
                 os._exit(0)
         deadline = started + float(request.get("timeout", 120))
@@ -489,7 +508,7 @@ def main() -> None:
         serve()
         return
     prepare()
-    run_script(sys.argv[1], sys.argv[2])
+    run_script(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
 
 
 if __name__ == "__main__":
