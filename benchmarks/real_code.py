@@ -4,6 +4,7 @@
     python benchmarks/real_code.py --only ID ...    # some scripts (ids or substrings); prints, writes no note
     python benchmarks/real_code.py --json out.json  # also every per-call outcome as JSON
     python benchmarks/real_code.py --md PATH        # the note elsewhere (with --only too)
+    python benchmarks/real_code.py -j 2             # two scripts at once
 
 It reads the manifest and the truth recorded by ``scripts/record_real_code.py`` (``benchmarks/
 real_code/``), materialises each script from its git mirror (``benchmarks/real_code/corpus.py``;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
 import datetime
 import json
 import os
@@ -323,25 +325,34 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "for a full run, nowhere with --only)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per script")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per script")
+    parser.add_argument("-j", "--jobs", type=int, default=1,
+                        help="scripts analysed at once (each in its own process; times are per process)")
     args = parser.parse_args(argv)
     import kerascheck
 
     entries = corpus.load_manifest()
     if args.only:
         entries = [e for e in entries if any(o == e.id or o in e.id for o in args.only)]
-    rows = []
+    todo = []
     for entry in entries:
         path = corpus.truth_path(entry)
-        if not path.exists():
-            continue  # not recorded (yet)
-        truth = json.loads(path.read_text(encoding="utf-8"))
-        row = evaluate(entry, truth, args.timeout)
-        rows.append(row)
-        if not args.quiet:
+        if path.exists():  # else not recorded (yet)
+            todo.append((entry, json.loads(path.read_text(encoding="utf-8"))))
+
+    def one(item):
+        entry, truth = item
+        return evaluate(entry, truth, args.timeout)
+
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for row in pool.map(one, todo):
+            rows.append(row)
+            if args.quiet:
+                continue
             if "skipped" in row:
-                print(f"{entry.id}: skipped: {row['skipped']}", flush=True)
+                print(f"{row['id']}: skipped: {row['skipped']}", flush=True)
             else:
-                print(f"{entry.id}: reached {row['reached']}, exact {row['exact']}, sem {row['semantic']}, "
+                print(f"{row['id']}: reached {row['reached']}, exact {row['exact']}, sem {row['semantic']}, "
                       f"sym {row['symbolic']}, wrong {row['wrong']}, expl {row['explained']}, silent {row['silent']}"
                       f"{', CUT' if row.get('cut_short') else ''}{', INTERNAL' if row.get('internal') else ''}"
                       f"{', false errors ' + str(len(row['false_errors'])) if row.get('false_errors') else ''}"
