@@ -235,6 +235,14 @@ def render_note(rows: list[dict], t: dict, kerascheck_file: str) -> str:
            f"{t['ran cleanly']} ran cleanly to their end offline (datasets, training, downloads stubbed), the others "
            "stopped on missing data, packages, Keras 2 APIs or their own errors: their summaries before that point "
            "are the truth.", "",
+           "How the truth is made: each script runs in its own process under TensorFlow, offline. `keras.datasets` "
+           "loaders return arrays of the real shapes and dtypes (zero images, labels cycling through every class; "
+           "imdb/reuters sequences of one length); `fit`/`evaluate`/`train_on_batch` train nothing but build the model, "
+           "its metrics and optimizer from the first batch as the real call does; `predict` returns zeros of the output "
+           "shape; `save*`/`load_weights`/`plot_model` do nothing; `get_file` downloads nothing (so `weights='imagenet'` "
+           "builds with random weights, and a script reading a download stops there); `fit_generator` is left as Keras 3 "
+           "has it (absent). A notebook is the script of its code cells, magics dropped. A call is matched by its line "
+           "(and its occurrence at that line).", "",
            "## Totals", "",
            "| measure | count | share | target |", "| --- | ---: | ---: | --- |",
            f"| summary() calls reached under Keras | {reached} | | |",
