@@ -12,8 +12,10 @@ Before the script runs:
 * every ``keras.datasets`` loader (``mnist``, ``fashion_mnist``, ``cifar10``, ``cifar100``, ``imdb``,
   ``reuters``, ``boston_housing``, ``california_housing``; whatever the spelling, ``keras.``,
   ``tf.keras.`` or ``tensorflow.keras.``, since the function's code itself is replaced) returns
-  zero arrays of the real shapes and dtypes (imdb/reuters: ragged ``object`` arrays of short
-  sequences, their real lengths being data); ``get_word_index`` returns ``{}``;
+  arrays of the real shapes and dtypes: zero images/features, labels cycling through every class
+  (so ``len(np.unique(y_train))`` is the real class count), imdb/reuters ragged ``object`` arrays of
+  sequences of one length whose first holds the largest real word index (their real lengths are
+  data); ``get_word_index`` returns ``{}``;
 * ``Model.fit/evaluate/predict/train_on_batch/test_on_batch/predict_on_batch/save/save_weights/
   load_weights`` do no work. ``fit`` (and ``evaluate``/``train_on_batch``) still build an unbuilt
   model and its optimizer from the first batch, as the real call does before training, so a
@@ -89,27 +91,38 @@ from keras.src.models.model import Model  # noqa: E402
 
 
 # -- datasets -------------------------------------------------------------------------------------
+def _labels(count, classes, dtype, column=False):
+    """Labels that take every class, as the real ones do (``len(np.unique(y))``, ``max(y) + 1`` and
+    ``to_categorical`` then give the real number of classes); images and features stay zeros."""
+    import numpy as np
+    y = (np.arange(count) % classes).astype(dtype)
+    return y.reshape(count, 1) if column else y
+
+
 def _mnist(path="mnist.npz"):
     import numpy as np
-    __import__("_kc_record").note("keras.datasets.mnist.load_data() stubbed with zeros")
-    return ((np.zeros((60000, 28, 28), "uint8"), np.zeros((60000,), "uint8")),
-            (np.zeros((10000, 28, 28), "uint8"), np.zeros((10000,), "uint8")))
+    rec = __import__("_kc_record")
+    rec.note("keras.datasets.mnist.load_data() stubbed with zeros")
+    return ((np.zeros((60000, 28, 28), "uint8"), rec._labels(60000, 10, "uint8")),
+            (np.zeros((10000, 28, 28), "uint8"), rec._labels(10000, 10, "uint8")))
 
 
 def _fashion_mnist():
     import numpy as np
-    __import__("_kc_record").note("keras.datasets.fashion_mnist.load_data() stubbed with zeros")
-    return ((np.zeros((60000, 28, 28), "uint8"), np.zeros((60000,), "uint8")),
-            (np.zeros((10000, 28, 28), "uint8"), np.zeros((10000,), "uint8")))
+    rec = __import__("_kc_record")
+    rec.note("keras.datasets.fashion_mnist.load_data() stubbed with zeros")
+    return ((np.zeros((60000, 28, 28), "uint8"), rec._labels(60000, 10, "uint8")),
+            (np.zeros((10000, 28, 28), "uint8"), rec._labels(10000, 10, "uint8")))
 
 
 def _cifar10():
     import numpy as np
     from keras.src import backend
-    __import__("_kc_record").note("keras.datasets.cifar10.load_data() stubbed with zeros")
+    rec = __import__("_kc_record")
+    rec.note("keras.datasets.cifar10.load_data() stubbed with zeros")
     image = (32, 32, 3) if backend.image_data_format() == "channels_last" else (3, 32, 32)
-    return ((np.zeros((50000, *image), "uint8"), np.zeros((50000, 1), "uint8")),
-            (np.zeros((10000, *image), "uint8"), np.zeros((10000, 1), "uint8")))
+    return ((np.zeros((50000, *image), "uint8"), rec._labels(50000, 10, "uint8", column=True)),
+            (np.zeros((10000, *image), "uint8"), rec._labels(10000, 10, "uint8", column=True)))
 
 
 def _cifar100(label_mode="fine"):
@@ -118,39 +131,45 @@ def _cifar100(label_mode="fine"):
     if label_mode not in ("fine", "coarse"):
         raise ValueError('`label_mode` must be one of `"fine"`, `"coarse"`. '
                          f"Received: label_mode={label_mode}.")
-    __import__("_kc_record").note("keras.datasets.cifar100.load_data() stubbed with zeros")
+    rec = __import__("_kc_record")
+    rec.note("keras.datasets.cifar100.load_data() stubbed with zeros")
     image = (32, 32, 3) if backend.image_data_format() == "channels_last" else (3, 32, 32)
-    return ((np.zeros((50000, *image), "uint8"), np.zeros((50000, 1), "int64")),
-            (np.zeros((10000, *image), "uint8"), np.zeros((10000, 1), "int64")))
+    classes = 100 if label_mode == "fine" else 20
+    return ((np.zeros((50000, *image), "uint8"), rec._labels(50000, classes, "int64", column=True)),
+            (np.zeros((10000, *image), "uint8"), rec._labels(10000, classes, "int64", column=True)))
 
 
-def _ragged(count, maxlen, start_char):
+def _ragged(count, maxlen, start_char, top):
+    """``count`` sequences of one length (min(maxlen, 100)); the first holds the largest word index
+    the real data can hold (``top``), so ``max(max(s) for s in x)`` is about the real vocabulary."""
     import numpy as np
     length = min(maxlen, 100) if maxlen else 100
     first = [] if start_char is None else [start_char]
     seqs = np.empty((count,), dtype="object")
     for i in range(count):
         seqs[i] = (first + [2] * length)[:length]
+    if count:
+        seqs[0] = (first + [top] + [2] * length)[:length]
     return seqs
 
 
 def _imdb(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2,
           index_from=3, **kwargs):
-    import numpy as np
     rec = __import__("_kc_record")
     rec.note("keras.datasets.imdb.load_data() stubbed with zeros (sequence lengths are not the real ones)")
-    return ((rec._ragged(25000, maxlen, start_char), np.zeros((25000,), "int64")),
-            (rec._ragged(25000, maxlen, start_char), np.zeros((25000,), "int64")))
+    top = num_words - 1 if num_words else 88584 + index_from
+    return ((rec._ragged(25000, maxlen, start_char, top), rec._labels(25000, 2, "int64")),
+            (rec._ragged(25000, maxlen, start_char, top), rec._labels(25000, 2, "int64")))
 
 
 def _reuters(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=113,
              start_char=1, oov_char=2, index_from=3, **kwargs):
-    import numpy as np
     rec = __import__("_kc_record")
     rec.note("keras.datasets.reuters.load_data() stubbed with zeros (sequence lengths are not the real ones)")
     idx = int(11228 * (1 - test_split))
-    return ((rec._ragged(idx, maxlen, start_char), np.zeros((idx,), "int64")),
-            (rec._ragged(11228 - idx, maxlen, start_char), np.zeros((11228 - idx,), "int64")))
+    top = num_words - 1 if num_words else 30979 + index_from
+    return ((rec._ragged(idx, maxlen, start_char, top), rec._labels(idx, 46, "int64")),
+            (rec._ragged(11228 - idx, maxlen, start_char, top), rec._labels(11228 - idx, 46, "int64")))
 
 
 def _word_index(path="word_index.json"):
