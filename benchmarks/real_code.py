@@ -161,6 +161,7 @@ def evaluate(entry: corpus.Entry, truth: dict, timeout: float) -> dict:
     errors = [d for d in report.get("diagnostics", []) if d["severity"] == "error"]
     row["errors"] = errors
     row["false_errors"] = errors if truth["status"] == "ok" else []
+    row["keras_stop"], row["stop_predicted"] = keras_stop(row)
     row["bad_messages"] = [dict(d, problem=p) for d in report.get("diagnostics", [])
                            if (p := compare.message_problem(d["message"]))]
     row["not_analysed"] = report.get("not_analysed")
@@ -170,6 +171,15 @@ def evaluate(entry: corpus.Entry, truth: dict, timeout: float) -> dict:
     row["peak_mb"] = report.get("peak_mb")
     row["unresolved"] = report.get("unresolved", 0)
     return row
+
+
+def keras_stop(row: dict) -> tuple[bool, bool]:
+    """Whether the script stopped on an error of its own (a Keras 2 API, a bug: not missing data or
+    packages, not a syntax error), and whether kerascheck reported an error at that line."""
+    stop = row.get("truth_error") or {}
+    own = row.get("category") in ("keras2", "error") and stop.get("line") is not None \
+        and stop.get("type") not in ("SyntaxError", "IndentationError")
+    return own, own and any(d["line"] == stop["line"] for d in row.get("errors", []))
 
 
 def totals(rows: list[dict]) -> dict:
@@ -184,6 +194,8 @@ def totals(rows: list[dict]) -> dict:
     t["false errors"] = sum(len(r.get("false_errors", [])) for r in done)
     t["scripts with false errors"] = sum(bool(r.get("false_errors")) for r in done)
     t["bad messages"] = sum(len(r.get("bad_messages", [])) for r in done)
+    t["keras stops"] = sum(keras_stop(r)[0] for r in done)
+    t["keras stops predicted"] = sum(keras_stop(r)[1] for r in done)
     t["seconds"] = round(sum(r.get("seconds") or 0 for r in done), 1)
     t["max seconds"] = max((r.get("seconds") or 0 for r in done), default=0)
     t["max peak MB"] = max((r.get("peak_mb") or 0 for r in done), default=0)
@@ -258,6 +270,8 @@ def render_note(rows: list[dict], t: dict, kerascheck_file: str) -> str:
            f"| scripts with internal errors | {t['internal errors']} | | 0 |",
            f"| error-severity diagnostics on scripts that ran cleanly | {t['false errors']} (in {t['scripts with false errors']} scripts) | | 0 |",
            f"| diagnostics whose message shows internals or is over 300 characters | {t['bad messages']} | | 0 |",
+           f"| scripts stopped by a Keras/Python error of their own (Keras 2 API, bug): error predicted at that line "
+           f"| {t['keras stops predicted']} of {t['keras stops']} | {_pct(t['keras stops predicted'], t['keras stops'])} | |",
            f"| analysis time, all scripts (summary + check) | {t['seconds']} s | | |",
            f"| slowest script | {t['max seconds']} s | | < 10 s |",
            f"| largest peak memory of one analysis process | {t['max peak MB']} MB | | < 1 GB |", ""]
@@ -290,6 +304,10 @@ def render_note(rows: list[dict], t: dict, kerascheck_file: str) -> str:
               f"{(r.get('truth_error') or {}).get('line')})")
              for r in done if r["status"] != "ok" for d in r.get("errors", [])]
     section("Error diagnostics on scripts that stopped under Keras (line given with Keras's own stop)", grouped(other, 30))
+    missed = [(f"{(r.get('truth_error') or {}).get('type')}: {(r.get('truth_error') or {}).get('message', '')[:130]}",
+               f"`{r['id']}`:{(r.get('truth_error') or {}).get('line')}")
+              for r in done if keras_stop(r)[0] and not keras_stop(r)[1]]
+    section("Scripts whose own Keras/Python error kerascheck did not report at its line", grouped(missed, 30))
     bad = [(f"{d['code']} {d['problem']}: {d['message'][:120]}", f"`{r['id']}`:{d['line']}") for r in done
            for d in r.get("bad_messages", [])]
     section("Messages for people? (internal reprs, over 300 characters)", grouped(bad))
@@ -333,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "for a full run, nowhere with --only)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per script")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per script")
+    parser.add_argument("--update", type=Path, default=None, metavar="JSON",
+                        help="start from the rows of an earlier --json run; analyse again only --only's scripts "
+                             "(the note covers them all)")
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="scripts analysed at once (each in its own process; times are per process)")
     args = parser.parse_args(argv)
@@ -365,9 +386,15 @@ def main(argv: list[str] | None = None) -> int:
                       f"{', CUT' if row.get('cut_short') else ''}{', INTERNAL' if row.get('internal') else ''}"
                       f"{', false errors ' + str(len(row['false_errors'])) if row.get('false_errors') else ''}"
                       f", {row['seconds']} s", flush=True)
+    if args.update is not None:
+        fresh = {r["id"]: r for r in rows}
+        earlier = json.loads(args.update.read_text(encoding="utf-8"))["rows"]
+        order = {e.id: i for i, e in enumerate(corpus.load_manifest())}
+        rows = [fresh.pop(r["id"], r) for r in earlier] + list(fresh.values())
+        rows.sort(key=lambda r: order.get(r["id"], len(order)))
     t = totals(rows)
     print_totals(t)
-    md = args.md or (None if args.only else HERE / "REAL_CODE.md")
+    md = args.md or (None if args.only and args.update is None else HERE / "REAL_CODE.md")
     if md is not None:
         md.write_text(render_note(rows, t, kerascheck.__file__), encoding="utf-8")
         print(f"wrote {md}")

@@ -254,7 +254,10 @@ def _first_batch(data, n=2):
 
 
 def _build_like_fit(model, x, y=None) -> None:
-    """What fit does before its first step: build the model, compiled metrics/loss and optimizer."""
+    """What fit does before its first step: build the model, compiled metrics/loss and optimizer.
+    An error in that build is raised, as the real call raises it (the real TF trainer meets it when it
+    traces the train step: the original exception, not the RuntimeError _symbolic_build wraps it in);
+    data this stub cannot take a batch from (a generator, a file-backed dataset) only leaves a note."""
     try:
         if isinstance(x, tf.data.Dataset):
             batch = next(iter(x.take(1)))
@@ -262,10 +265,24 @@ def _build_like_fit(model, x, y=None) -> None:
             batch = x[0]  # a PyDataset / Sequence
         else:
             batch = (_first_batch(x), _first_batch(y)) if y is not None else (_first_batch(x),)
-        model._symbolic_build(data_batch=batch)
-    except Exception as exc:  # noqa: BLE001 - a real fit would have failed or built differently: say so
-        note(f"fit stub could not build the model from the data ({type(exc).__name__})")
+    except Exception as exc:  # noqa: BLE001 - data we cannot batch: the model stays as it is
+        note(f"fit stub could not take a batch from the data ({type(exc).__name__})")
         return
+    own_step = any("train_step" in vars(k) for k in type(model).__mro__ if not k.__module__.startswith("keras."))
+    if own_step:
+        # A model with its own train_step: the real fit runs that, not model(x); build nothing here.
+        note("fit stub: the model has its own train_step; not built from the data")
+        return
+    try:
+        model._symbolic_build(data_batch=batch)
+    except RuntimeError as exc:
+        note("fit stub: building the model raised, as the real call would")
+        if "Unable to automatically build" in str(exc) and exc.__context__ is not None:
+            raise exc.__context__ from None
+        raise
+    except Exception:
+        note("fit stub: building the model raised, as the real call would")
+        raise
     optimizer = getattr(model, "optimizer", None)
     try:
         if optimizer is not None and not optimizer.built:
