@@ -10,7 +10,7 @@ import libcst as cst
 
 from .diagnostics import SYNTAX_CODE, Diagnostic
 from .frontend.interpreter import Result, interpret
-from .notebook import Notebook, NotNotebook, is_notebook
+from .notebook import PRELUDE, Notebook, NotNotebook, is_notebook
 from .notebook import read as read_notebook
 from .parsing import parse_module
 from .stack import with_deep_stack
@@ -39,7 +39,7 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
     """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text,
     ``dims`` gives data-dependent sizes their values (``{"n_features": 30}``)."""
     notebook = None
-    if is_notebook(path):
+    if is_notebook(path) and not source.startswith(PRELUDE):  # (a notebook's script is analysed as it is)
         try:
             notebook = read_notebook(source, path)
         except NotNotebook as exc:

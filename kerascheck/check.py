@@ -108,7 +108,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
     cache = Cache(config.root) if use_cache else None
     enabled_codes = _codes_for(config)
     todo: list[tuple[str, str, set[str], str | None]] = []
-    for path in iter_python_files(paths, config.exclude, config.root):
+    for path in iter_python_files(paths, config.exclude, config.root, config.include):
         shown = str(path)
         run.files += 1
         try:
