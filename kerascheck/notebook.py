@@ -35,6 +35,10 @@ from .diagnostics import Diagnostic
 
 SUFFIX = ".ipynb"
 PRELUDE = "from IPython import get_ipython, In, Out; from IPython.display import display  # kerascheck: Jupyter's names"
+# What the prelude becomes when ``verify`` runs the script under real Python (no IPython there).
+RUN_PRELUDE = ("get_ipython = lambda: type('IPython', (), {'getoutput': lambda self, *a: [], "
+               "'run_line_magic': lambda self, *a: None, 'run_cell_magic': lambda self, *a: None})(); "
+               "display = lambda *a, **k: None; In, Out = [''], {}")
 MARKER = "# kerascheck: cell {index}"
 _MARKER = re.compile(r"^# kerascheck: cell (\d+)$")
 # Cell magics whose body runs as Python in the user's namespace.
@@ -85,6 +89,10 @@ class Notebook:
     script: str = ""
     linemap: list[tuple[int, int] | None] = field(default_factory=list)  # script line (1-based) -> (cell, line)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def runnable_script(self) -> str:
+        """The script with Jupyter's names defined in plain Python (what ``verify`` runs)."""
+        return RUN_PRELUDE + self.script[len(PRELUDE):]
 
     # -- locations -------------------------------------------------------------------------------
     def cell_position(self, line: int, column: int = 1) -> tuple[int, int, int] | None:
