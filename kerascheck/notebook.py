@@ -47,6 +47,7 @@ RUNNING_CELL_MAGICS = {"time", "capture"}
 _WS = re.compile(r"[ \t\n\r]*")
 _ASSIGN_MAGIC = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%]")
 _DECODER = json.JSONDecoder()
+_LINE_REFERENCE = re.compile(r"\b(lines?) (\d+(?:, \d+)*)\b")  # "line 22", "lines 10, 11"
 
 
 def lines_of(text: str) -> list[str]:
@@ -147,7 +148,19 @@ class Notebook:
             end = start
         json_line, json_column = self.json_position(*start)
         return replace(d, line=start[1], column=start[2], end_line=end[1], end_column=end[2], cell=start[0],
-                       file_line=json_line, file_column=json_column)
+                       file_line=json_line, file_column=json_column, message=self.map_message(d.message))
+
+    def map_message(self, message: str) -> str:
+        """Script lines a message names ("the call at line 22") as cell lines ("at cell 9, line 3")."""
+        def cell_lines(match: re.Match) -> str:
+            found = [self.cell_position(int(n)) for n in match.group(2).split(", ")]
+            if any(f is None for f in found):
+                return match.group()
+            if len({f[0] for f in found}) == 1:
+                return f"cell {found[0][0]}, {match.group(1)} {', '.join(str(f[1]) for f in found)}"
+            return ", ".join(f"cell {f[0]} line {f[1]}" for f in found)
+
+        return _LINE_REFERENCE.sub(cell_lines, message) if "line" in message else message
 
     def map_diagnostics(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         mapped = (self.map_diagnostic(d) for d in diagnostics)
