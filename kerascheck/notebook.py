@@ -91,6 +91,21 @@ class Notebook:
     linemap: list[tuple[int, int] | None] = field(default_factory=list)  # script line (1-based) -> (cell, line)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
+    @classmethod
+    def from_cells(cls, path: str, cells: Iterable[tuple[str, str]]) -> "Notebook":
+        """A notebook from its cells' (kind, source), as an editor sends them (no JSON text)."""
+        made = [Cell(index, kind, source) for index, (kind, source) in enumerate(cells, 1)]
+        notebook = cls(path, "", 4, made)
+        notebook.script, notebook.linemap = build_script(made)
+        return notebook
+
+    def script_line(self, cell_index: int, line: int) -> int | None:
+        """The script line of a cell's line (the inverse of ``cell_position``)."""
+        for number, place in enumerate(self.linemap):
+            if place is not None and place[0] == cell_index:
+                return number + line - 1
+        return None
+
     def runnable_script(self) -> str:
         """The script with Jupyter's names defined in plain Python (what ``verify`` runs)."""
         return RUN_PRELUDE + self.script[len(PRELUDE):]
