@@ -315,3 +315,18 @@ def test_v3_notebook(tmp_path: Path):
     source = (FIXTURES / "bugs" / "002_input_shape_int.py").read_text(encoding="utf-8")
     assert [(d.code, d.cell, d.line) for d in found if d.severity == "error"] == \
         [("KC109", *where[bug_comment_line(source)])]
+
+
+def test_syntax_error_in_a_cell_and_stdin(tmp_path: Path):
+    cells = [nbformat.v4.new_markdown_cell("# x"),
+             nbformat.v4.new_code_cell("import keras\n!ls"),
+             nbformat.v4.new_code_cell("x = 1\ny = keras.Input(shape=(3,)\nz = 2")]
+    path = tmp_path / "s.ipynb"
+    write(nbformat.v4.new_notebook(cells=cells), path)
+    text = path.read_text(encoding="utf-8")
+    found = lint_source(text, str(path))
+    assert [(d.code, d.cell, d.line) for d in found] == [("KC000", 3, 2)]
+    assert found[0].message.startswith("SyntaxError")
+    piped = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "-", "--stdin-filename", "in.ipynb"],
+                           input=text, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert piped.returncode == 1 and piped.stdout.startswith("in.ipynb:cell 3:2:")

@@ -342,7 +342,8 @@ class KerascheckServer(LanguageServer):
         if doc.dirty:
             return  # a newer text arrived meanwhile: this result is stale, the loop analyses that one
         self.publish(doc, version, source, diagnostics)
-        got_facts = parsed and await self._facts(doc, source)
+        # (an .ipynb shown as JSON text: the facts' lines are its script's, not the text's; no hover there)
+        got_facts = parsed and not (doc.notebook is None and doc.path.endswith(".ipynb")) and await self._facts(doc, source)
         if reply is not None:
             doc.recent[key] = (diagnostics, *((doc.facts, doc.facts_lines) if got_facts else (None, None)))
             while len(doc.recent) > RECENT_RESULTS:
