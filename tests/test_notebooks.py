@@ -330,3 +330,19 @@ def test_syntax_error_in_a_cell_and_stdin(tmp_path: Path):
     piped = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "-", "--stdin-filename", "in.ipynb"],
                            input=text, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert piped.returncode == 1 and piped.stdout.startswith("in.ipynb:cell 3:2:")
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("tensorflow") is None,
+                    reason="needs TensorFlow (pip install 'kerascheck[verify]')")
+def test_verify_runs_a_notebook_and_reports_in_cells(fixture_copy: Path):
+    script = FIXTURES / "bugs" / "002_input_shape_int.py"
+    path, _, where = _notebook_next_to(script, fixture_copy)
+    result = run("verify", "--output-format", "json", str(path))
+    report = json.loads(result.stdout)
+    outcomes = report["files"][0]["outcomes"]
+    assert outcomes and all(o["status"] == "CONFIRMED" for o in outcomes), outcomes
+    error = next(o for o in outcomes if o["kind"] == "error")
+    assert (error["cell"], error["line"]) == where[bug_comment_line(script.read_text(encoding="utf-8"))]
+    text = run("verify", str(path))
+    cell, line = where[bug_comment_line(script.read_text(encoding="utf-8"))]
+    assert f"{path}:cell {cell}:{line}: CONFIRMED ValueError" in text.stdout
