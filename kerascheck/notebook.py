@@ -90,6 +90,7 @@ class Notebook:
     script: str = ""
     linemap: list[tuple[int, int] | None] = field(default_factory=list)  # script line (1-based) -> (cell, line)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    bom: str = ""  # a byte order mark the file began with (kept when it is written back)
 
     @classmethod
     def from_cells(cls, path: str, cells: Iterable[tuple[str, str]]) -> "Notebook":
@@ -218,7 +219,7 @@ class Notebook:
             out += [self.text[pos:start], text]
             pos = end
         out.append(self.text[pos:])
-        return "".join(out)
+        return self.bom + "".join(out)
 
     def _encode_source(self, cell: Cell, source: str) -> str:
         ascii_only = "\\u" in self.text and self.text.isascii()
@@ -315,8 +316,8 @@ def _elements(text: str, pos: int) -> Iterable[tuple[int, int]]:
 
 def read(text: str, path: str) -> Notebook:
     """Parse a notebook's JSON text; raises ``NotNotebook`` (with a location) for anything else."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom):]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -350,7 +351,7 @@ def read(text: str, path: str) -> Notebook:
     language = (data.get("metadata") or {}).get("language_info", {}) if isinstance(data.get("metadata"), dict) else {}
     if isinstance(language, dict) and isinstance(language.get("name"), str) and language["name"].lower() != "python":
         cells = [replace(c, kind="other") if c.kind == "code" else c for c in cells]  # an R or Julia notebook
-    notebook = Notebook(path, text, version, cells)
+    notebook = Notebook(path, text, version, cells, bom=bom)
     notebook.script, notebook.linemap = build_script(cells)
     return notebook
 
