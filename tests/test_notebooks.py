@@ -8,6 +8,7 @@ magics, shell escapes, markdown, raw and empty cells mixed in; where each script
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import re
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as _json
 from nbhelp import notebook_of, write
 from test_goldens import _fixtures, dims_of
 from test_seed_bugs import BUGS, EXPECTED_CODE, bug_comment_line, bug_kind
@@ -332,7 +335,7 @@ def test_syntax_error_in_a_cell_and_stdin(tmp_path: Path):
     assert piped.returncode == 1 and piped.stdout.startswith("in.ipynb:cell 3:2:")
 
 
-@pytest.mark.skipif(__import__("importlib").util.find_spec("tensorflow") is None,
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
                     reason="needs TensorFlow (pip install 'kerascheck[verify]')")
 def test_verify_runs_a_notebook_and_reports_in_cells(fixture_copy: Path):
     script = FIXTURES / "bugs" / "002_input_shape_int.py"
@@ -346,3 +349,27 @@ def test_verify_runs_a_notebook_and_reports_in_cells(fixture_copy: Path):
     text = run("verify", str(path))
     cell, line = where[bug_comment_line(script.read_text(encoding="utf-8"))]
     assert f"{path}:cell {cell}:{line}: CONFIRMED ValueError" in text.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(_json.recursive(
+    _json.none() | _json.booleans() | _json.integers(-2, 5) | _json.sampled_from(
+        ["code", "markdown", "raw", "x = 1\n", "%time\n", "!ls", "import keras"]),
+    lambda inner: _json.lists(inner, max_size=4) | _json.dictionaries(_json.sampled_from(
+        ["cells", "nbformat", "nbformat_minor", "metadata", "cell_type", "source", "input", "worksheets",
+         "outputs", "language_info", "name"]), inner, max_size=5),
+    max_leaves=25), _json.sampled_from([None, 1, 2]))
+def test_any_json_is_a_notebook_or_one_kc000(value, indent):
+    """Whatever JSON an .ipynb holds: diagnostics, never an exception; broken ones get one KC000."""
+    from kerascheck.notebook import NotNotebook, read
+
+    text = json.dumps(value, indent=indent)
+    try:
+        notebook = read(text, "fuzz.ipynb")
+    except NotNotebook as exc:
+        assert exc.line >= 1 and exc.column >= 1
+        found = lint_source(text, "fuzz.ipynb")
+        assert [d.code for d in found] == ["KC000"]
+    else:
+        assert notebook.script.startswith("from IPython")
+        lint_source(text, "fuzz.ipynb")
