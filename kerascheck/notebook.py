@@ -179,8 +179,10 @@ class Notebook:
         return _LINE_REFERENCE.sub(cell_lines, message) if "line" in message else message
 
     def map_diagnostics(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-        mapped = (self.map_diagnostic(d) for d in diagnostics)
-        return [d for d in mapped if d is not None]
+        """Each diagnostic in its cell; one on no cell's line (the whole file, e.g. too large or too
+        deeply nested to analyse) at the file's 1:1."""
+        return [self.map_diagnostic(d) or replace(d, line=1, column=1, end_line=1, end_column=1)
+                for d in diagnostics]
 
     # -- writing back ----------------------------------------------------------------------------
     def split_script(self, script: str) -> dict[int, str]:
