@@ -373,3 +373,31 @@ def test_any_json_is_a_notebook_or_one_kc000(value, indent):
     else:
         assert notebook.script.startswith("from IPython")
         lint_source(text, "fuzz.ipynb")
+
+
+@pytest.mark.parametrize("as_list, indent, ascii_only", [(True, 1, False), (False, 2, True), (True, None, True)])
+def test_json_position_of_every_character(as_list, indent, ascii_only):
+    """Each character of each cell line maps to where the JSON text encodes it (escapes, non-ASCII,
+    surrogate pairs, one-string and list sources, any indentation)."""
+    from kerascheck.notebook import read
+
+    sources = ['x = "tab\\there"  # caf\u00e9 \U0001F600\nprint(x)\n\n  y = \'\\\\\' + "\\""', "%time\nz = 1"]
+    raw = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# \u00e9"),
+                                          *[nbformat.v4.new_code_cell(s) for s in sources]])
+    data = json.loads(nbformat.writes(raw))
+    for cell in data["cells"]:
+        source = "".join(cell["source"])
+        cell["source"] = source.splitlines(keepends=True) if as_list else source
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    notebook = read(text, "p.ipynb")
+    text_lines = text.split("\n")
+    for index, source in enumerate(sources, 2):
+        for number, line in enumerate(source.split("\n"), 1):
+            for column, char in enumerate(line, 1):
+                json_line, json_column = notebook.json_position(index, number, column)
+                rest = text_lines[json_line - 1][json_column - 1:]
+                if rest.startswith("\\u"):  # one character: \uXXXX, or a surrogate pair of them
+                    token = rest[:12] if 0xD800 <= int(rest[2:6], 16) < 0xDC00 else rest[:6]
+                else:
+                    token = rest[:2] if rest.startswith("\\") else rest[:1]
+                assert json.loads('"' + token + '"') == char, (index, number, column, rest[:20])
