@@ -129,6 +129,16 @@ async def test_notebook_document_diagnostics_hover_hints_fixes(client: LanguageC
     assert list(await published(client, uris[2], since)) == []
     assert await hints(client, uris[2]) == {2: "→ (None, 8)"}
 
+    # the cell deleted: its diagnostics are cleared
+    since = len(client.published)
+    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+        notebook_document=types.VersionedNotebookDocumentIdentifier(uri=uri, version=5),
+        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
+            structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=len(CELLS) + 1, delete_count=1),
+                did_close=[types.TextDocumentIdentifier(uri=new)])))))
+    assert list(await published(client, new, since)) == []
+
     # didClose: every cell's diagnostics are cleared
     since = len(client.published)
     client.notebook_document_did_close(types.DidCloseNotebookDocumentParams(

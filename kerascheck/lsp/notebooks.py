@@ -13,6 +13,7 @@ check``, at the JSON text's lines and columns.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
     from .server import DocState, KerascheckServer
 
+# Per notebook URI and script text: the Notebook and cell URIs it was built from; the cells published.
+_BUILT: OrderedDict[tuple[str, str], tuple[Notebook, dict[str, int]]] = OrderedDict()
+_PUBLISHED: dict[str, set[str]] = {}
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
 SYNC_OPTIONS = lsp.NotebookDocumentSyncOptions(notebook_selector=[
@@ -69,6 +73,9 @@ def source_of(server: "KerascheckServer", uri: str) -> tuple[int | None, str]:
         return text.version, text.source
     doc = server.state(uri)
     doc.notebook, doc.cells = build(server, document, doc.path)
+    _BUILT[(uri, doc.notebook.script)] = (doc.notebook, doc.cells)
+    while len(_BUILT) > 32:
+        _BUILT.popitem(last=False)
     return document.version, doc.notebook.script
 
 
@@ -85,10 +92,14 @@ def publish(server: "KerascheckServer", doc: "DocState", version: int | None, so
                               severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error), code=d.code,
                               source="kerascheck")
 
-    notebook = doc.notebook
+    # the cells as they were when this text was built (a hover since may have rebuilt doc.notebook)
+    notebook, cells = _BUILT.get((doc.uri, source), (doc.notebook, doc.cells))
     if notebook is not None and notebook_of(server, doc.uri) is not None:
-        per_cell: dict[str, list] = {uri: [] for uri in doc.cells}
-        by_index = {index: uri for uri, index in doc.cells.items()}
+        per_cell: dict[str, list] = {uri: [] for uri in cells}
+        for gone in _PUBLISHED.get(doc.uri, set()) - set(cells):  # a cell deleted since: cleared
+            per_cell[gone] = []
+        _PUBLISHED[doc.uri] = set(cells)
+        by_index = {index: uri for uri, index in cells.items()}
         script_lines = split_lines(source)
         converted, doc.cell_published = [], {}
         for d in diagnostics:
@@ -133,7 +144,9 @@ def publish(server: "KerascheckServer", doc: "DocState", version: int | None, so
 
 def close(server: "KerascheckServer", uri: str, cell_uris: list[str]) -> None:
     server.close(uri)
-    for cell in cell_uris:
+    for key in [k for k in _BUILT if k[0] == uri]:
+        del _BUILT[key]
+    for cell in set(cell_uris) | _PUBLISHED.pop(uri, set()):
         server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=cell, diagnostics=[]))
 
 
