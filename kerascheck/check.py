@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .cache import Cache
 from .config import Config
-from .diagnostics import Diagnostic
+from .diagnostics import SYNTAX_CODE, Diagnostic
 from .files import iter_python_files
-from .notebook import is_notebook
+from .notebook import is_notebook, not_a_notebook
 
 # A file none of whose bytes spell these cannot build a Keras model: no need to parse it.
 KERAS_MARKERS = (b"keras", b"tensorflow")
@@ -117,8 +117,12 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
         except OSError as exc:
             run.diagnostics.append(Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}"))
             continue
-        if not mentions_keras(data) and not is_notebook(shown):  # (a broken notebook is one KC000)
-            run.skipped += 1
+        if not mentions_keras(data):
+            broken = not_a_notebook(data, shown) if is_notebook(shown) else None  # one KC000 all the same
+            if broken is not None and SYNTAX_CODE in enabled_codes(shown):
+                run.diagnostics.append(broken)
+            else:
+                run.skipped += 1
             continue
         codes = enabled_codes(shown)
         key = None

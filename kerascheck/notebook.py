@@ -316,6 +316,17 @@ def _elements(text: str, pos: int) -> Iterable[tuple[int, int]]:
         pos = _WS.match(text, pos + 1).end()
 
 
+def not_a_notebook(data: bytes, path: str) -> Diagnostic | None:
+    """The KC000 of a file that should be a notebook and is not (None when it is one)."""
+    try:
+        read(data.decode("utf-8"), path)
+    except UnicodeDecodeError as exc:
+        return Diagnostic(path, data[: exc.start].count(b"\n") + 1, 1, "KC000", "file is not valid UTF-8")
+    except NotNotebook as exc:
+        return exc.diagnostic(path)
+    return None
+
+
 def read(text: str, path: str) -> Notebook:
     """Parse a notebook's JSON text; raises ``NotNotebook`` (with a location) for anything else."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""

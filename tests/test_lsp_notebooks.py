@@ -165,3 +165,12 @@ async def test_ipynb_opened_as_text_gets_the_json_lines(client: LanguageClient, 
     assert diagnostic.range.start.line + 1 == expected[0].file_line
     assert diagnostic.range.end.line == diagnostic.range.start.line
     assert line[diagnostic.range.start.character:diagnostic.range.end.character] == "keras.Input(shape=16)"
+
+
+@pytest.mark.asyncio
+async def test_ipynb_text_that_is_not_a_notebook_is_one_kc000(client: LanguageClient, tmp_path: Path):
+    uri = open_doc(client, tmp_path / "broken.ipynb", '{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}\n',
+                   language="json")
+    (diagnostic,) = await published(client, uri, 0)
+    assert diagnostic.code == "KC000" and "not valid JSON" in diagnostic.message
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (2, 23)

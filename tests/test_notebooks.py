@@ -309,6 +309,15 @@ def test_directory_walk_includes_notebooks_and_config_narrows_it(tmp_path: Path)
     assert checked('include = ["*.py"]') == {"a.py"}
 
 
+def test_a_notebook_without_keras_is_skipped_unless_broken(tmp_path: Path):
+    """As a script that never mentions Keras: not analysed (an undefined name there is not ours)."""
+    write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(undefined)")]), tmp_path / "plain.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
+    out = run("check", "--no-cache", ".", cwd=tmp_path)
+    assert out.returncode == 1 and out.stdout == "broken.ipynb:1:2: KC000 notebook is not valid JSON: " \
+        "Expecting property name enclosed in double quotes\n"
+
+
 def test_v3_notebook(tmp_path: Path):
     notebook, where = notebook_of((FIXTURES / "bugs" / "002_input_shape_int.py").read_text(encoding="utf-8"))
     v3 = nbformat.convert(notebook, 3)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..notebook import NotNotebook, Notebook, is_notebook
+from ..notebook import NotNotebook, Notebook, is_notebook, not_a_notebook
 from ..notebook import read as read_notebook
 
 if TYPE_CHECKING:
@@ -77,6 +77,13 @@ def source_of(server: "KerascheckServer", uri: str) -> tuple[int | None, str]:
     while len(_BUILT) > 32:
         _BUILT.popitem(last=False)
     return document.version, doc.notebook.script
+
+
+def broken_json(doc: "DocState", source: str) -> "Diagnostic | None":
+    """For an ``.ipynb`` opened as text: the KC000 when its text is not a notebook."""
+    if doc.notebook is not None or not is_notebook(doc.path):
+        return None
+    return not_a_notebook(source.encode("utf-8", "surrogatepass"), doc.path)
 
 
 def publish(server: "KerascheckServer", doc: "DocState", version: int | None, source: str,

@@ -306,8 +306,11 @@ class KerascheckServer(LanguageServer):
                 doc.facts_ready.set()
                 self.refresh_hints()
             return
-        if not any(marker in source for marker in KERAS_MARKERS) and not source.lstrip().startswith("{"):
+        if not any(marker in source for marker in KERAS_MARKERS):
             doc.facts, doc.facts_lines = Facts(), split_lines(source)  # nothing to show, and nothing stale
+            broken = notebooks.broken_json(doc, source)  # an .ipynb's text that is no notebook: one KC000
+            if broken is not None and SYNTAX_CODE in codes:
+                diagnostics.append(broken)
         elif len(source) > self.options.max_size:
             if SYNTAX_CODE in codes:
                 diagnostics.append(Diagnostic(doc.path, 1, 1, SYNTAX_CODE, (
