@@ -10,6 +10,8 @@ import libcst as cst
 
 from .diagnostics import SYNTAX_CODE, Diagnostic
 from .frontend.interpreter import Result, interpret
+from .notebook import PRELUDE, Notebook, NotNotebook, is_notebook
+from .notebook import read as read_notebook
 from .parsing import parse_module
 from .stack import with_deep_stack
 
@@ -22,23 +24,45 @@ class FileAnalysis:
     result: Result | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     module: cst.Module | None = None  # the parsed source (None when it does not parse)
+    source: str | None = None  # the text analysed: a notebook's script, else the source given
+    notebook: Notebook | None = None  # when the file is a notebook: its cells and line map
+
+    def where(self, line: int, column: int) -> str:
+        """``PATH:LINE:COL`` of a position of the analysed text (in a notebook ``PATH:cell N:LINE:COL``)."""
+        if self.notebook is not None:
+            return self.notebook.where(line, column)
+        return f"{self.path}:{line}:{column}"
 
 
 def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None,
                    dims: dict[str, int] | None = None) -> FileAnalysis:
     """Analyse ``source`` as the file ``path``; ``overlay`` maps other paths to unsaved editor text,
     ``dims`` gives data-dependent sizes their values (``{"n_features": 30}``)."""
-    analysis = FileAnalysis(path)
+    notebook = None
+    if is_notebook(path) and not source.startswith(PRELUDE):  # (a notebook's script is analysed as it is)
+        try:
+            notebook = read_notebook(source, path)
+        except NotNotebook as exc:
+            return FileAnalysis(path, diagnostics=[exc.diagnostic(path)])
+        source = notebook.script
+    analysis = FileAnalysis(path, source=source, notebook=notebook)
     if len(source) > MAX_SOURCE_CHARS:
         analysis.diagnostics.append(Diagnostic(
             path, 1, 1, SYNTAX_CODE, f"file too large to analyse ({len(source) // 1000:,} KB of text; "
                                      f"kerascheck analyses files up to {MAX_SOURCE_CHARS // 1000:,} KB)"))
-        return analysis
+        return _in_cells(analysis)
     tree, limit = _python_parse(source, path)
     if limit is not None:
         analysis.diagnostics.append(limit)
-        return analysis
+        return _in_cells(analysis)
     return with_deep_stack(lambda: _analyse(analysis, source, path, overlay, dims, tree))
+
+
+def _in_cells(analysis: FileAnalysis) -> FileAnalysis:
+    """A notebook's diagnostics of the analysis itself, moved to its cells (the rules' are moved by lint)."""
+    if analysis.notebook is not None:
+        analysis.diagnostics = analysis.notebook.map_diagnostics(analysis.diagnostics)
+    return analysis
 
 
 def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims, tree=None) -> FileAnalysis:
@@ -46,10 +70,10 @@ def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims, tree
         module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         analysis.diagnostics.append(_syntax_error(source, path, exc))
-        return analysis
+        return _in_cells(analysis)
     except (RecursionError, MemoryError):
         analysis.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_CODE, "file is nested too deeply to analyse"))
-        return analysis
+        return _in_cells(analysis)
     analysis.module = module
     analysis.result = interpret(module, path, overlay, source, dims, tree)
     return analysis

@@ -102,8 +102,11 @@ def _unchanged(dependencies: dict) -> bool:
 
 
 def _as_fields(d: Diagnostic) -> dict:
-    return {"path": d.path, "line": d.line, "column": d.column, "code": d.code, "message": d.message,
-            "severity": d.severity, "end_line": d.end_line, "end_column": d.end_column}
+    fields = {"path": d.path, "line": d.line, "column": d.column, "code": d.code, "message": d.message,
+              "severity": d.severity, "end_line": d.end_line, "end_column": d.end_column}
+    if d.cell:  # a notebook's
+        fields.update(cell=d.cell, file_line=d.file_line, file_column=d.file_column)
+    return fields
 
 
 def file_state(path: str) -> list[int] | None:

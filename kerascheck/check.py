@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .cache import Cache
 from .config import Config
-from .diagnostics import Diagnostic
+from .diagnostics import SYNTAX_CODE, Diagnostic
 from .files import iter_python_files
+from .notebook import is_notebook, not_a_notebook
 
 # A file none of whose bytes spell these cannot build a Keras model: no need to parse it.
 KERAS_MARKERS = (b"keras", b"tensorflow")
@@ -108,7 +109,7 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
     cache = Cache(config.root) if use_cache else None
     enabled_codes = _codes_for(config)
     todo: list[tuple[str, str, set[str], str | None]] = []
-    for path in iter_python_files(paths, config.exclude, config.root):
+    for path in iter_python_files(paths, config.exclude, config.root, config.include):
         shown = str(path)
         run.files += 1
         try:
@@ -117,7 +118,11 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
             run.diagnostics.append(Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}"))
             continue
         if not mentions_keras(data):
-            run.skipped += 1
+            broken = not_a_notebook(data, shown) if is_notebook(shown) else None  # one KC000 all the same
+            if broken is not None and SYNTAX_CODE in enabled_codes(shown):
+                run.diagnostics.append(broken)
+            else:
+                run.skipped += 1
             continue
         codes = enabled_codes(shown)
         key = None

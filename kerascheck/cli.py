@@ -64,8 +64,10 @@ def main() -> None:
 @click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: parse_dims(v),
               help="Give a data-dependent size its value (e.g. --dim n_features=30); repeatable.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again instead of replaying .kerascheck_cache/.")
+@click.option("--cell", type=click.IntRange(min=1), default=None,
+              help="In a notebook, only the summaries called in cell N (1-based, markdown cells counted).")
 def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, show_unresolved: bool,
-            dims: dict[str, int], no_cache: bool) -> None:
+            dims: dict[str, int], no_cache: bool, cell: int | None) -> None:
     """Print what each model.summary() call in FILES prints under Keras 3.
 
     Sizes that depend on data (``X_train.shape[1]``, ``len(vocab)``) are shown as named symbols
@@ -79,7 +81,9 @@ def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, s
     if not no_cache and not os.environ.get("KERASCHECK_DEBUG"):  # debug output goes around the cache
         pyproject = find_pyproject(Path(files[0]).resolve())
         cache = SummaryCache(pyproject.parent if pyproject else Path.cwd())
-    options = repr((all_models, line_length, columns, show_unresolved, sorted(dims.items())))
+    if cell is not None and all_models:
+        raise click.UsageError("--cell selects summary() calls; it does not go with --all-models")
+    options = repr((all_models, line_length, columns, show_unresolved, sorted(dims.items()), cell))
     status = 0
     for path in files:
         key = data = None
@@ -109,7 +113,7 @@ def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, s
             click.echo(f"{path}:1:1: internal error: {type(exc).__name__}: {exc}", err=True)
             status = 2
             continue
-        ok = _print_summaries(analysis, all_models, line_length, columns, show_unresolved, emit)
+        ok = _print_summaries(analysis, all_models, line_length, columns, show_unresolved, emit, cell)
         if not ok:
             status = max(status, 1)
         if key is not None:
@@ -136,7 +140,7 @@ def _replay(entry: list) -> bool:
 
 
 def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: int | None, columns: int,
-                     show_unresolved: bool, emit: Callable[[str, bool], None] = _emit) -> bool:
+                     show_unresolved: bool, emit: Callable[[str, bool], None] = _emit, cell: int | None = None) -> bool:
     """Print one file's summaries; False when the file could not be analysed (e.g. a syntax error)."""
     from .shapes.base import Unresolvable
     from .summary.rows import snapshot
@@ -160,8 +164,10 @@ def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: in
                 emit(f"{analysis.path}: model {model.name} is unresolved: {exc.reason}", True)
     else:
         for event in result.summaries:
+            if cell is not None and not _in_cell(analysis, event.loc.line, cell):
+                continue
             if event.snapshot is None:
-                emit(f"{analysis.path}:{event.loc.line}:{event.loc.column}: summary() not predicted: {event.reason}", True)
+                emit(f"{analysis.where(event.loc.line, event.loc.column)}: summary() not predicted: {event.reason}", True)
                 continue
             table(event.snapshot.render(line_length, columns))
     for event in result.events_of("assumption"):
@@ -172,9 +178,17 @@ def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: in
              "(give values with --dim NAME=VALUE)", True)
     if show_unresolved:
         for loc, reason in result.unresolved:
-            emit(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", True)
+            emit(f"{analysis.where(loc.line, loc.column)}: unresolved: {reason}", True)
     sys.stdout.flush()
     return True
+
+
+def _in_cell(analysis: "FileAnalysis", line: int, cell: int) -> bool:
+    """Whether a line of the analysed text is in notebook cell ``cell`` (a script has no cells: all of it)."""
+    if analysis.notebook is None:
+        return True
+    found = analysis.notebook.cell_position(line)
+    return found is not None and found[0] == cell
 
 
 def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
@@ -235,7 +249,8 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
         if stdin_filename or "-" in paths:
             raise click.UsageError("--fix/--diff work on files, not stdin")
         results = fix_paths(paths, _codes_for(config), unsafe=unsafe_fixes, diff=diff, write=not diff,
-                            echo=lambda text: click.echo(text, nl=False), exclude=config.exclude)
+                            echo=lambda text: click.echo(text, nl=False), exclude=config.exclude,
+                            include=config.include)
         if diff:
             sys.exit(1 if any(r.changed for r in results) else 0)
         fixed = sum(len(r.applied) for r in results)
@@ -251,7 +266,7 @@ def check(paths, output_format, statistics, select, extend_select, ignore, exclu
     for note in run.notes:  # where an analysis was cut short; unpredicted summaries with --show-unresolved
         if show_unresolved or note.message.startswith(CUT_SHORT):
             click.echo(note.format(), err=True)
-    diagnostics = sorted(run.diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
+    diagnostics = sorted(run.diagnostics, key=lambda d: d.sort_key())
     click.echo(report.statistics(diagnostics) if statistics else report.render(diagnostics, output_format), nl=False)
     if show_unresolved:
         _print_unresolved(paths, stdin_filename)
@@ -265,7 +280,7 @@ def _print_unresolved(paths, stdin_filename) -> None:
         analysis = analyze_file(path, str(path))
         if analysis.result is not None:
             for loc, reason in analysis.result.unresolved:
-                click.echo(f"{analysis.path}:{loc.line}:{loc.column}: unresolved: {reason}", err=True)
+                click.echo(f"{analysis.where(loc.line, loc.column)}: unresolved: {reason}", err=True)
 
 
 @main.command("rules")

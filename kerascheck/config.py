@@ -6,6 +6,8 @@
     ignore = ["KC105"]
     per-file-ignores = { "tests/*" = ["KC1"] }
     exclude = ["legacy/", "*_pb2.py"]  # gitignore-style, relative to the config file
+    extend-exclude = ["*.ipynb"]       # more of them (added to exclude)
+    include = ["*.py", "*.ipynb"]      # what a directory walk yields (default: both)
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    include: list[str] | None = None  # None: the default, *.py and *.ipynb
     source: Path | None = None  # the pyproject.toml it came from
 
     def enabled_codes(self, path: str | None = None) -> set[str]:
@@ -77,7 +80,7 @@ class Config:
 
     def cache_key(self) -> str:
         return repr((sorted(self.select), sorted(self.extend_select), sorted(self.ignore),
-                     sorted(self.per_file_ignores.items()), sorted(self.exclude)))
+                     sorted(self.per_file_ignores.items()), sorted(self.exclude), self.include))
 
 
 def opt_in(code: str) -> bool:
@@ -115,17 +118,20 @@ def load(start: Path, explicit: Path | None = None) -> Config:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     table = data.get("tool", {}).get("kerascheck", {})
-    known = {"select", "extend-select", "ignore", "per-file-ignores", "exclude"}
+    known = {"select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "include"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.kerascheck] option(s): {', '.join(sorted(unknown))}")
     config = Config(root=path.parent, source=path)
-    for key in ("select", "extend-select", "ignore", "exclude"):
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "include"):
         if key in table:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{path}: [tool.kerascheck] {key} must be a list of strings")
-            setattr(config, key.replace("-", "_"), list(value))
+            if key == "extend-exclude":
+                config.exclude += value
+            else:
+                setattr(config, key.replace("-", "_"), list(value))
     pfi = table.get("per-file-ignores", {})
     if not isinstance(pfi, dict) or not all(isinstance(v, list) for v in pfi.values()):
         raise ConfigError(f"{path}: [tool.kerascheck] per-file-ignores must map patterns to lists of codes")

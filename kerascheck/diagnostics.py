@@ -24,6 +24,11 @@ class Diagnostic:
     end_line: int = 0
     end_column: int = 0
     stops_script: bool = False  # the first error in execution order: where the script stops
+    # In a notebook: the cell's 1-based index among all its cells (line and column are then
+    # relative to the cell), and the position in the notebook's JSON text. 0 elsewhere.
+    cell: int = 0
+    file_line: int = 0
+    file_column: int = 0
 
     def __post_init__(self):
         if not self.end_line:
@@ -31,9 +36,29 @@ class Diagnostic:
             object.__setattr__(self, "end_column", self.column)
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        return f"{self.location()}: {self.code} {self.message}"
+
+    def location(self) -> str:
+        """``PATH:LINE:COL``, in a notebook ``PATH:cell N:LINE:COL`` (ruff's convention)."""
+        cell = f"cell {self.cell}:" if self.cell else ""
+        return f"{self.path}:{cell}{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.cell, self.line, self.column, self.code)
+
+    @property
+    def absolute_line(self) -> int:
+        """The line in the file itself (in a notebook: of its JSON text)."""
+        return self.file_line or self.line
+
+    @property
+    def absolute_column(self) -> int:
+        return self.file_column or self.column
 
     def as_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+        data = {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
                 "end_column": self.end_column, "code": self.code, "severity": self.severity, "message": self.message,
                 "stops_script": self.stops_script}
+        if self.cell:
+            data["cell"] = self.cell
+        return data

@@ -1,4 +1,5 @@
-"""Which files a run checks: Python files under the given paths, minus ``.gitignore`` and ``exclude``."""
+"""Which files a run checks: Python files and Jupyter notebooks under the given paths, minus
+``.gitignore`` and ``exclude``; ``include`` (gitignore-style patterns) narrows what a walk yields."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ if TYPE_CHECKING:
     import pathspec
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
-                  ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerascheck_cache", ".ci-venv"}
+                  ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerascheck_cache", ".ci-venv",
+                  ".ipynb_checkpoints"}
+DEFAULT_INCLUDE = ("*.py", "*.ipynb")
+DEFAULT_INCLUDE_SUFFIXES = (".py", ".ipynb")
 
 
 def _gitignore(folder: Path) -> "pathspec.PathSpec | None":
@@ -23,9 +27,11 @@ def _gitignore(folder: Path) -> "pathspec.PathSpec | None":
         return None
 
 
-def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (), root: Path | None = None) -> Iterator[Path]:
+def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (), root: Path | None = None,
+                      include: list[str] | tuple[str, ...] | None = None) -> Iterator[Path]:
     """Files named on the command line are always checked; directories are walked, honouring
-    ``.gitignore`` files (each relative to its own folder) and ``exclude`` patterns (relative to ``root``)."""
+    ``.gitignore`` files (each relative to its own folder) and ``exclude`` patterns (relative to ``root``),
+    and yield the files ``include`` matches (default: ``*.py`` and ``*.ipynb``)."""
     if exclude:
         import pathspec
 
@@ -33,6 +39,20 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
     else:
         excluded = None
     root = (root or Path.cwd()).resolve()
+    included = None
+    if include is not None and tuple(include) != DEFAULT_INCLUDE:
+        import pathspec
+
+        included = pathspec.PathSpec.from_lines("gitwildmatch", include)
+
+    def wanted(path: Path, resolved: Path) -> bool:
+        if included is None:
+            return path.name.endswith(DEFAULT_INCLUDE_SUFFIXES)
+        try:
+            rel = resolved.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return included.match_file(rel)
 
     def is_excluded(path: Path, resolved: Path, is_dir: bool) -> bool:
         if excluded is None:
@@ -77,5 +97,6 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
             dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED and not d.endswith(".egg-info")
                              and not ignored(here / d, True))
             for name in sorted(files):
-                if name.endswith(".py") and not ignored(here / name, False):
-                    yield here / name
+                path = here / name
+                if wanted(path, here_resolved / name) and not ignored(path, False):
+                    yield path

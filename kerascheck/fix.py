@@ -249,14 +249,49 @@ def fix_source(source: str, path: str, codes: Iterable[str] | None = None, unsaf
     return result
 
 
+@dataclass
+class NotebookFixResult(FixResult):
+    """A notebook's fix: ``original``/``fixed`` are its JSON text; the diff is shown cell by cell."""
+
+    cells: dict = field(default_factory=dict)  # cell index -> (old source, new source), changed cells only
+
+    def diff(self) -> str:
+        out = []
+        for index, (old, new) in sorted(self.cells.items()):
+            name = f"{self.path}:cell {index}"
+            out += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=name, tofile=name)
+            if out and not out[-1].endswith("\n"):
+                out[-1] += "\n\\ No newline at end of cell\n"
+        return "".join(out)
+
+
+def fix_notebook(text: str, path: str, codes: Iterable[str] | None = None, unsafe: bool = False) -> FixResult:
+    """Fix a notebook's code cells as one script; only the changed cells' ``source`` is rewritten in
+    the JSON text (outputs, counts, metadata, ids, indentation and key order stay as they were)."""
+    from .notebook import NotNotebook, read
+
+    try:
+        notebook = read(text, path)
+    except NotNotebook as exc:
+        return FixResult(path, text, text, remaining=[exc.diagnostic(path)])
+    fixed = fix_source(notebook.script, path, codes, unsafe=unsafe)
+    sources = notebook.split_script(fixed.fixed) if fixed.changed else {}
+    changed = {i: (notebook.cell(i).source, new) for i, new in sources.items() if new != notebook.cell(i).source}
+    return NotebookFixResult(path, text, notebook.with_sources(sources) if changed else text, fixed.applied,
+                             notebook.map_diagnostics(fixed.remaining), cells=changed)
+
+
 def fix_paths(paths: Iterable[str], codes_for: Callable[[str], Iterable[str]] | None = None, unsafe: bool = False,
               diff: bool = False, write: bool = True, echo: Callable[..., None] = print,
-              exclude: Iterable[str] = ()) -> list[FixResult]:
-    """Fix each Python file under ``paths``: write it back (``write``) or print a unified diff (``diff``)."""
+              exclude: Iterable[str] = (), include: Iterable[str] | None = None) -> list[FixResult]:
+    """Fix each Python file and notebook under ``paths``: write it back (``write``) or print a unified
+    diff (``diff``; a notebook's cell by cell)."""
     from .files import iter_python_files
+    from .notebook import is_notebook
 
     results = []
-    for file in iter_python_files(tuple(paths), list(exclude)):
+    for file in iter_python_files(tuple(paths), list(exclude), include=None if include is None else list(include)):
         file = Path(file)
         try:
             with open(file, encoding="utf-8", newline="") as f:  # keep the file's line endings
@@ -265,7 +300,7 @@ def fix_paths(paths: Iterable[str], codes_for: Callable[[str], Iterable[str]] | 
             continue
         shown = str(file)
         codes = codes_for(shown) if codes_for is not None else None
-        res = fix_source(source, shown, codes, unsafe=unsafe)
+        res = (fix_notebook if is_notebook(shown) else fix_source)(source, shown, codes, unsafe=unsafe)
         results.append(res)
         if not res.changed:
             continue

@@ -37,15 +37,19 @@ def run(source: str, path: str, codes: Iterable[str] | None = None, overlay: dic
     analysis notes, apply ``# noqa``, sort."""
     codes = set(RULES) | {SYNTAX_CODE} if codes is None else set(codes)
     analysis = analyze_source(source, path, overlay or None)
+    notebook = analysis.notebook  # a notebook: its diagnostics so far are already in its cells
     diagnostics = [d for d in analysis.diagnostics if d.code in codes]
+    found: list[Diagnostic] = [] if notebook is not None else diagnostics
     dependencies: set[str] = set()
     if analysis.result is not None:
+        source = analysis.source  # a notebook's code cells as one script
         ctx = RuleContext(path, source, analysis.result, module=analysis.module)
-        diagnostics += run_rules(ctx, codes)
-        diagnostics += analysis_notes(path, analysis.result)
+        found += run_rules(ctx, codes)
+        found += analysis_notes(path, analysis.result)
         dependencies = set(analysis.result.dependencies)
-    diagnostics = apply_noqa(source, diagnostics)
-    return LintRun(sorted(diagnostics, key=lambda d: (d.line, d.column, d.code)), dependencies, analysis)
+    found = apply_noqa(source, found)
+    diagnostics = diagnostics + notebook.map_diagnostics(found) if notebook is not None else found
+    return LintRun(sorted(diagnostics, key=lambda d: (d.cell, d.line, d.column, d.code)), dependencies, analysis)
 
 
 def lint_with_dependencies(source: str, path: str, enabled: Iterable[str] | None = None

@@ -43,8 +43,11 @@ def _escape_property(text: str) -> str:
 
 def github(d: Diagnostic) -> str:
     level = "error" if d.severity == "error" else "warning"
-    props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
-             f"endLine={d.end_line},endColumn={d.end_column},title={_escape_property(d.code)}")
+    if d.cell:  # a notebook: its JSON text's line and column (an end is not mapped)
+        where = f"line={d.absolute_line},col={d.absolute_column}"
+    else:
+        where = f"line={d.line},col={d.column},endLine={d.end_line},endColumn={d.end_column}"
+    props = f"file={_escape_property(d.path)},{where},title={_escape_property(d.code)}"
     return f"::{level} {props}::{_escape_data(f'{d.code} {d.message}')}"
 
 
@@ -73,17 +76,24 @@ def sarif(diagnostics: list[Diagnostic]) -> dict:
     results = []
     for d in diagnostics:
         uri = Path(d.path).as_posix()
-        results.append({
+        if d.cell:  # a notebook: the region is in its JSON text; the cell position goes in properties
+            region = {"startLine": d.absolute_line, "startColumn": d.absolute_column}
+        else:
+            region = {"startLine": d.line, "startColumn": d.column,
+                      "endLine": d.end_line, "endColumn": max(d.end_column, d.column)}
+        result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": "error" if d.severity == "error" else "warning",
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": uri[2:] if uri.startswith("./") else uri},
-                "region": {"startLine": d.line, "startColumn": d.column,
-                           "endLine": d.end_line, "endColumn": max(d.end_column, d.column)},
+                "region": region,
             }}],
-        })
+        }
+        if d.cell:
+            result["properties"] = {"cell": d.cell, "line": d.line, "column": d.column}
+        results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

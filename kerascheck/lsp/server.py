@@ -40,6 +40,7 @@ from ..config import Config, ConfigError, load
 from ..diagnostics import Diagnostic
 from ..rules import RULES, SYNTAX_CODE
 from . import actions as actions_mod
+from . import notebooks
 from .engine import Engine, WorkerDied, WorkerTimeout
 from .facts import Facts, pick
 from .textmap import LineMap, from_client, split_lines, to_client, word_at
@@ -102,6 +103,10 @@ class DocState:
     # Results of the last few texts (typing a character and deleting it, undo, redo): key -> results
     recent: OrderedDict = field(default_factory=OrderedDict)
     cache_hits: int = 0
+    # A notebook document: its code cells as one script, and each cell URI's index (``notebooks``).
+    notebook: Any = None
+    cells: dict[str, int] = field(default_factory=dict)
+    cell_published: dict[int, lsp.Diagnostic] = field(default_factory=dict)
 
 
 class ConfigCache:
@@ -151,7 +156,7 @@ class Protocol(LanguageServerProtocol):
 class KerascheckServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("kerascheck", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
-                         protocol_cls=Protocol)
+                         protocol_cls=Protocol, notebook_document_sync=notebooks.SYNC_OPTIONS)
         self.options = Options()
         self.engine = Engine(lambda message: self.log_client(f"kerascheck: {message}", lsp.MessageType.Error))
         self.docs: dict[str, DocState] = {}
@@ -182,6 +187,8 @@ class KerascheckServer(LanguageServer):
 
     # -- documents -----------------------------------------------------------------------------------
     def is_python(self, uri: str) -> bool:
+        if notebooks.notebook_of(self, uri) is not None or uri.lower().endswith(".ipynb"):
+            return True
         try:
             document = self.workspace.get_text_document(uri)
         except Exception:
@@ -274,10 +281,9 @@ class KerascheckServer(LanguageServer):
 
     async def _analyse(self, doc: DocState) -> None:
         try:
-            document = self.workspace.get_text_document(doc.uri)
+            version, source = notebooks.source_of(self, doc.uri)  # a notebook: its code cells as one script
         except Exception:
             return
-        version, source = document.version, document.source
         config, error = self.configs.get(Path(doc.path))
         if error and error not in self.config_errors_shown:
             self.config_errors_shown.add(error)
@@ -302,6 +308,9 @@ class KerascheckServer(LanguageServer):
             return
         if not any(marker in source for marker in KERAS_MARKERS):
             doc.facts, doc.facts_lines = Facts(), split_lines(source)  # nothing to show, and nothing stale
+            broken = notebooks.broken_json(doc, source)  # an .ipynb's text that is no notebook: one KC000
+            if broken is not None and SYNTAX_CODE in codes:
+                diagnostics.append(broken)
         elif len(source) > self.options.max_size:
             if SYNTAX_CODE in codes:
                 diagnostics.append(Diagnostic(doc.path, 1, 1, SYNTAX_CODE, (
@@ -336,7 +345,8 @@ class KerascheckServer(LanguageServer):
         if doc.dirty:
             return  # a newer text arrived meanwhile: this result is stale, the loop analyses that one
         self.publish(doc, version, source, diagnostics)
-        got_facts = parsed and await self._facts(doc, source)
+        # (an .ipynb shown as JSON text: the facts' lines are its script's, not the text's; no hover there)
+        got_facts = parsed and not (doc.notebook is None and doc.path.endswith(".ipynb")) and await self._facts(doc, source)
         if reply is not None:
             doc.recent[key] = (diagnostics, *((doc.facts, doc.facts_lines) if got_facts else (None, None)))
             while len(doc.recent) > RECENT_RESULTS:
@@ -371,6 +381,8 @@ class KerascheckServer(LanguageServer):
             log.debug("inlay hint refresh failed", exc_info=True)
 
     def publish(self, doc: DocState, version: int | None, source: str, diagnostics: list[Diagnostic]) -> None:
+        if notebooks.publish(self, doc, version, source, diagnostics):  # per cell, or at a notebook's JSON lines
+            return
         lines = split_lines(source)
         converted = []
         for d in diagnostics:
@@ -407,7 +419,7 @@ class KerascheckServer(LanguageServer):
         """The facts to answer from, the map from the current lines to theirs, the current lines."""
         doc = self.docs.get(uri)
         try:
-            source = self.workspace.get_text_document(uri).source
+            source = notebooks.source_of(self, uri)[1]
         except Exception:
             return None, None, []
         lines = split_lines(source)
@@ -426,6 +438,8 @@ class KerascheckServer(LanguageServer):
         return doc.facts, doc.linemap[2], lines
 
     async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        if notebooks.containing_notebook(self, params.text_document.uri) is not None:
+            return await notebooks.hover(self, params)
         facts, linemap, lines = await self.current_facts(params.text_document.uri)
         if facts is None or linemap is None:
             return None
@@ -441,6 +455,8 @@ class KerascheckServer(LanguageServer):
     async def inlay_hints(self, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
         if not self.options.inlay_hints:
             return []
+        if notebooks.containing_notebook(self, params.text_document.uri) is not None:
+            return await notebooks.inlay_hints(self, params)
         facts, linemap, lines = await self.current_facts(params.text_document.uri)
         if facts is None or linemap is None:
             return []
@@ -457,9 +473,11 @@ class KerascheckServer(LanguageServer):
 
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
+        if notebooks.containing_notebook(self, uri) is not None:
+            return notebooks.code_actions(self, params)
         doc = self.docs.get(uri)
         try:
-            source = self.workspace.get_text_document(uri).source
+            source = notebooks.source_of(self, uri)[1]
         except Exception:
             return []
         if doc is None or doc.published_source != source or not doc.published:
@@ -628,6 +646,7 @@ def create_server() -> KerascheckServer:
             ls.log_client(f"kerascheck: stats failed:\n{traceback.format_exc()}", lsp.MessageType.Error)
             return {}
 
+    notebooks.register(server, guarded)  # notebookDocument/didOpen, didChange, didSave, didClose
     return server
 
 

@@ -91,8 +91,10 @@ def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float, wi
     if analysis.result is None:
         report["failure"] = "; ".join(d.format() for d in analysis.diagnostics) or "cannot analyse"
         return report
+    notebook = analysis.notebook
     try:
-        sliced = slice_source(path.read_text(encoding="utf-8"), keep_data=with_data)
+        source = notebook.runnable_script() if notebook is not None else path.read_text(encoding="utf-8")
+        sliced = slice_source(source, keep_data=with_data)
     except (cst.ParserSyntaxError, AssertionError, RecursionError) as exc:
         report["failure"] = f"cannot slice: {exc}"
         return report
@@ -115,20 +117,40 @@ def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float, wi
     report["blocked"] = [{k: e[k] for k in ("line", "end_line", "name", "why")}
                          for e in reply["events"] if e["event"] == "blocked"]
     report["outcomes"] = [o.as_dict() for o in compare(analysis.result, reply, all_models)]
+    if notebook is not None:
+        _to_cells(report, notebook)
     return report
+
+
+def _to_cells(report: dict, notebook) -> None:
+    """A notebook's report in cell coordinates: ``line`` relative to the cell, and its ``cell``."""
+    for entry in (*report["skipped"], *report["blocked"], *report["outcomes"]):
+        where = notebook.cell_position(entry["line"]) if entry.get("line") is not None else None
+        if where is None:
+            continue
+        end = notebook.cell_position(entry["end_line"]) if entry.get("end_line") is not None else None
+        entry["cell"], entry["line"] = where[0], where[1]
+        if "end_line" in entry:
+            entry["end_line"] = end[1] if end is not None and end[0] == where[0] else where[1]
+
+
+def _where(path: str, entry: dict) -> str:
+    if entry.get("line") is None:
+        return path
+    return f"{path}:cell {entry['cell']}:{entry['line']}" if entry.get("cell") else f"{path}:{entry['line']}"
 
 
 def _print_report(report: dict) -> None:
     path = report["path"]
     for s in report["skipped"]:
-        click.echo(f"{path}:{s['line']}: skipped ({s['reason']}: {s['detail']})")
+        click.echo(f"{_where(path, s)}: skipped ({s['reason']}: {s['detail']})")
     for b in report["blocked"]:
-        click.echo(f"{path}:{b['line']}: could not run: {b['why']}")
+        click.echo(f"{_where(path, b)}: could not run: {b['why']}")
     if report["failure"]:
         click.echo(f"{path}: NOT RUN {report['failure']}")
     for o in report["outcomes"]:
-        outcome = Outcome(**o)
-        line = f"{path}:{outcome.line}" if outcome.line is not None else path
+        outcome = Outcome(**{k: v for k, v in o.items() if k != "cell"})
+        line = _where(path, o)
         click.echo(f"{line}: {outcome.status} {outcome.subject}" + (f" ({outcome.note})" if outcome.note else ""))
         for entry in outcome.diff:
             click.echo(f"    {entry}")
