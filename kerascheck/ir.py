@@ -118,6 +118,7 @@ class Tensor:
     loc: Loc | None = None
     label: str | None = None  # the variable it was first bound to, for messages
     mask: "Tensor | None" = None  # the Keras mask attached to it (kerascheck/masking.py)
+    classes: int | None = None  # a dataset's label array: how many distinct labels it holds (documented)
 
     @property
     def layer(self) -> "Layer | None":

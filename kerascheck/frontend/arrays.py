@@ -20,18 +20,25 @@ if TYPE_CHECKING:
     from .interpreter import Interpreter
 
 
-def _array(shape: tuple, dtype: str) -> Tensor:
-    return Tensor(tuple(shape), dtype=dtype, symbolic=False)
+def _array(shape: tuple, dtype: str, classes: int | None = None) -> Tensor:
+    return Tensor(tuple(shape), dtype=dtype, symbolic=False, classes=classes)
 
 
-def _split(x_shape: tuple, y_shape: tuple, x_dtype: str, y_dtype: str, total: int, train: int):
+def _split(x_shape: tuple, y_shape: tuple, x_dtype: str, y_dtype: str, total: int, train: int,
+           classes: int | None = None):
     test = total - train
-    return ((_array((train, *x_shape), x_dtype), _array((train, *y_shape), y_dtype)),
-            (_array((test, *x_shape), x_dtype), _array((test, *y_shape), y_dtype)))
+    return ((_array((train, *x_shape), x_dtype), _array((train, *y_shape), y_dtype, classes)),
+            (_array((test, *x_shape), x_dtype), _array((test, *y_shape), y_dtype, classes)))
 
 
-def _fixed(x_shape, y_shape, x_dtype, y_dtype, train, test):
-    return lambda interp, args, kwargs: _split(x_shape, y_shape, x_dtype, y_dtype, train + test, train)
+def _fixed(x_shape, y_shape, x_dtype, y_dtype, train, test, classes):
+    return lambda interp, args, kwargs: _split(x_shape, y_shape, x_dtype, y_dtype, train + test, train, classes)
+
+
+def _cifar100(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+    mode = args[0] if args else kwargs.get("label_mode", "fine")
+    classes = {"fine": 100, "coarse": 20}.get(mode) if isinstance(mode, str) else None
+    return _split((32, 32, 3), (1,), "uint8", "int64", 60000, 50000, classes)
 
 
 def _test_split(args: list, kwargs: dict, position: int) -> Any:
@@ -39,7 +46,7 @@ def _test_split(args: list, kwargs: dict, position: int) -> Any:
     return value if isinstance(value, float) and 0 <= value < 1 else None
 
 
-def _sequences(total: int, default_train: int, split_position: int | None):
+def _sequences(total: int, default_train: int, split_position: int | None, classes: int):
     """IMDB / Reuters: ragged word-index sequences (an object array), int labels."""
     def load(interp: "Interpreter", args: list, kwargs: dict) -> Any:
         if kwargs.get("maxlen") is not None or len(args) > 3 and args[3] is not None:
@@ -50,7 +57,7 @@ def _sequences(total: int, default_train: int, split_position: int | None):
             if split is None:
                 return Unknown("the dataset's test_split is not known statically")
             train = int(total * (1 - split))
-        return _split((), (), "object", "int64", total, train)
+        return _split((), (), "object", "int64", total, train, classes)
     return load
 
 
@@ -68,12 +75,12 @@ def _regression(sizes: dict, features: int, split_position: int):
 
 # keras.datasets.<name>.load_data -> the arrays it returns.
 LOADERS: dict[str, Callable[["Interpreter", list, dict], Any]] = {
-    "mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000),
-    "fashion_mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000),
-    "cifar10": _fixed((32, 32, 3), (1,), "uint8", "uint8", 50000, 10000),
-    "cifar100": _fixed((32, 32, 3), (1,), "uint8", "int64", 50000, 10000),
-    "imdb": _sequences(50000, 25000, None),
-    "reuters": _sequences(11228, 8982, 4),
+    "mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000, 10),
+    "fashion_mnist": _fixed((28, 28), (), "uint8", "uint8", 60000, 10000, 10),
+    "cifar10": _fixed((32, 32, 3), (1,), "uint8", "uint8", 50000, 10000, 10),
+    "cifar100": _cifar100,
+    "imdb": _sequences(50000, 25000, None, 2),
+    "reuters": _sequences(11228, 8982, 4, 46),
     "boston_housing": _regression({"all": 506}, 13, 1),
     "california_housing": _regression({"large": 20640, "small": 600}, 8, 2),
 }
@@ -89,6 +96,8 @@ def to_categorical(interp: "Interpreter", args: list, kwargs: dict) -> Any:
     classes = args[1] if len(args) > 1 else kwargs.get("num_classes")
     if not isinstance(x, Tensor):
         return Unknown("to_categorical() of values not known statically")
+    if classes is None and x.classes is not None:  # labels 0..n-1 of a dataset: max + 1 is n
+        classes = x.classes
     if not isinstance(classes, (int, Sym)) or isinstance(classes, bool):
         classes = interp.symbols.make("num_classes", provisional=True) if classes is None else None
         if classes is None:
@@ -110,12 +119,15 @@ def array_method(array: Tensor, name: str) -> Callable[["Interpreter", list, dic
 
 def _astype(array: Tensor, args: list, kwargs: dict) -> Any:
     dtype = args[0] if args else kwargs.get("dtype")
-    return _array(array.shape, dtype if isinstance(dtype, str) else array.dtype)
+    return _array(array.shape, dtype if isinstance(dtype, str) else array.dtype, array.classes)
 
 
 def _reshape(array: Tensor, args: list, kwargs: dict) -> Any:
     shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args) or kwargs.get("shape")
-    return reshape(array.shape, shape, array.dtype)
+    result = reshape(array.shape, shape, array.dtype)
+    if isinstance(result, Tensor):
+        result.classes = array.classes
+    return result
 
 
 def reshape(old: tuple, new: Any, dtype: str) -> Any:
@@ -144,10 +156,29 @@ def _flatten(array: Tensor, args: list, kwargs: dict) -> Any:
 
 
 def _same(array: Tensor, args: list, kwargs: dict) -> Any:
-    return _array(array.shape, array.dtype)
+    return _array(array.shape, array.dtype, array.classes)
 
 
-_METHODS = {"astype": _astype, "reshape": _reshape, "flatten": _flatten, "ravel": _flatten, "copy": _same}
+def unique(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+    """``np.unique(labels)`` of a dataset's labels: every class occurs, so one entry per class."""
+    x = args[0] if args else kwargs.get("ar")
+    if isinstance(x, Tensor) and x.classes is not None and len(args) <= 1 and not kwargs:
+        return _array((x.classes,), x.dtype)
+    return Unknown("np.unique() of values not known statically")
+
+
+PURE["np.unique"] = unique
+
+
+def _squeeze(array: Tensor, args: list, kwargs: dict) -> Any:
+    if args or kwargs:
+        return Unknown("squeeze() with an axis is not modelled")
+    return _array(tuple(d for d in array.shape if d != 1), array.dtype, array.classes)
+
+
+_METHODS = {"astype": _astype, "reshape": _reshape, "flatten": _flatten, "ravel": _flatten, "copy": _same,
+            "squeeze": _squeeze}
+
 
 
 def pad_sequences(interp: "Interpreter", args: list, kwargs: dict) -> Any:
