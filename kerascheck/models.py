@@ -24,7 +24,11 @@ def flatten(structure: Any) -> list:
     if isinstance(structure, (list, tuple)):
         return [x for item in structure for x in flatten(item)]
     if isinstance(structure, dict):
-        return [x for key in sorted(structure) for x in flatten(structure[key])]
+        try:
+            keys = sorted(structure)
+        except TypeError:  # keys the analysis cannot order (library objects): insertion order
+            keys = list(structure)
+        return [x for key in keys for x in flatten(structure[key])]
     return [structure]
 
 

@@ -111,7 +111,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         return Tensor(tuple(obj.builtin_spec.compute_output_shape(value.shape)), symbolic=False)
     if name == "build":
         shape = args[0] if args else kwargs.get("input_shape")
-        if isinstance(shape, Unknown) or (isinstance(shape, (list, tuple)) and any(isinstance(d, Unknown) for d in shape)):
+        if not isinstance(shape, (list, tuple)) or any(isinstance(d, Unknown) for d in shape):
             raise Unresolvable("build() shape not known statically")
         if isinstance(obj, Sequential):
             obj.build(standardize_shape(tuple(shape)), loc)

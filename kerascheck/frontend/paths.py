@@ -15,6 +15,7 @@ conditional one. When every path raises, the first error is certain and is raise
 from __future__ import annotations
 
 import collections
+import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -96,7 +97,7 @@ def capture(interp: "Interpreter", scope: Scope) -> _State:
         if isinstance(value, _CONTAINERS):
             seen.add(id(value))
             containers.append((value, value.copy()))
-            if depth < 1:
+            if depth < 1 and len(value) <= 64:  # a big container of data: its items are not followed
                 for item in (value.values() if isinstance(value, dict) else value):
                     if isinstance(item, (Layer, Instance)) or isinstance(item, _CONTAINERS):
                         track(item, depth + 1)
@@ -167,7 +168,8 @@ def _same_contents(a: Any, b: Any) -> bool:
     if type(a) is not type(b) or len(a) != len(b):
         return False
     if isinstance(a, list):
-        return all(same(x, y) for x, y in zip(a, b))
+        # Most paths leave a list as it was: the items are the very same objects (checked in C).
+        return all(map(operator.is_, a, b)) or all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return a == b
