@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
-from .base import (
-    KerasError, LayerSpec, Opaque, SpecSublayer, Unknown, Unresolvable, Weight, _BASE_KWARGS,
-    _dict_repr, _python_binding, check_rank, format_shape, is_literal, register, standardize_data_format, variable,
-)
+from .arguments import BASE_KWARGS, dict_repr, format_shape, is_literal, python_binding, standardize_data_format
+from .base import LayerSpec, SpecSublayer, check_rank, register, variable
+from .conv import conv_output_shape
+from .types import KerasError, Opaque, Unknown, Unresolvable, Weight
 
 
 # -- shared helpers -------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class ExactBindSpec(LayerSpec):
     def bind(cls, positional, keywords):
         params = cls._params
         names = [p for p, _ in params]
-        _python_binding(cls, positional, keywords, varkw=cls.kwargs_policy != "strict")
+        python_binding(cls, positional, keywords, varkw=cls.kwargs_policy != "strict")
         args: dict[str, Any] = dict(zip(names, positional))
         extra: dict[str, Any] = {}
         for key, value in keywords.items():
@@ -118,20 +118,20 @@ class ExactBindSpec(LayerSpec):
             unknown = {k: v for k, v in extra.items() if k not in ("trainable", "dtype", "vocabulary_size",
                                                                      "has_input_vocabulary")}
             if unknown:
-                self.kwargs_error = KerasError(f"Unrecognized keyword argument(s): {_dict_repr(unknown)}")
+                self.kwargs_error = KerasError(f"Unrecognized keyword argument(s): {dict_repr(unknown)}")
             for k in ("trainable", "dtype"):
                 if k in extra:
                     self.args[k] = extra[k]
             return
         unknown = {}
         for key, value in extra.items():
-            if key in _BASE_KWARGS or key in self.base_kwargs or key in self.extra_kwargs:
+            if key in BASE_KWARGS or key in self.base_kwargs or key in self.extra_kwargs:
                 self.args[key] = value
             else:
                 unknown[key] = value
         if unknown:
             self.kwargs_error = KerasError(
-                f"Unrecognized keyword arguments passed to {self.class_name}: {_dict_repr(unknown)}"
+                f"Unrecognized keyword arguments passed to {self.class_name}: {dict_repr(unknown)}"
             )
             if not self.kwargs_error_after_check:
                 raise self.kwargs_error
@@ -187,8 +187,6 @@ def sub_weights(sub, input_shape) -> list[Weight]:
 
 @register
 class Rescaling(ExactBindSpec):
-    signature = "scale, offset=0.0"
-
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
@@ -206,7 +204,6 @@ def _np_shape(value) -> tuple:
 @register
 class Normalization(ExactBindSpec):
     coverage_note = "non-trainable mean, variance and count weights, unless mean= and variance= are given"
-    signature = "axis=-1, mean=None, variance=None, invert=False"
 
     def axes(self) -> tuple:
         axis = self.lit("axis")
@@ -288,8 +285,6 @@ def _prod(dims) -> int:
 
 @register
 class CategoryEncoding(ExactBindSpec):
-    signature = "num_tokens=None, output_mode='multi_hot', sparse=False"
-
     def mode(self):
         mode = self.lit("output_mode")
         return "multi_hot" if mode == "binary" else mode
@@ -318,8 +313,6 @@ class CategoryEncoding(ExactBindSpec):
 
 @register
 class Hashing(ExactBindSpec):
-    signature = "num_bins, mask_value=None, salt=None, output_mode='int', sparse=False"
-
     def check(self):
         mode, dtype = self.lit("output_mode"), self.lit("dtype")
         num_bins = self.lit("num_bins")
@@ -366,7 +359,6 @@ class Hashing(ExactBindSpec):
 
 @register
 class HashedCrossing(ExactBindSpec):
-    signature = "num_bins, output_mode='int', sparse=False, name=None, dtype=None"
     kwargs_policy = "swallow"  # **kwargs are accepted and never reach Layer.__init__
     multi_input = True
     coverage_note = "called on a list of two tensors"
@@ -399,9 +391,6 @@ class Discretization(ExactBindSpec):
     """With ``num_bins`` the bins come from ``adapt()``; ``call()`` fails until then."""
 
     coverage_note = "with num_bins= (bins from adapt()), a one-hot / multi-hot / count size is unresolved"
-    signature = (
-        "bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode='int', sparse=False, dtype=None, name=None"
-    )
     kwargs_policy = "strict"
 
     def check(self):
@@ -631,20 +620,11 @@ def _array_equal(special: list, head: list) -> bool:
 
 @register
 class StringLookup(IndexLookup):
-    signature = (
-        "max_tokens=None, num_oov_indices=1, mask_token=None, oov_token='[UNK]', vocabulary=None, "
-        "idf_weights=None, invert=False, output_mode='int', pad_to_max_tokens=False, sparse=False, "
-        "encoding='utf-8', name=None, salt=None"
-    )
+    pass
 
 
 @register
 class IntegerLookup(IndexLookup):
-    signature = (
-        "max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None, "
-        "vocabulary_dtype='int64', idf_weights=None, invert=False, output_mode='int', sparse=False, "
-        "pad_to_max_tokens=False, oov_method='floormod', salt=None, name=None"
-    )
     vocabulary_kind = "int"
 
     def check(self):
@@ -672,11 +652,6 @@ class TextVectorization(IndexLookup):
     coverage_note = (
         "int mode: (batch, output_sequence_length); other modes: " + IndexLookup.coverage_note
         + "; its StringLookup sublayer takes an automatic name"
-    )
-    signature = (
-        "max_tokens=None, standardize='lower_and_strip_punctuation', split='whitespace', ngrams=None, "
-        "output_mode='int', output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None, "
-        "idf_weights=None, sparse=False, ragged=False, encoding='utf-8', name=None"
     )
     kwargs_policy = "layer"
     kwargs_error_after_check = False
@@ -742,12 +717,6 @@ class TextVectorization(IndexLookup):
 
 @register
 class MelSpectrogram(ExactBindSpec):
-    signature = (
-        "fft_length=2048, sequence_stride=512, sequence_length=None, window='hann', sampling_rate=16000, "
-        "num_mel_bins=128, min_freq=20.0, max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0, "
-        "min_power=1e-10, ref_power=1.0"
-    )
-
     kwargs_error_after_check = True  # the fft_length check comes before super().__init__()
 
     def check(self):
@@ -780,10 +749,6 @@ _SCIPY_WINDOWS = {
 @register
 class STFTSpectrogram(ExactBindSpec):
     coverage_note = "a window name needing parameters (or unknown to scipy) makes it unresolved"
-    signature = (
-        "mode='log', frame_length=256, frame_step=None, fft_length=None, window='hann', periodic=False, "
-        "scaling='density', padding='valid', expand_dims=False, data_format=None"
-    )
     input_ndim = 3
 
     kwargs_error_after_check = True  # super().__init__() comes after the argument checks
@@ -830,8 +795,6 @@ class STFTSpectrogram(ExactBindSpec):
         return frame_length, step, fft
 
     def compute_output_shape(self, input_shape):
-        from .conv import conv_output_shape
-
         check_rank(self, input_shape, ndim=3)
         self.check_window()
         frame_length, step, fft = self.sizes()
@@ -876,7 +839,6 @@ class Pipeline(ExactBindSpec):
     the shape is the composition of the layers' own output shapes.
     """
 
-    signature = "layers, name=None"
     kwargs_policy = "strict"
     coverage_note = ("shape from the layers' call() on graph tensors; where that differs from their "
                      "compute_output_shape (and is not modelled) it is unresolved")
