@@ -4,4 +4,7 @@
 * ``worker``: the only module that imports TensorFlow, run as a separate process by ``runner``;
 * ``compare``: predicted (the static engine) against actual (the worker's report);
 * ``command``: the click command.
+
+May import: kerascheck.analysis, kerascheck.shapes, kerascheck.summary, and kerascheck.cli for its
+file walker and ``--dim`` parser (a cycle through cli's lazy import of ``command``: issue 18).
 """
