@@ -217,3 +217,36 @@ def describe(value: Any, limit: int = 80) -> str:
 def is_literal(value: Any) -> bool:
     """A plain Python value (not a layer, not an unknown / opaque value): Keras would reject it as a layer."""
     return value is None or isinstance(value, (bool, int, float, str, list, tuple, dict))
+
+
+def plain(value: Any) -> bool:
+    """A value fully known to the analysis (no unknown or opaque part)."""
+    if isinstance(value, (Unknown, Opaque)):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(plain(v) for v in value.values())
+    return True
+
+
+def py(fn):
+    """Run a Python expression on literal values, turning Python's own exception into Keras's error."""
+    try:
+        return fn()
+    except (TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError) as exc:
+        raise KerasError(str(exc), type(exc).__name__) from None
+
+
+def validate_string_arg(value, allowable, caller, arg_name, allow_none=False, allow_callables=False):
+    """Keras's ``argument_validation.validate_string_arg``."""
+    if allow_none and value is None:
+        return
+    if allow_callables and not is_literal(value):  # a function, a callable object, a value not known
+        return
+    if isinstance(value, str) and value in allowable:
+        return
+    raise KerasError(
+        f"Unknown value for `{arg_name}` argument of {caller}. Allowed values are: {allowable}. "
+        f"Received: {arg_name}={value}"
+    )

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .arguments import standardize_data_format
-from .base import register
+from .arguments import py, standardize_data_format
+from .base import ExactBindSpec, register
 from .types import KerasError, Unresolvable
-from .preprocessing import ExactBindSpec, py
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 _INTERPOLATIONS = ("nearest", "bilinear")

@@ -7,6 +7,10 @@ recorded from Keras (``kerascheck/data/layer_classes.json``); ``compute_output_s
 follow the Keras methods of the same name, ``compute_mask`` Keras's, and argument or shape checks
 raise ``KerasError`` with the message Keras would raise.
 
+``LayerSpec.bind`` binds constructor arguments as Python and ``Layer.__init__`` do;
+``ExactBindSpec`` (the preprocessing, image and foreign layers) follows each class's own
+``**kwargs`` policy with Python's exact messages.
+
 Shapes are tuples of dims; a dim is an ``int`` or ``None`` (unknown, as in Keras). A spec that
 needs a value the interpreter could not evaluate raises ``Unresolvable``; it never guesses.
 """
@@ -21,8 +25,8 @@ from typing import Any, ClassVar, Iterable, Protocol, Sequence
 # ir, models, rules, summary, verify, scripts): the value and error types live in ``types``, the
 # argument helpers in ``arguments``.
 from .arguments import (  # noqa: F401  (describe, is_literal, require_dims: re-exported)
-    BASE_KWARGS, describe, dict_repr, format_shape, is_literal, known, parse_signature, plain_value, python_binding,
-    require_dims,
+    BASE_KWARGS, describe, dict_repr, format_shape, is_literal, known, parse_signature, plain, plain_value,
+    python_binding, require_dims,
 )
 from .stubs import aliases_of, recorded_signature
 from .types import Dim, KerasError, Opaque, Shape, Unknown, Unresolvable, Weight, message_matches  # noqa: F401
@@ -186,6 +190,11 @@ class LayerSpec:
         """The weights ``build(input_shape)`` creates; none by default."""
         return []
 
+    def built_input_axes(self, build_shape: tuple) -> tuple[int | None, dict[int, Any]]:
+        """(ndim, axes) of the ``InputSpec`` that ``build`` sets on the layer, which every later call
+        is checked against (``models``); none by default."""
+        return None, {}
+
     # -- masks (kerascheck.masking applies them; whether a layer takes and keeps masks is recorded) --
     # The constructor argument that sets ``supports_masking`` (``Embedding(mask_zero=True)``).
     supports_masking_argument: ClassVar[str | None] = None
@@ -202,6 +211,112 @@ class LayerSpec:
             if d is None:
                 raise Unresolvable(f"{self.class_name} weight `{name}` depends on an unknown dimension")
         return Weight(name, shape, trainable, self.variable_dtype)
+
+
+class ExactBindSpec(LayerSpec):
+    """Binds constructor arguments with Python's exact messages and the class's ``**kwargs`` policy.
+
+    ``kwargs_policy``: ``"layer"`` (forwarded to ``Layer.__init__``, which rejects unknown names),
+    ``"strict"`` (no ``**kwargs``: Python's "unexpected keyword argument"), ``"swallow"`` (accepted
+    and ignored), ``"lookup"`` (``IndexLookup``'s own "Unrecognized keyword argument(s)").
+    ``validate`` runs ``check()`` and skips the remaining checks past an argument it cannot see.
+    """
+
+    kwargs_policy: ClassVar[str] = "layer"
+    # Keyword arguments that the base class consumes besides Layer's (``factor``, ``data_format`` ...).
+    base_kwargs: ClassVar[tuple[str, ...]] = ()
+    # Layers the constructor creates internally: each consumes an automatic name in Keras.
+    internal_layers: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def bind(cls, positional, keywords):
+        params = cls._params
+        names = [p for p, _ in params]
+        python_binding(cls, positional, keywords, varkw=cls.kwargs_policy != "strict")
+        args: dict[str, Any] = dict(zip(names, positional))
+        extra: dict[str, Any] = {}
+        for key, value in keywords.items():
+            if key in names:
+                args[key] = value
+            else:
+                extra[key] = value
+        for pname, default in params:
+            args.setdefault(pname, default)
+        spec = cls(args)
+        spec.take_kwargs(extra)
+        name = spec.args.get("name")  # ``name=`` may have come through **kwargs
+        spec.layer_name = name if isinstance(name, str) else spec.default_name
+        spec.validate()
+        return spec
+
+    def take_kwargs(self, extra: dict) -> None:
+        """Apply the ``**kwargs`` policy; the error waits for ``validate`` when the constructor checks
+        its own arguments before calling ``super().__init__()`` (``kwargs_error_after_check``)."""
+        self.kwargs_error = None
+        if self.kwargs_policy == "swallow":
+            return
+        if self.kwargs_policy == "lookup":
+            # IndexLookup parameters StringLookup does not list arrive through **kwargs; it passes
+            # vocabulary_dtype itself.
+            if "vocabulary_dtype" in extra:
+                raise KerasError(
+                    "keras.src.layers.preprocessing.index_lookup.IndexLookup.__init__() got multiple values for "
+                    "keyword argument 'vocabulary_dtype'", "TypeError",
+                )
+            if "oov_method" in extra:
+                self.args["oov_method"] = extra.pop("oov_method")
+            unknown = {k: v for k, v in extra.items() if k not in ("trainable", "dtype", "vocabulary_size",
+                                                                     "has_input_vocabulary")}
+            if unknown:
+                self.kwargs_error = KerasError(f"Unrecognized keyword argument(s): {dict_repr(unknown)}")
+            for k in ("trainable", "dtype"):
+                if k in extra:
+                    self.args[k] = extra[k]
+            return
+        unknown = {}
+        for key, value in extra.items():
+            if key in BASE_KWARGS or key in self.base_kwargs or key in self.extra_kwargs:
+                self.args[key] = value
+            else:
+                unknown[key] = value
+        if unknown:
+            self.kwargs_error = KerasError(
+                f"Unrecognized keyword arguments passed to {self.class_name}: {dict_repr(unknown)}"
+            )
+            if not self.kwargs_error_after_check:
+                raise self.kwargs_error
+
+    kwargs_error_after_check: ClassVar[bool] = False
+
+    def validate(self):
+        try:
+            self.check()
+        except Unresolvable:
+            pass  # an argument the analysis cannot see: the checks past it are skipped
+        if self.kwargs_error is not None and self.kwargs_error_after_check:
+            raise self.kwargs_error
+        try:
+            self.check_after_init()
+        except Unresolvable:
+            pass
+
+    def check_after_init(self) -> None:
+        """Checks that come after ``super().__init__()`` when ``kwargs_error_after_check`` is set."""
+
+    def call_output_shape(self, input_shape):
+        """The static shape ``call()`` produces on a graph tensor (inside ``Pipeline``, which traces the
+        calls of its layers): ``compute_output_shape`` unless a subclass knows better."""
+        return self.compute_output_shape(input_shape)
+
+    def check(self) -> None:
+        """Keras's constructor checks, in order; ``self.lit(name)`` for each argument they read."""
+
+    def lit(self, name: str) -> Any:
+        """A constructor argument as a plain value, or ``Unresolvable``."""
+        value = self.args.get(name)
+        if not plain(value):
+            raise Unresolvable(f"`{name}` of {self.class_name} is not known statically")
+        return value
 
 
 def check_rank(

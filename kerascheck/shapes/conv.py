@@ -89,6 +89,10 @@ def conv_transpose_output_shape(input_shape, kernel_size, filters, strides, padd
 class BaseConvolution(LayerSpec):
     """What every convolution base shares: argument standardisation, rank check, build-then-shape."""
 
+    def built_input_axes(self, build_shape):
+        axis = 1 if getattr(self, "data_format", "channels_last") == "channels_first" else -1
+        return None, ({axis: build_shape[axis]} if len(build_shape) > 1 else {})
+
     rank: ClassVar[int] = 2
     allow_causal: ClassVar[bool] = False
 

@@ -14,6 +14,9 @@ from .embedding import Embedding
 
 @register
 class Dense(LayerSpec):
+    def built_input_axes(self, build_shape):
+        return None, {-1: build_shape[-1]}
+
     def validate(self):
         units = self.args["units"]
         if is_literal(units) and (not isinstance(units, int) or units <= 0):

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import register
+from .base import ExactBindSpec, register
 from .types import Unresolvable
-from .preprocessing import ExactBindSpec
 
 
 class ForeignLayer(ExactBindSpec):

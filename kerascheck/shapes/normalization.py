@@ -23,6 +23,12 @@ def _axis_dims(input_shape, axes) -> tuple:
 
 @register
 class BatchNormalization(LayerSpec):
+    def built_input_axes(self, build_shape):
+        axis = self.args.get("axis")
+        if isinstance(axis, int) and -len(build_shape) <= axis < len(build_shape):
+            return len(build_shape), {axis: build_shape[axis]}
+        return None, {}
+
     def validate(self):
         axis = self.args["axis"]
         if not isinstance(axis, (Unknown, Opaque)):
