@@ -2,8 +2,8 @@
 
 Owns: the rules (``kc*.py``), their base classes and shared helpers (``base``, ``_*.py``).
 May import: kerascheck.catalogue, kerascheck.diagnostics, kerascheck.frontend, kerascheck.ir,
-kerascheck.models, and, until issue 18 is merged, kerascheck.config and kerascheck.fix (both import
-the rules back: allow-listed in tests/test_import_cycles.py).
+kerascheck.models, kerascheck.shapes, and, until issue 18 is merged, kerascheck.config and
+kerascheck.fix (both import the rules back: allow-listed in tests/test_import_cycles.py).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@
 * ``compare``: predicted (the static engine) against actual (the worker's report);
 * ``command``: the click command.
 
-May import: kerascheck.analysis, kerascheck.shapes, kerascheck.summary, and kerascheck.cli for its
-file walker and ``--dim`` parser (a cycle through cli's lazy import of ``command``: issue 18).
+May import: kerascheck.analysis, kerascheck.shapes, kerascheck.summary, kerascheck.source_text
+(issue 18), and kerascheck.cli for its file walker and ``--dim`` parser (a cycle through cli's lazy
+import of ``command``: issue 18).
 """
