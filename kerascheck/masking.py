@@ -8,8 +8,9 @@ True)``: ``not_equal(inputs, 0)``), which adds those operations to the model as 
 that does not support masking drops the mask.
 
 Which layers take and support masks is the stub recorded from the installed Keras
-(``kerascheck/data/layer_classes.json``, ``masking``); the layers that compute a mask of their own
-are in ``COMPUTE_MASK`` below, each a transcription of its ``compute_mask``.
+(``kerascheck/data/layer_classes.json``, ``masking``); a layer that computes a mask of its own does
+it in its spec's ``compute_mask`` (next to its shape code), a transcription of Keras's, and a layer
+whose ``supports_masking`` follows a constructor argument names it in ``supports_masking_argument``.
 """
 
 from __future__ import annotations
@@ -17,87 +18,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .ir import Layer, Model, Tensor
-from .shapes.base import Unresolvable
+from .shapes.base import flat as _flat
 from .shapes.stubs import canonical_class, class_fact
+from .shapes.types import Unresolvable
 
 # ``op(name, **arguments)`` applies keras.ops.<name> to symbolic tensors (a node of a new operation).
 MakeOp = Callable[..., Tensor]
-
-
-def _rnn(spec, inputs, mask, op, n_outputs: int):
-    mask = _flat(mask)[0] if mask is not None else None
-    output_mask = mask if spec.arg("return_sequences") else None
-    return [output_mask] + [None] * (n_outputs - 1) if spec.arg("return_state") else output_mask
-
-
-def _bidirectional(spec, inputs, mask, op, n_outputs: int):
-    if isinstance(mask, list):
-        mask = mask[0]
-    forward, _ = spec._pair()  # the wrapped layer's attributes are the wrapper's
-    merged = spec.arg("merge_mode") is not None
-    if forward.arg("return_sequences"):
-        output = [mask] if merged else [mask, mask]
-    else:
-        output = [None] if merged else [None, None]
-    if forward.arg("return_state") or not merged:
-        return output + [None] * (n_outputs - len(output))
-    return output[0]
-
-
-def _embedding(spec, inputs, mask, op, n_outputs: int):
-    return op("not_equal", x1=inputs, x2=0) if spec.arg("mask_zero") else None
-
-
-def _masking(spec, inputs, mask, op, n_outputs: int):
-    return op("any", x=op("not_equal", x1=inputs, x2=spec.arg("mask_value")), axis=-1)
-
-
-def _merge(spec, inputs, mask, op, n_outputs: int):
-    """The default of merge layers: an OR of the masks when every input has one."""
-    if mask is None or any(m is None for m in mask):
-        return None
-    output = mask[0]
-    for m in mask[1:]:
-        output = op("logical_or", x1=output, x2=m)
-    return output
-
-
-def _concatenate(spec, inputs, mask, op, n_outputs: int):
-    if mask is None or all(m is None for m in mask):
-        return None
-    masks = []
-    for x, m in zip(inputs, mask):
-        if m is None:
-            masks.append(op("ones_like", x=x, dtype="bool"))
-        elif len(m.shape) < len(x.shape):
-            masks.append(op("logical_or", x1=op("expand_dims", x=m, axis=-1), x2=op("zeros_like", x=x, dtype="bool")))
-        else:
-            masks.append(m)
-    return op("any", x=op("concatenate", xs=masks, axis=spec.arg("axis")), axis=-1, keepdims=False)
-
-
-def _first(spec, inputs, mask, op, n_outputs: int):
-    """Attention: ``ops.convert_to_tensor`` of the query's mask (an operation on a KerasTensor)."""
-    return None if mask is None or mask[0] is None else op("convert_to_tensor", x=mask[0])
-
-
-def _none(spec, inputs, mask, op, n_outputs: int):
-    return None
-
-
-COMPUTE_MASK = {
-    "SimpleRNN": _rnn, "LSTM": _rnn, "GRU": _rnn, "RNN": _rnn,
-    "ConvLSTM1D": _rnn, "ConvLSTM2D": _rnn, "ConvLSTM3D": _rnn,
-    "Bidirectional": _bidirectional,
-    "Embedding": _embedding, "ReversibleEmbedding": _embedding,
-    "Masking": _masking,
-    "Add": _merge, "Subtract": _merge, "Multiply": _merge, "Average": _merge, "Maximum": _merge, "Minimum": _merge,
-    "Concatenate": _concatenate,
-    "Attention": _first, "AdditiveAttention": _first,
-    "Dot": _none, "GlobalAveragePooling1D": _none,
-}
-# Layers that set ``supports_masking`` from an argument in ``__init__``.
-_SUPPORTS_FROM_ARGUMENT = {"Embedding": "mask_zero", "ReversibleEmbedding": "mask_zero"}
 
 
 def incoming(layer: Layer, inputs: Any, flat: list[Tensor], plain: bool) -> tuple[Any, list[Tensor]]:
@@ -132,8 +58,11 @@ def attach(layer: Layer, inputs: Any, outputs: list[Tensor], previous_mask: Any,
         if has_mask and outputs and outputs[0].node is not None:
             outputs[0].node.dropped_mask = True  # Keras warns and drops it (rule KC206)
         return
-    compute = COMPUTE_MASK.get(canonical_class(layer.class_name)) if layer.spec is not None else None
-    masks = compute(layer.spec, inputs, previous_mask, op, len(outputs)) if compute else previous_mask
+    # The spec's own compute_mask, for the built-in class itself (a user's subclass keeps the incoming mask).
+    if _builtin_spec(layer):
+        masks = layer.spec.compute_mask(inputs, previous_mask, op, len(outputs))
+    else:
+        masks = previous_mask
     for tensor, mask in zip(outputs, _flat(masks) if isinstance(masks, list) else [masks]):
         if mask is not None:
             tensor.mask = mask
@@ -158,9 +87,15 @@ def _facts(layer: Layer) -> tuple[bool | None, bool | None]:
     if layer.spec is None or facts is None:
         return None, None
     supports = facts["supports_masking"]
-    if name in _SUPPORTS_FROM_ARGUMENT:
-        supports = bool(layer.spec.arg(_SUPPORTS_FROM_ARGUMENT[name]))
+    argument = layer.spec.supports_masking_argument if _builtin_spec(layer) else None
+    if argument is not None:
+        supports = bool(layer.spec.arg(argument))
     return facts["call_mask_arg"], supports
+
+
+def _builtin_spec(layer: Layer) -> bool:
+    """The layer is an instance of its spec's Keras class (or an alias of it), not of a subclass."""
+    return layer.spec is not None and type(layer.spec).__name__ == canonical_class(layer.class_name)
 
 
 def _param_names(function: Any) -> list[str]:
@@ -168,9 +103,3 @@ def _param_names(function: Any) -> list[str]:
     if params is None:
         return []
     return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-
-
-def _flat(value: Any) -> list:
-    if isinstance(value, (list, tuple)):
-        return [x for v in value for x in _flat(v)]
-    return [value]

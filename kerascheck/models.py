@@ -557,25 +557,9 @@ def _check_model_inputs(name: str, specs: list[tuple[str | None, tuple]], flat: 
 
 
 def _built_axes(layer: Layer) -> tuple[int | None, dict[int, Any]]:
-    """(ndim, axes) of the ``InputSpec`` that ``build`` sets, for the layers modelled here."""
-    from .shapes.conv import BaseConvolution
-    from .shapes.core import Dense
-    from .shapes.normalization import BatchNormalization
-
-    spec, shape = layer.spec, tuple(layer.build_shape)
-    if not shape:
-        return None, {}
-    if isinstance(spec, Dense):
-        return None, {-1: shape[-1]}
-    if isinstance(spec, BaseConvolution):
-        channels_first = getattr(spec, "data_format", "channels_last") == "channels_first"
-        axis = 1 if channels_first else -1
-        return None, ({axis: shape[axis]} if len(shape) > 1 else {})
-    if isinstance(spec, BatchNormalization):
-        axis = spec.args.get("axis")
-        if isinstance(axis, int) and -len(shape) <= axis < len(shape):
-            return len(shape), {axis: shape[axis]}
-    return None, {}
+    """(ndim, axes) of the ``InputSpec`` that ``build`` set (the spec says, next to its build)."""
+    shape = tuple(layer.build_shape)
+    return layer.spec.built_input_axes(shape) if shape else (None, {})
 
 
 def _check_axes(name: str, ndim: int | None, axes: dict[int, Any], shape: tuple) -> None:

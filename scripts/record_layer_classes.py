@@ -14,7 +14,10 @@ Usage (needs the ``verify`` extra): ``python scripts/record_layer_classes.py`` w
 * ``input_rank``: {class name: {"ndim", "min_ndim", "max_ndim"}}: the rank that construction-time
   ``input_spec`` asks for, which ``Layer.__call__`` checks before ``build()``;
 * ``built_at_init``: {class name: bool}: layers without state that Keras builds in ``__init__``
-  (``_build_at_init``): the summary shows ``0``, not ``0 (unbuilt)``, even before any call.
+  (``_build_at_init``): the summary shows ``0``, not ``0 (unbuilt)``, even before any call;
+* ``signatures``: {class name: "units, activation=None, ..."}: the constructor's parameters in
+  order with their defaults (``**kwargs`` left out), which the engine binds arguments with
+  (``LayerSpec.signature``).
 
 Regenerate it when the pinned Keras version changes; never edit it by hand.
 """
@@ -83,6 +86,28 @@ def instance_facts(name: str, cls: type, cases: dict) -> dict:
     return facts
 
 
+def signature(cls: type) -> str:
+    """``cls.__init__``'s parameters after ``self`` as source text, defaults by ``repr``; ``**kwargs`` left out."""
+    import inspect
+
+    parts, star = [], False
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    for i, p in enumerate(params):
+        if p.kind is p.VAR_KEYWORD:
+            continue
+        if p.kind is p.VAR_POSITIONAL:
+            parts.append(f"*{p.name}")
+            star = True
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        parts.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
+        if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(params) or params[i + 1].kind is not p.POSITIONAL_ONLY):
+            parts.append("/")
+    return ", ".join(parts)
+
+
 def main() -> None:
     public = {name: obj for name, obj in vars(keras.layers).items() if isinstance(obj, type)}
     public.update({"Model": keras.Model, "Sequential": keras.Sequential, "Functional": Functional,
@@ -99,8 +124,12 @@ def main() -> None:
     specs = {name: f.pop("input_spec") for name, f in facts.items() if "input_spec" in f}
     built = {name: f.pop("built_at_init") for name, f in facts.items() if "built_at_init" in f}
     ranks = {name: f.pop("input_rank") for name, f in facts.items() if "input_rank" in f}
+    # Every layer class under its own name, also one exported only under an alias (GroupQueryAttention).
+    signatures = {cls.__name__: signature(cls) for _, cls in sorted(public.items()) if issubclass(cls, keras.Layer)}
+    signatures = dict(sorted(signatures.items()))
     OUT.write_text(json.dumps({"keras": keras.__version__, "bases": table, "aliases": aliases, "masking": facts,
-                               "input_spec": specs, "built_at_init": built, "input_rank": ranks}, indent=1) + "\n")
+                               "input_spec": specs, "built_at_init": built, "input_rank": ranks,
+                               "signatures": signatures}, indent=1) + "\n")
     print(f"{OUT}: {len(table)} classes, {len(aliases)} aliases (Keras {keras.__version__})")
 
 

@@ -1,0 +1,11 @@
+"""The abstract interpreter: walks a script (libcst) in execution order without running it.
+
+Owns: the interpreter (``interpreter`` drives ``statements`` and ``expressions``), user modules
+and the parse cache (``loader``), the names of Keras, TensorFlow and NumPy it evaluates
+(``keras_api``, ``library``, ``arrays``), user classes (``classes``), values and symbols
+(``values``, ``symbols``), path joins (``paths``), budgets, and the result it hands on (``result``:
+events and ``Result``).
+
+May import: kerascheck.shapes, kerascheck.ir, kerascheck.models, kerascheck.optimizers,
+kerascheck.parsing, kerascheck.summary.
+"""

@@ -13,4 +13,8 @@ that the tests and the analysis worker use without it):
 - ``actions``  quick fixes (a rule's own ``fix`` hook, else the built-in ones) and ``# noqa``
 - ``textmap``  positions: code points <-> LSP units, and lines of an older text to the current one
 - ``sources``  open buffers for the interpreter's sibling-module loader (multi-file analysis)
+
+May import: kerascheck (the version), kerascheck.config, kerascheck.diagnostics, kerascheck.fix,
+kerascheck.ir, kerascheck.lint, kerascheck.models, kerascheck.rules, kerascheck.summary, and the
+readers of a file's text: kerascheck.source_text (issue 18), kerascheck.notebook (issue 17).
 """

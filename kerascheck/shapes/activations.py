@@ -8,23 +8,13 @@ with a weight: ``alpha`` of shape ``input_shape[1:]`` with the ``shared_axes`` s
 
 from __future__ import annotations
 
-from .base import KerasError, LayerSpec, Opaque, Unknown, register, variable
-
-
-def compare(fn, *values):
-    """Evaluate ``fn(*values)`` as Keras would on plain values; ``None`` if a value is not known."""
-    if any(isinstance(v, (Unknown, Opaque)) for v in values):
-        return None
-    try:
-        return fn(*values)
-    except Exception as exc:  # noqa: BLE001 - Python's own error, as Keras hits it
-        raise KerasError(str(exc), type(exc).__name__) from None
+from .arguments import compare
+from .base import LayerSpec, register, variable
+from .types import KerasError
 
 
 @register
 class ReLU(LayerSpec):
-    signature = "max_value=None, negative_slope=0.0, threshold=0.0"
-
     def validate(self):
         max_value, slope, threshold = (self.args[k] for k in ("max_value", "negative_slope", "threshold"))
         if max_value is not None and compare(lambda v: v < 0.0, max_value):
@@ -47,7 +37,6 @@ class ReLU(LayerSpec):
 
 @register
 class LeakyReLU(LayerSpec):
-    signature = "negative_slope=0.3"
     extra_kwargs = ("alpha",)  # deprecated spelling, popped from **kwargs (with a warning)
 
     def validate(self):
@@ -66,8 +55,6 @@ class LeakyReLU(LayerSpec):
 
 @register
 class PReLU(LayerSpec):
-    signature = "alpha_initializer='Zeros', alpha_regularizer=None, alpha_constraint=None, shared_axes=None"
-
     def _shared_axes(self):
         axes = self.arg("shared_axes")
         if axes is None:
@@ -95,16 +82,12 @@ class PReLU(LayerSpec):
 
 @register
 class ELU(LayerSpec):
-    signature = "alpha=1.0"
-
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
 
 @register
 class Softmax(LayerSpec):
-    signature = "axis=-1"
-
     def compute_output_shape(self, input_shape):
         # Keras's compute_output_shape returns the input shape whatever the axis (the call, which
         # would reject a bad axis, is not traced for symbolic inputs).

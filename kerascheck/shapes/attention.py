@@ -27,8 +27,9 @@ from __future__ import annotations
 import math
 import string
 
-from .activations import compare
-from .base import REGISTRY, KerasError, LayerSpec, Opaque, Unknown, Unresolvable, register, variable
+from .arguments import compare
+from .base import REGISTRY, LayerSpec, register, variable
+from .types import KerasError, Opaque, Unknown, Unresolvable
 from .symbolic import Sym
 from .core import einsum_analysis
 
@@ -106,12 +107,6 @@ def _check_sliding_window(window):
 @register
 class MultiHeadAttention(LayerSpec):
     build_layers = ("Softmax", "Dropout")  # its EinsumDense sublayers have explicit names
-    signature = (
-        "num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None, "
-        "attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer='glorot_uniform', "
-        "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, "
-        "kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None"
-    )
     multi_input = True
     call_tensors = ("query", "value", "key")
     call_options = ("return_attention_scores",)
@@ -218,13 +213,6 @@ class MultiHeadAttention(LayerSpec):
 @register
 class GroupedQueryAttention(LayerSpec):
     build_layers = ("Softmax", "Dropout")
-    signature = (
-        "head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True, sliding_window=None, "
-        "flash_attention=None, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
-        "kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
-        "bias_constraint=None, use_gate=False, seed=None"
-    )
-    aliases = ("GroupQueryAttention",)
     multi_input = True
     call_tensors = ("query", "value", "key")
     call_options = ("return_attention_scores",)
@@ -309,9 +297,12 @@ def _validate_inputs(spec, input_shape):
 
 @register
 class Attention(LayerSpec):
-    signature = "use_scale=False, score_mode='dot', dropout=0.0, seed=None"
     multi_input = True
     call_options = ("return_attention_scores",)
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        """``ops.convert_to_tensor`` of the query's mask (an operation on a KerasTensor)."""
+        return None if mask is None or mask[0] is None else op("convert_to_tensor", x=mask[0])
 
     def validate(self):
         compare(lambda d: d > 0, self.args["dropout"])  # ``if self.dropout > 0``
@@ -347,7 +338,6 @@ class Attention(LayerSpec):
 
 @register
 class AdditiveAttention(Attention):
-    signature = "use_scale=True, dropout=0.0"
     extra_kwargs = ("score_mode", "seed")  # forwarded to Attention through **kwargs
 
     def build(self, input_shape):

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .base import KerasError, Unresolvable, register, standardize_data_format
-from .preprocessing import ExactBindSpec, py
+from .arguments import py, standardize_data_format
+from .base import ExactBindSpec, register
+from .types import KerasError, Unresolvable
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 _INTERPOLATIONS = ("nearest", "bilinear")
@@ -163,10 +164,6 @@ def _resized(spec: ImageLayer, input_shape, height, width) -> tuple:
 
 @register
 class Resizing(ImageLayer):
-    signature = (
-        "height, width, interpolation='bilinear', crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, "
-        "fill_mode='constant', fill_value=0.0, antialias=False, data_format=None"
-    )
     use_base_factor = False
 
     def compute_output_shape(self, input_shape):
@@ -175,7 +172,6 @@ class Resizing(ImageLayer):
 
 @register
 class CenterCrop(ImageLayer):
-    signature = "height, width, data_format=None"
     use_base_factor = False
 
     def compute_output_shape(self, input_shape):
@@ -202,8 +198,6 @@ class CenterCrop(ImageLayer):
 
 @register
 class RandomCrop(ImageLayer):
-    signature = "height, width, seed=None, data_format=None, name=None"
-
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
         first = self.data_format() == "channels_first"
@@ -224,13 +218,11 @@ class RandomCrop(ImageLayer):
 
 @register
 class RandomFlip(ImageLayer):
-    signature = "mode='horizontal_and_vertical', seed=None, data_format=None"
     use_base_factor = False
 
 
 @register
 class RandomRotation(ImageLayer):
-    signature = "factor, fill_mode='reflect', interpolation='bilinear', seed=None, fill_value=0.0, data_format=None"
     own_factor = True
 
     def check(self):
@@ -249,10 +241,6 @@ def _range_check(low: float, high: float, message: str, low_open: bool = False):
 
 @register
 class RandomZoom(ImageLayer):
-    signature = (
-        "height_factor, width_factor=None, fill_mode='reflect', interpolation='bilinear', seed=None, "
-        "fill_value=0.0, data_format=None"
-    )
     use_base_factor = False
     MESSAGE = (
         "The `height_factor` and `width_factor` arguments should be a number (or a list of two numbers) "
@@ -275,10 +263,6 @@ class RandomZoom(ImageLayer):
 
 @register
 class RandomTranslation(ImageLayer):
-    signature = (
-        "height_factor, width_factor, fill_mode='reflect', interpolation='bilinear', seed=None, fill_value=0.0, "
-        "data_format=None"
-    )
     use_base_factor = False
     MESSAGE = "The `factor` argument should be a number (or a list of two numbers) in the range [-1.0, 1.0]. "
 
@@ -292,10 +276,6 @@ class RandomTranslation(ImageLayer):
 
 @register
 class RandomShear(ImageLayer):
-    signature = (
-        "x_factor=0.0, y_factor=0.0, interpolation='bilinear', fill_mode='reflect', fill_value=0.0, "
-        "data_format=None, seed=None"
-    )
     use_base_factor = False
     factor_bounds = (0, 1)
     MESSAGE = "The `factor` argument should be a number (or a list of two numbers) in the range [0, 1.0]. "
@@ -310,7 +290,6 @@ class RandomShear(ImageLayer):
 
 @register
 class RandomPerspective(ImageLayer):
-    signature = "factor=1.0, scale=1.0, interpolation='bilinear', fill_value=0.0, seed=None, data_format=None"
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -324,10 +303,6 @@ class RandomPerspective(ImageLayer):
 
 @register
 class RandomElasticTransform(ImageLayer):
-    signature = (
-        "factor=1.0, scale=1.0, interpolation='bilinear', fill_mode='reflect', fill_value=0.0, "
-        "value_range=(0, 255), seed=None, data_format=None"
-    )
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -344,21 +319,17 @@ class RandomElasticTransform(ImageLayer):
 
 @register
 class RandomContrast(ImageLayer):
-    signature = "factor, value_range=(0, 255), seed=None"
     factor_bounds = (0, 1)
     own_factor = True
 
 
 @register
 class RandomBrightness(ColorLayer):
-    signature = "factor, value_range=(0, 255), seed=None"
     factor_to_base = True
 
 
 @register
 class RandomColorDegeneration(ColorLayer):
-    signature = "factor, value_range=(0, 255), data_format=None, seed=None"
-
     def compute_output_shape(self, input_shape):
         if len(input_shape) not in (3, 4):
             raise KerasError(
@@ -377,33 +348,29 @@ class RandomColorDegeneration(ColorLayer):
 
 @register
 class RandomSaturation(ColorLayer):
-    signature = "factor, value_range=(0, 255), data_format=None, seed=None"
+    pass
 
 
 @register
 class RandomSharpness(ColorLayer):
-    signature = "factor, value_range=(0, 255), data_format=None, seed=None"
     use_base_factor = False
     factor_bounds = (0, 1)
 
 
 @register
 class RandomPosterization(ColorLayer):
-    signature = "factor, value_range=(0, 255), data_format=None, seed=None"
     use_base_factor = False
     factor_bounds = (1, 8)
 
 
 @register
 class RandomHue(ImageLayer):
-    signature = "factor, value_range=(0, 255), data_format=None, seed=None"
     factor_bounds = (0, 1)
     own_factor = True
 
 
 @register
 class RandomInvert(ImageLayer):
-    signature = "factor=1.0, value_range=(0, 255), seed=None, data_format=None"
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -411,8 +378,6 @@ class RandomInvert(ImageLayer):
 
 @register
 class RandomGrayscale(ImageLayer):
-    signature = "factor=0.5, data_format=None, seed=None"
-
     def check(self):
         factor = self.lit("factor")
         if py(lambda: factor < 0 or factor > 1):
@@ -422,7 +387,6 @@ class RandomGrayscale(ImageLayer):
 
 @register
 class RandomGaussianBlur(ImageLayer):
-    signature = "factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255), data_format=None, seed=None"
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -447,7 +411,6 @@ class RandomGaussianBlur(ImageLayer):
 
 @register
 class RandomErasing(ImageLayer):
-    signature = "factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255), seed=None, data_format=None"
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -459,10 +422,6 @@ class RandomErasing(ImageLayer):
 @register
 class RandomColorJitter(ImageLayer):
     coverage_note = "each given factor creates a sublayer that takes an automatic name"
-    signature = (
-        "value_range=(0, 255), brightness_factor=None, contrast_factor=None, saturation_factor=None, "
-        "hue_factor=None, seed=None, data_format=None"
-    )
 
     def check_own(self):
         # Each given factor creates a sublayer (RandomBrightness, RandomContrast, RandomSaturation,
@@ -485,7 +444,6 @@ class RandomColorJitter(ImageLayer):
 
 @register
 class AutoContrast(ImageLayer):
-    signature = "value_range=(0, 255)"
     use_base_factor = False
 
     def check_own(self):
@@ -494,8 +452,6 @@ class AutoContrast(ImageLayer):
 
 @register
 class Equalization(ImageLayer):
-    signature = "value_range=(0, 255), bins=256, data_format=None"
-
     def check(self):
         factor = self.lit("factor") if "factor" in self.args else None
         set_factor(factor or 0.0, self.factor_bounds)
@@ -509,8 +465,6 @@ class Equalization(ImageLayer):
 
 @register
 class ContrastLimitedAdaptiveHistogramEqualization(ImageLayer):
-    signature = "value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8), data_format=None"
-
     def check(self):
         factor = self.lit("factor") if "factor" in self.args else None
         set_factor(factor or 0.0, self.factor_bounds)
@@ -519,7 +473,6 @@ class ContrastLimitedAdaptiveHistogramEqualization(ImageLayer):
 
 @register
 class Solarization(ImageLayer):
-    signature = "addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None"
     use_base_factor = False
     MESSAGE = (
         "The `addition_factor` and `threshold_factor` arguments should be a number (or a list of two numbers) "
@@ -537,12 +490,11 @@ class Solarization(ImageLayer):
 
 @register
 class MixUp(ImageLayer):
-    signature = "alpha=0.2, data_format=None, seed=None"
+    pass
 
 
 @register
 class CutMix(ImageLayer):
-    signature = "factor=1.0, seed=None, data_format=None"
     use_base_factor = False
     factor_bounds = (0, 1)
     own_factor = True
@@ -582,17 +534,11 @@ class PolicyLayer(ImageLayer):
 
 @register
 class RandAugment(PolicyLayer):
-    signature = "value_range=(0, 255), num_ops=2, factor=0.5, interpolation='bilinear', seed=None, data_format=None"
     sublayers = _RAND_AUGMENT_LAYERS
 
 
 @register
 class AugMix(PolicyLayer):
-    signature = (
-        "value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3, alpha=1.0, all_ops=True, "
-        "interpolation='bilinear', seed=None, data_format=None"
-    )
-
     @property
     def sublayers(self):
         base = ("RandomShear", "RandomTranslation", "RandomRotation", "Solarization", "RandomPosterization",
@@ -606,7 +552,6 @@ class AugMix(PolicyLayer):
 class MaxNumBoundingBoxes(ImageLayer):
     """Pads or crops the boxes of a dict input; on a plain image tensor it keeps the shape."""
 
-    signature = "max_number, fill_value=-1"
     coverage_note = "dict inputs (images with bounding boxes) are not modelled; an image tensor keeps its shape"
 
     def check_own(self):

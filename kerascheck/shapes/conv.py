@@ -9,36 +9,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, Weight, check_activation, check_rank, format_shape, numpy_str,
-    standardize_data_format, standardize_padding, standardize_tuple, register, variable,
+from .arguments import (
+    check_activation, format_shape, numpy_str, standardize_data_format, standardize_padding, standardize_tuple,
 )
-
-_CONV = (
-    "filters, kernel_size, strides={s}, padding='valid', data_format=None, dilation_rate={s}, groups=1, "
-    "activation=None, use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
-    "kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
-    "bias_constraint=None"
-)
-_TRANSPOSE_TAIL = (
-    "dilation_rate={s}, activation=None, use_bias=True, kernel_initializer='glorot_uniform', "
-    "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, "
-    "kernel_constraint=None, bias_constraint=None"
-)
-_DEPTHWISE = (
-    "kernel_size, strides={s}, padding='valid', depth_multiplier=1, data_format=None, dilation_rate={s}, "
-    "activation=None, use_bias=True, depthwise_initializer='glorot_uniform', bias_initializer='zeros', "
-    "depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None, "
-    "bias_constraint=None"
-)
-_SEPARABLE = (
-    "filters, kernel_size, strides={s}, padding='valid', data_format=None, dilation_rate={s}, "
-    "depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer='glorot_uniform', "
-    "pointwise_initializer='glorot_uniform', bias_initializer='zeros', depthwise_regularizer=None, "
-    "pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None, "
-    "pointwise_constraint=None, bias_constraint=None"
-)
-_ONES = {1: "1", 2: "(1, 1)", 3: "(1, 1, 1)"}
+from .base import LayerSpec, check_rank, register, variable
+from .types import KerasError, Unknown, Unresolvable, Weight
 
 
 def _mul(a, b):
@@ -114,6 +89,10 @@ def conv_transpose_output_shape(input_shape, kernel_size, filters, strides, padd
 class BaseConvolution(LayerSpec):
     """What every convolution base shares: argument standardisation, rank check, build-then-shape."""
 
+    def built_input_axes(self, build_shape):
+        axis = 1 if getattr(self, "data_format", "channels_last") == "channels_first" else -1
+        return None, ({axis: build_shape[axis]} if len(build_shape) > 1 else {})
+
     rank: ClassVar[int] = 2
     allow_causal: ClassVar[bool] = False
 
@@ -123,11 +102,7 @@ class BaseConvolution(LayerSpec):
         except Unresolvable:
             pass  # an unknown argument: the checks that need it are skipped, the shape is unresolvable
 
-    def value(self, name):
-        value = self.arg(name)
-        if isinstance(value, Opaque) or (isinstance(value, (list, tuple)) and any(isinstance(v, Opaque) for v in value)):
-            raise Unresolvable(f"`{name}` of {self.class_name} is not a plain value")
-        return value
+    plain_items = True  # value(): a list of sizes holding an opaque value is not plain either
 
     def configure(self):
         """``__init__``: standardise the arguments and run Keras's checks, in Keras's order."""
@@ -293,68 +268,50 @@ class BaseSeparableConv(BaseConvolution):
 
 @register
 class Conv1D(BaseConv):
-    signature = _CONV.format(s=_ONES[1])
-    aliases = ("Convolution1D",)
     rank, allow_causal = 1, True
 
 
 @register
 class Conv2D(BaseConv):
-    signature = _CONV.format(s=_ONES[2])
-    aliases = ("Convolution2D",)
     rank = 2
 
 
 @register
 class Conv3D(BaseConv):
-    signature = _CONV.format(s=_ONES[3])
-    aliases = ("Convolution3D",)
     rank = 3
 
 
 @register
 class Conv1DTranspose(BaseConvTranspose):
-    signature = "filters, kernel_size, strides=1, padding='valid', output_padding=None, data_format=None, " + _TRANSPOSE_TAIL.format(s=_ONES[1])
-    aliases = ("Convolution1DTranspose",)
     rank = 1
 
 
 @register
 class Conv2DTranspose(BaseConvTranspose):
-    signature = "filters, kernel_size, strides=(1, 1), padding='valid', output_padding=None, data_format=None, " + _TRANSPOSE_TAIL.format(s=_ONES[2])
-    aliases = ("Convolution2DTranspose",)
     rank = 2
 
 
 @register
 class Conv3DTranspose(BaseConvTranspose):
     # Keras's Conv3DTranspose puts data_format before output_padding (unlike 1D and 2D).
-    signature = "filters, kernel_size, strides=(1, 1, 1), padding='valid', data_format=None, output_padding=None, " + _TRANSPOSE_TAIL.format(s=_ONES[3])
-    aliases = ("Convolution3DTranspose",)
     rank = 3
 
 
 @register
 class DepthwiseConv1D(BaseDepthwiseConv):
-    signature = _DEPTHWISE.format(s=_ONES[1])
     rank = 1
 
 
 @register
 class DepthwiseConv2D(BaseDepthwiseConv):
-    signature = _DEPTHWISE.format(s=_ONES[2])
     rank = 2
 
 
 @register
 class SeparableConv1D(BaseSeparableConv):
-    signature = _SEPARABLE.format(s=_ONES[1])
-    aliases = ("SeparableConvolution1D",)
     rank = 1
 
 
 @register
 class SeparableConv2D(BaseSeparableConv):
-    signature = _SEPARABLE.format(s=_ONES[2])
-    aliases = ("SeparableConvolution2D",)
     rank = 2

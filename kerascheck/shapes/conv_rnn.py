@@ -14,25 +14,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import (
-    KerasError, LayerSpec, Opaque, Unresolvable, check_activation, check_rank, format_shape, register,
-    standardize_data_format, standardize_padding, standardize_tuple, variable,
-)
+from .arguments import check_activation, format_shape, standardize_data_format, standardize_padding, standardize_tuple
+from .base import LayerSpec, check_rank, register, variable
+from .types import KerasError, Unresolvable
 from .conv import conv_output_shape
-
-_SIGNATURE = (
-    "filters, kernel_size, strides=1, padding='valid', data_format=None, dilation_rate=1, activation='tanh', "
-    "recurrent_activation='sigmoid', use_bias=True, kernel_initializer='glorot_uniform', "
-    "recurrent_initializer='orthogonal', bias_initializer='zeros', unit_forget_bias=True, "
-    "kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None, "
-    "kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0, "
-    "recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False, go_backwards=False, "
-    "stateful=False"
-)
+from .rnn import rnn_compute_mask
 
 
 class ConvLSTM(LayerSpec):
-    signature = _SIGNATURE
     extra_kwargs = ("unroll", "zero_output_for_mask")  # forwarded to RNN through **kwargs
     rank: ClassVar[int] = 2
     cell_name: ClassVar[str] = "conv_lstm_cell"
@@ -41,17 +30,16 @@ class ConvLSTM(LayerSpec):
     def input_ndim(self) -> int:  # Bidirectional takes the layer's InputSpec
         return self.rank + 3
 
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return rnn_compute_mask(self, mask, n_outputs)
+
     def validate(self):
         try:
             self.configure()
         except Unresolvable:
             pass  # an unknown argument: its checks are skipped, the shape is unresolvable
 
-    def value(self, name):
-        value = self.arg(name)
-        if isinstance(value, Opaque) or (isinstance(value, (list, tuple)) and any(isinstance(v, Opaque) for v in value)):
-            raise Unresolvable(f"`{name}` of {self.class_name} is not a plain value")
-        return value
+    plain_items = True  # value(): a list of sizes holding an opaque value is not plain either
 
     def configure(self):
         """``ConvLSTMCell.__init__``: the checks in Keras's order."""

@@ -6,20 +6,16 @@ from __future__ import annotations
 import re as _re
 
 from .symbolic import Sym
-from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_activation, check_rank, is_literal, known, register, variable,
-)
+from .arguments import check_activation, is_literal, known
+from .base import LayerSpec, check_rank, register, variable
+from .types import KerasError, Opaque, Unknown, Unresolvable
 from .embedding import Embedding
 
 
 @register
 class Dense(LayerSpec):
-    signature = (
-        "units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', "
-        "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
-        "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, "
-        "lora_rank=None, lora_alpha=None, quantization_config=None"
-    )
+    def built_input_axes(self, build_shape):
+        return None, {-1: build_shape[-1]}
 
     def validate(self):
         units = self.args["units"]
@@ -54,8 +50,6 @@ class Dense(LayerSpec):
 
 @register
 class Activation(LayerSpec):
-    signature = "activation"
-
     def validate(self):
         check_activation(self.args["activation"])
 
@@ -65,8 +59,6 @@ class Activation(LayerSpec):
 
 @register
 class Dropout(LayerSpec):
-    signature = "rate, noise_shape=None, seed=None"
-
     def validate(self):
         rate = self.args["rate"]
         if isinstance(rate, (int, float)) and not 0 <= rate <= 1:
@@ -178,13 +170,6 @@ def _analyze_split_string(split_string, bias_axes, input_shape, output_shape, le
 
 @register
 class EinsumDense(LayerSpec):
-    signature = (
-        "equation, output_shape, activation=None, bias_axes=None, kernel_initializer='glorot_uniform', "
-        "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, "
-        "bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None, "
-        "quantization_config=None"
-    )
-
     def validate(self):
         shape = self.args["output_shape"]
         if not (isinstance(shape, (Unknown, Opaque)) or isinstance(shape, (int, Sym))):
@@ -232,10 +217,11 @@ class Identity(LayerSpec):
 
 @register
 class Masking(LayerSpec):
-    signature = "mask_value=0.0"
-
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return op("any", x=op("not_equal", x1=inputs, x2=self.arg("mask_value")), axis=-1)
 
 
 def _is_shape(x) -> bool:
@@ -245,7 +231,6 @@ def _is_shape(x) -> bool:
 
 @register
 class Lambda(LayerSpec):
-    signature = "function, output_shape=None, mask=None, arguments=None"
     multi_input = True  # the function takes whatever structure it is given
 
     def validate(self):
@@ -294,10 +279,6 @@ class Lambda(LayerSpec):
 
 @register
 class ReversibleEmbedding(Embedding):
-    signature = (
-        "input_dim, output_dim, tie_weights=True, embeddings_initializer='uniform', embeddings_regularizer=None, "
-        "embeddings_constraint=None, mask_zero=False, reverse_dtype=None, logit_soft_cap=None"
-    )
     # forwarded to Embedding through **kwargs
     extra_kwargs = ("input_length", "weights", "lora_rank", "lora_alpha", "quantization_config")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import KERAS_VERSION as _KERAS_RELEASE
 from . import FUNCTIONAL_FORMS, REGISTRY
 
 SUPPORTED = "supported"
@@ -25,8 +26,8 @@ BY_DESIGN = "unresolved-by-design"
 NOT_YET = "not yet"
 STATUSES = (SUPPORTED, BY_DESIGN, NOT_YET)
 
-KERAS_VERSION = "3.15"
-LAYERS_FILE = Path(__file__).with_name("keras_layers_3_15.txt")
+KERAS_VERSION = ".".join(_KERAS_RELEASE.split(".")[:2])  # "3.15": the release series the names were listed from
+LAYERS_FILE = Path(__file__).with_name(f"keras_layers_{KERAS_VERSION.replace('.', '_')}.txt")
 
 # Names the interpreter handles itself (no LayerSpec): what it does with them.
 FRONTEND = {

@@ -7,17 +7,17 @@ it neither raises nor changes the output shape.
 
 from __future__ import annotations
 
-from .base import KerasError, LayerSpec, Unresolvable, register, variable
+from .base import LayerSpec, register, variable
+from .types import KerasError, Unresolvable
 
 
 @register
 class Embedding(LayerSpec):
-    signature = (
-        "input_dim, output_dim, embeddings_initializer='uniform', embeddings_regularizer=None, "
-        "embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None, "
-        "quantization_config=None"
-    )
     extra_kwargs = ("input_length",)
+    supports_masking_argument = "mask_zero"
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return op("not_equal", x1=inputs, x2=0) if self.arg("mask_zero") else None
 
     def validate(self):
         for name in ("input_dim", "output_dim"):

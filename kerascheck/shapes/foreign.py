@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import Unresolvable, register
-from .preprocessing import ExactBindSpec
+from .base import ExactBindSpec, register
+from .types import Unresolvable
 
 
 class ForeignLayer(ExactBindSpec):
@@ -34,25 +34,21 @@ class ForeignLayer(ExactBindSpec):
 
 @register
 class TFSMLayer(ForeignLayer):
-    signature = "filepath, call_endpoint='serve', call_training_endpoint=None, trainable=True, name=None, dtype=None"
     kwargs_policy = "strict"
     framework = "a TensorFlow SavedModel"
 
 
 @register
 class JaxLayer(ForeignLayer):
-    signature = "call_fn, init_fn=None, params=None, state=None, seed=None, native_serialization_platforms=None"
     framework = "a JAX function"
 
 
 @register
 class FlaxLayer(ForeignLayer):
-    signature = "module, method=None, variables=None"
     extra_kwargs = ("seed", "native_serialization_platforms")  # forwarded to JaxLayer
     framework = "a Flax module"
 
 
 @register
 class TorchModuleWrapper(ForeignLayer):
-    signature = "module, name=None, output_shape=None"
     framework = "a PyTorch module"

@@ -8,7 +8,9 @@ a message holding tensor reprs; it is reported with its bare text.
 
 from __future__ import annotations
 
-from .base import KerasError, LayerSpec, Opaque, Unknown, format_shape, functional_form, register
+from .arguments import format_shape
+from .base import LayerSpec, functional_form, register
+from .types import KerasError, Opaque, Unknown
 
 
 def _is_list_of_shapes(input_shape) -> bool:
@@ -42,6 +44,15 @@ def _elemwise(shape1: tuple, shape2: tuple) -> tuple:
 
 class _Merge(LayerSpec):
     multi_input = True
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        """``Merge.compute_mask``: an OR of the masks when every input has one."""
+        if mask is None or any(m is None for m in mask):
+            return None
+        output = mask[0]
+        for m in mask[1:]:
+            output = op("logical_or", x1=output, x2=m)
+        return output
 
     def merge_shapes(self, input_shape) -> list[tuple]:
         """``Merge.build``: list check, one batch size, broadcastable element-wise shapes."""
@@ -102,7 +113,18 @@ class Minimum(_Merge):
 
 @register
 class Concatenate(_Merge):
-    signature = "axis=-1"
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        if mask is None or all(m is None for m in mask):
+            return None
+        masks = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                masks.append(op("ones_like", x=x, dtype="bool"))
+            elif len(m.shape) < len(x.shape):
+                masks.append(op("logical_or", x1=op("expand_dims", x=m, axis=-1), x2=op("zeros_like", x=x, dtype="bool")))
+            else:
+                masks.append(m)
+        return op("any", x=op("concatenate", xs=masks, axis=self.arg("axis")), axis=-1, keepdims=False)
 
     def compute_output_shape(self, input_shape):
         if not _is_list_of_shapes(input_shape):
@@ -146,7 +168,8 @@ class Concatenate(_Merge):
 
 @register
 class Dot(_Merge):
-    signature = "axes, normalize=False"
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return None
 
     def validate(self):
         axes = self.args["axes"]

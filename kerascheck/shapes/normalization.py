@@ -9,8 +9,9 @@ out of bounds" message of ``compute_output_shape``.
 from __future__ import annotations
 
 from .symbolic import Sym
-from .base import KerasError, LayerSpec, Opaque, Unknown, Unresolvable, is_literal, register, variable
-from .wrappers import _scoped
+from .arguments import is_literal
+from .base import LayerSpec, register, scoped, variable
+from .types import KerasError, Opaque, Unknown, Unresolvable
 
 
 def _axis_dims(input_shape, axes) -> tuple:
@@ -22,12 +23,11 @@ def _axis_dims(input_shape, axes) -> tuple:
 
 @register
 class BatchNormalization(LayerSpec):
-    signature = (
-        "axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer='zeros', "
-        "gamma_initializer='ones', moving_mean_initializer='zeros', moving_variance_initializer='ones', "
-        "beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, "
-        "renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False"
-    )
+    def built_input_axes(self, build_shape):
+        axis = self.args.get("axis")
+        if isinstance(axis, int) and -len(build_shape) <= axis < len(build_shape):
+            return len(build_shape), {axis: build_shape[axis]}
+        return None, {}
 
     def validate(self):
         axis = self.args["axis"]
@@ -74,10 +74,6 @@ class BatchNormalization(LayerSpec):
 
 @register
 class LayerNormalization(LayerSpec):
-    signature = (
-        "axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer='zeros', gamma_initializer='ones', "
-        "beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None"
-    )
     extra_kwargs = ("rms_scaling",)  # deprecated, popped from **kwargs
 
     def validate(self):
@@ -127,12 +123,6 @@ def _index(input_shape, axis):
 
 @register
 class GroupNormalization(LayerSpec):
-    signature = (
-        "groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer='zeros', "
-        "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, "
-        "gamma_constraint=None"
-    )
-
     def validate(self):
         groups = self.args["groups"]
         if isinstance(groups, (Unknown, Opaque)):
@@ -175,8 +165,6 @@ class GroupNormalization(LayerSpec):
 
 @register
 class UnitNormalization(LayerSpec):
-    signature = "axis=-1"
-
     def validate(self):
         axis = self.args["axis"]
         if isinstance(axis, (list, tuple)):
@@ -197,8 +185,6 @@ class UnitNormalization(LayerSpec):
 
 @register
 class RMSNormalization(LayerSpec):
-    signature = "axis=-1, epsilon=1e-6"
-
     def _scale_shape(self, input_shape):
         axis = self.arg("axis")
         if isinstance(axis, (list, tuple)):
@@ -233,8 +219,6 @@ _EMBEDDING_LAYERS = {"Embedding", "ReversibleEmbedding"}
 
 @register
 class SpectralNormalization(LayerSpec):
-    signature = "layer, power_iterations=1"
-
     def validate(self):
         layer = self.args["layer"]
         if is_literal(layer):
@@ -261,7 +245,7 @@ class SpectralNormalization(LayerSpec):
 
     def _weights(self, input_shape):
         inner = self._inner()
-        weights = _scoped(inner, self).weights_for(tuple(input_shape))
+        weights = scoped(inner, self).weights_for(tuple(input_shape))
         name = inner.class_name
         wanted = "kernel" if name in _KERNEL_LAYERS else "embeddings" if name in _EMBEDDING_LAYERS else None
         if wanted is None:

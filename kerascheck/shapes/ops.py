@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .base import KerasError, Unresolvable
+from .types import KerasError, Unresolvable
 
 
 @dataclass(frozen=True)

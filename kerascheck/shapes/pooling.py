@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, numpy_str, register, standardize_data_format,
-    standardize_tuple,
-)
+from .arguments import numpy_str, standardize_data_format, standardize_tuple
+from .base import LayerSpec, check_rank, register
+from .types import KerasError, Opaque, Unknown, Unresolvable
 from .symbolic import Sym
 
 
@@ -92,12 +91,6 @@ class BasePoolingFamily(LayerSpec):
         except Unresolvable:
             pass  # an unknown argument: its checks are skipped, the shape is unresolvable
 
-    def value(self, name):
-        value = self.arg(name)
-        if isinstance(value, Opaque):
-            raise Unresolvable(f"`{name}` of {self.class_name} is not a plain value")
-        return value
-
     def compute_output_shape(self, input_shape):
         self.configure()
         check_rank(self, input_shape, ndim=self.dims + 2)
@@ -117,8 +110,6 @@ class BasePooling(BasePoolingFamily):
 
 
 class BaseGlobalPooling(BasePoolingFamily):
-    signature = "data_format=None, keepdims=False"
-
     def configure(self):
         self.data_format = standardize_data_format(self.value("data_format"))
 
@@ -129,84 +120,66 @@ class BaseGlobalPooling(BasePoolingFamily):
         return (input_shape[0], input_shape[1], *spatial)
 
 
-_POOL = "pool_size{d}, strides=None, padding='valid', data_format=None, name=None"
-
-
 @register
 class MaxPooling1D(BasePooling):
-    signature = _POOL.format(d="=2")
-    aliases = ("MaxPool1D",)
     dims = 1
 
 
 @register
 class MaxPooling2D(BasePooling):
-    signature = _POOL.format(d="=(2, 2)")
-    aliases = ("MaxPool2D",)
     dims = 2
 
 
 @register
 class MaxPooling3D(BasePooling):
-    signature = _POOL.format(d="=(2, 2, 2)")
-    aliases = ("MaxPool3D",)
     dims = 3
 
 
 @register
 class AveragePooling1D(BasePooling):
-    signature = _POOL.format(d="")
-    aliases = ("AvgPool1D",)
     dims = 1
 
 
 @register
 class AveragePooling2D(BasePooling):
-    signature = _POOL.format(d="")
-    aliases = ("AvgPool2D",)
     dims = 2
 
 
 @register
 class AveragePooling3D(BasePooling):
-    signature = _POOL.format(d="")
-    aliases = ("AvgPool3D",)
     dims = 3
 
 
 @register
 class GlobalMaxPooling1D(BaseGlobalPooling):
-    aliases = ("GlobalMaxPool1D",)
     dims = 1
 
 
 @register
 class GlobalMaxPooling2D(BaseGlobalPooling):
-    aliases = ("GlobalMaxPool2D",)
     dims = 2
 
 
 @register
 class GlobalMaxPooling3D(BaseGlobalPooling):
-    aliases = ("GlobalMaxPool3D",)
     dims = 3
 
 
 @register
 class GlobalAveragePooling1D(BaseGlobalPooling):
-    aliases = ("GlobalAvgPool1D",)
     dims = 1
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return None
 
 
 @register
 class GlobalAveragePooling2D(BaseGlobalPooling):
-    aliases = ("GlobalAvgPool2D",)
     dims = 2
 
 
 @register
 class GlobalAveragePooling3D(BaseGlobalPooling):
-    aliases = ("GlobalAvgPool3D",)
     dims = 3
 
 
@@ -218,7 +191,6 @@ class GlobalAveragePooling3D(BaseGlobalPooling):
 
 
 class BaseAdaptivePooling(LayerSpec):
-    signature = "output_size, data_format=None"
     dims: ClassVar[int] = 1
 
     def validate(self):

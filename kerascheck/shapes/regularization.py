@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 
-from .activations import compare
-from .base import KerasError, LayerSpec, Opaque, Unknown, check_rank, register, standardize_data_format
+from .arguments import compare, standardize_data_format
+from .base import LayerSpec, check_rank, register
+from .types import KerasError, Opaque, Unknown
 
 
 def check_fraction(value, name: str) -> None:
@@ -32,32 +33,24 @@ class _SameShape(LayerSpec):
 
 @register
 class GaussianNoise(_SameShape):
-    signature = "stddev, seed=None"
-
     def validate(self):
         check_fraction(self.args["stddev"], "stddev")
 
 
 @register
 class GaussianDropout(_SameShape):
-    signature = "rate, seed=None"
-
     def validate(self):
         check_fraction(self.args["rate"], "rate")
 
 
 @register
 class AlphaDropout(_SameShape):
-    signature = "rate, noise_shape=None, seed=None"
-
     def validate(self):
         check_fraction(self.args["rate"], "rate")
 
 
 @register
 class ActivityRegularization(_SameShape):
-    signature = "l1=0.0, l2=0.0"
-
     def validate(self):
         if "activity_regularizer" in self.args:  # passed again to Layer.__init__ through **kwargs
             raise KerasError(
@@ -103,17 +96,14 @@ class _SpatialDropout(_SameShape):
 
 @register
 class SpatialDropout1D(_SpatialDropout):
-    signature = "rate, seed=None, name=None, dtype=None"
     ndim = 3
 
 
 @register
 class SpatialDropout2D(_SpatialDropout):
-    signature = "rate, data_format=None, seed=None, name=None, dtype=None"
     ndim = 4
 
 
 @register
 class SpatialDropout3D(_SpatialDropout):
-    signature = "rate, data_format=None, seed=None, name=None, dtype=None"
     ndim = 5

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_rank, format_shape, lower, register,
-    standardize_data_format, standardize_tuple,
-)
+from .arguments import format_shape, lower, standardize_data_format, standardize_tuple
+from .base import LayerSpec, check_rank, register
+from .types import KerasError, Unknown, Unresolvable
 from .symbolic import Sym
 
 _ORDINALS = ("1st", "2nd", "3rd")
@@ -34,12 +33,6 @@ class BaseReshaping(LayerSpec):
 
     def configure(self):
         pass
-
-    def value(self, name):
-        value = self.arg(name)
-        if isinstance(value, Opaque):
-            raise Unresolvable(f"`{name}` of {self.class_name} is not a plain value")
-        return value
 
     def data_format(self):
         return standardize_data_format(self.value("data_format"))
@@ -87,7 +80,6 @@ def _pairs(spec, value, n, name):
 
 @register
 class Flatten(BaseReshaping):
-    signature = "data_format=None"
     min_ndim = 1
 
     def configure(self):
@@ -100,8 +92,6 @@ class Flatten(BaseReshaping):
 
 @register
 class Reshape(BaseReshaping):
-    signature = "target_shape"
-
     def configure(self):
         self.target_shape = _iterable(self.value("target_shape"))
         self.check_target(self.target_shape)
@@ -142,8 +132,6 @@ class Reshape(BaseReshaping):
 
 @register
 class Permute(BaseReshaping):
-    signature = "dims"
-
     def configure(self):
         dims = self.value("dims")
         self.dims = _iterable(dims)
@@ -174,7 +162,6 @@ class _Repeat(BaseReshaping):
 
 @register
 class RepeatVector(_Repeat):
-    signature = "n"
     ndim = 2
 
     def output_shape(self, input_shape):
@@ -183,7 +170,6 @@ class RepeatVector(_Repeat):
 
 @register
 class UpSampling1D(_Repeat):
-    signature = "size=2"
     count = "size"
     ndim = 3
 
@@ -205,7 +191,6 @@ class _UpSampling(BaseReshaping):
 
 @register
 class UpSampling2D(_UpSampling):
-    signature = "size=(2, 2), data_format=None, interpolation='nearest'"
     ndim = 4
 
     def configure(self):
@@ -216,13 +201,11 @@ class UpSampling2D(_UpSampling):
 
 @register
 class UpSampling3D(_UpSampling):
-    signature = "size=(2, 2, 2), data_format=None"
     ndim = 5
 
 
 @register
 class ZeroPadding1D(BaseReshaping):
-    signature = "padding=1, data_format=None"
     ndim = 3
 
     def configure(self):
@@ -239,7 +222,6 @@ class ZeroPadding1D(BaseReshaping):
 
 @register
 class ZeroPadding2D(ZeroPadding1D):
-    signature = "padding=(1, 1), data_format=None"
     ndim = 4
 
     def configure(self):
@@ -249,7 +231,6 @@ class ZeroPadding2D(ZeroPadding1D):
 
 @register
 class ZeroPadding3D(ZeroPadding1D):
-    signature = "padding=((1, 1), (1, 1), (1, 1)), data_format=None"
     ndim = 5
 
     def configure(self):
@@ -259,7 +240,6 @@ class ZeroPadding3D(ZeroPadding1D):
 
 @register
 class Cropping1D(BaseReshaping):
-    signature = "cropping=(1, 1)"
     ndim = 3
 
     def configure(self):
@@ -279,7 +259,6 @@ class Cropping1D(BaseReshaping):
 
 @register
 class Cropping2D(BaseReshaping):
-    signature = "cropping=((0, 0), (0, 0)), data_format=None"
     ndim = 4
 
     def configure(self):
@@ -301,5 +280,4 @@ class Cropping2D(BaseReshaping):
 
 @register
 class Cropping3D(Cropping2D):
-    signature = "cropping=((1, 1), (1, 1), (1, 1)), data_format=None"
     ndim = 5

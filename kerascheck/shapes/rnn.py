@@ -10,23 +10,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .activations import compare
-from .base import (
-    KerasError, LayerSpec, Opaque, Unknown, Unresolvable, check_activation, check_rank, format_shape, is_literal, known, register,
-    variable,
-)
-from .wrappers import _scoped
+from .arguments import check_activation, compare, format_shape, is_literal, known
+from .base import LayerSpec, check_rank, flat, register, scoped, variable
+from .types import KerasError, Opaque, Unknown, Unresolvable
 
-_COMMON = (
-    "kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, "
-    "activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, "
-    "dropout=0.0, recurrent_dropout=0.0"
-)
-_GATED = (
-    "units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, "
-    "kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal', bias_initializer='zeros', "
-)
-_RNN_ARGS = "return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False"
+
+def rnn_compute_mask(spec: LayerSpec, mask, n_outputs: int):
+    """``RNN.compute_mask``: the input's mask on the sequence output, none on the states."""
+    mask = flat(mask)[0] if mask is not None else None
+    output_mask = mask if spec.arg("return_sequences") else None
+    return [output_mask] + [None] * (n_outputs - 1) if spec.arg("return_state") else output_mask
 
 
 class _RNN(LayerSpec):
@@ -59,6 +52,9 @@ class _RNN(LayerSpec):
             return [output] + [(batch, units)] * self.n_states
         return output
 
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return rnn_compute_mask(self, mask, n_outputs)
+
     def bias_shape(self, units):
         return (self.gates * units,)
 
@@ -82,16 +78,11 @@ class _RNN(LayerSpec):
 
 @register
 class SimpleRNN(_RNN):
-    signature = (
-        "units, activation='tanh', use_bias=True, kernel_initializer='glorot_uniform', "
-        f"recurrent_initializer='orthogonal', bias_initializer='zeros', {_COMMON}, {_RNN_ARGS}, seed=None"
-    )
     cell_name = "simple_rnn_cell"
 
 
 @register
 class LSTM(_RNN):
-    signature = f"{_GATED}unit_forget_bias=True, {_COMMON}, seed=None, {_RNN_ARGS}, use_cudnn='auto'"
     extra_kwargs = ("zero_output_for_mask", "implementation")
     gates, n_states, cell_name = 4, 2, "lstm_cell"
     list_state = True
@@ -99,7 +90,6 @@ class LSTM(_RNN):
 
 @register
 class GRU(_RNN):
-    signature = f"{_GATED}{_COMMON}, seed=None, {_RNN_ARGS}, reset_after=True, use_cudnn='auto'"
     extra_kwargs = ("zero_output_for_mask", "implementation")
     gates, cell_name = 3, "gru_cell"
 
@@ -169,23 +159,13 @@ class _Cell(LayerSpec):
         return weights
 
 
-_CELL_COMMON = (
-    "kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, "
-    "recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0"
-)
-
-
 @register
 class SimpleRNNCell(_Cell):
-    signature = (
-        "units, activation='tanh', use_bias=True, kernel_initializer='glorot_uniform', "
-        f"recurrent_initializer='orthogonal', bias_initializer='zeros', {_CELL_COMMON}, seed=None"
-    )
+    pass
 
 
 @register
 class LSTMCell(_Cell):
-    signature = f"{_GATED}unit_forget_bias=True, {_CELL_COMMON}, seed=None"
     extra_kwargs = ("implementation",)
     gates = 4
 
@@ -196,7 +176,6 @@ class LSTMCell(_Cell):
 
 @register
 class GRUCell(_Cell):
-    signature = f"{_GATED}{_CELL_COMMON}, reset_after=True, seed=None"
     extra_kwargs = ("implementation",)
     gates = 3
 
@@ -225,8 +204,6 @@ def _is_cell(spec: LayerSpec) -> bool:
 
 @register
 class StackedRNNCells(LayerSpec):
-    signature = "cells"
-
     def validate(self):
         cells = self.args["cells"]
         if isinstance(cells, (Unknown, Opaque)):
@@ -263,18 +240,17 @@ class StackedRNNCells(LayerSpec):
     def build(self, input_shape):
         weights = []
         for cell in self._cells():
-            weights += _scoped(cell, self).weights_for(tuple(input_shape))
+            weights += scoped(cell, self).weights_for(tuple(input_shape))
             input_shape = (input_shape[0], cell.output_size)
         return weights
 
 
 @register
 class RNN(LayerSpec):
-    signature = (
-        "cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False, "
-        "zero_output_for_mask=False"
-    )
     _cell: LayerSpec | None = None
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        return rnn_compute_mask(self, mask, n_outputs)
 
     def validate(self):
         cell = self.args["cell"]
@@ -320,9 +296,9 @@ class RNN(LayerSpec):
         if isinstance(cell, StackedRNNCells):
             # Keras 3.15 counts a stack's cell weights as trainable even for
             # StackedRNNCells(..., trainable=False) (each cell keeps its own flag).
-            weights = _scoped(cell, self).spec.build(step)
+            weights = scoped(cell, self).spec.build(step)
         else:
-            weights = _scoped(cell, self).weights_for(step)
+            weights = scoped(cell, self).weights_for(step)
         if self.arg("stateful") and input_shape[0] is None:
             raise KerasError(
                 "When using `stateful=True` in a RNN, the batch size must be static. "

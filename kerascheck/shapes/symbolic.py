@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Unresolvable
+from .types import Unresolvable
 
 _OPS = {
     "<": lambda s: s < 0, "<=": lambda s: s <= 0, ">": lambda s: s > 0,

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import copy
 
-from .base import (
-    KerasError, LayerSpec, SpecSublayer, Unresolvable, check_rank, format_shape, is_literal, register,
-)
+from .arguments import format_shape, is_literal
+from .base import LayerSpec, SpecSublayer, check_rank, register, scoped
+from .types import KerasError, Unresolvable
 
 
 def _inner_spec(sub, what: str) -> LayerSpec:
@@ -25,17 +25,22 @@ def _inner_spec(sub, what: str) -> LayerSpec:
     return spec
 
 
-def _scoped(spec: LayerSpec, outer: LayerSpec) -> SpecSublayer:
-    """The inner spec with weight paths under the wrapper's name scope."""
-    spec = copy.copy(spec)
-    spec.scope_prefix = f"{getattr(outer, 'scope_prefix', '')}{outer.layer_name}/"
-    return SpecSublayer(spec)
-
-
 @register
 class Bidirectional(LayerSpec):
-    signature = "layer, merge_mode='concat', weights=None, backward_layer=None"
     _forward = _backward = None  # the recreated inner specs, when the wrapped layer is a plain layer
+
+    def compute_mask(self, inputs, mask, op, n_outputs):
+        if isinstance(mask, list):
+            mask = mask[0]
+        forward, _ = self._pair()  # the wrapped layer's attributes are the wrapper's
+        merged = self.arg("merge_mode") is not None
+        if forward.arg("return_sequences"):
+            output = [mask] if merged else [mask, mask]
+        else:
+            output = [None] if merged else [None, None]
+        if forward.arg("return_state") or not merged:
+            return output + [None] * (n_outputs - len(output))
+        return output[0]
 
     def validate(self):
         layer, backward = self.args["layer"], self.args["backward_layer"]
@@ -110,7 +115,7 @@ class Bidirectional(LayerSpec):
 
     def build(self, input_shape):
         fwd, bwd = self._pair()
-        weights = _scoped(fwd, self).weights_for(input_shape) + _scoped(bwd, self).weights_for(input_shape)
+        weights = scoped(fwd, self).weights_for(input_shape) + scoped(bwd, self).weights_for(input_shape)
         if fwd.arg("return_state") and fwd.arg("stateful"):  # Keras 3.15's compute_mask does `generator * 2`
             raise KerasError("unsupported operand type(s) for *: 'generator' and 'int'", "TypeError")
         return weights
@@ -188,8 +193,6 @@ def _not_deserializable(spec: LayerSpec, name: str) -> KerasError:
 
 @register
 class TimeDistributed(LayerSpec):
-    signature = "layer"
-
     def validate(self):
         layer = self.args["layer"]
         if is_literal(layer):
@@ -236,7 +239,7 @@ class TimeDistributed(LayerSpec):
     def build(self, input_shape):
         inner, child = self._unchecked(), self._child_shape(input_shape)
         if isinstance(getattr(inner, "spec", None), LayerSpec):
-            return _off_spec(lambda: _scoped(inner.spec, self).weights_for(child))
+            return _off_spec(lambda: scoped(inner.spec, self).weights_for(child))
         return inner.weights_for(child)
 
 
