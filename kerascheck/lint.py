@@ -47,7 +47,7 @@ def run(source: str, path: str, codes: Iterable[str] | None = None, overlay: dic
         found += run_rules(ctx, codes)
         found += analysis_notes(path, analysis.result)
         dependencies = set(analysis.result.dependencies)
-    found = apply_noqa(source, found)
+    found = apply_noqa(source, list(dict.fromkeys(found)))  # one report per problem and place
     diagnostics = diagnostics + notebook.map_diagnostics(found) if notebook is not None else found
     return LintRun(sorted(diagnostics, key=lambda d: (d.cell, d.line, d.column, d.code)), dependencies, analysis)
 

@@ -372,6 +372,9 @@ class Keras:
         shapes = out_shapes if many else [out_shapes]
         for s in shapes:
             require_dims(tuple(s), f"the output shape of {layer.name}")
+            if any(isinstance(d, int) and not isinstance(d, bool) and d < 0 for d in s):
+                # the KerasTensor of the output cannot be made (standardize_shape)
+                raise KerasError(f"Cannot convert '{tuple(s)}' to a shape. Negative dimensions are not allowed.")
         outputs = [Tensor(tuple(s), "float32", None, i, symbolic, loc) for i, s in enumerate(shapes)]
         if symbolic:
             is_op = isinstance(layer, OpLayer)  # keras.ops are Operations: masks are a Layer's business
