@@ -6,6 +6,10 @@
     ignore = ["KC105"]
     per-file-ignores = { "tests/*" = ["KC1"] }
     exclude = ["legacy/", "*_pb2.py"]  # gitignore-style, relative to the config file
+    force-exclude = true             # apply `exclude` to files named explicitly too (pre-commit)
+
+Every mistake is an error that names the file and the key (exit 2 on the command line): a file
+that is not TOML, an unknown key, a value of the wrong type, a code or prefix no rule has.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-from .diagnostics import SYNTAX_CODE  # noqa: E402,F401  (re-exported)
+from .diagnostics import NOTE_CODE, SYNTAX_CODE
 
 # Opt-in rules (opinionated design smells, as ruff keeps preview rules): chosen only by a selector
 # that names them at least this precisely ("KC65", "KC651"); "KC", "KC6" and "ALL" leave them off.
@@ -42,7 +46,33 @@ def rule_codes() -> set[str]:
 
 
 class ConfigError(Exception):
-    pass
+    """A configuration or selector the run cannot use; the message names where it came from."""
+
+
+# [tool.kerascheck] keys, their value type and default, as the README documents them.
+KEYS = {
+    "select": ("list of codes or prefixes", '["KC"] (every rule)'),
+    "extend-select": ("list of codes or prefixes", "[]"),
+    "ignore": ("list of codes or prefixes", "[]"),
+    "per-file-ignores": ("table: gitignore-style pattern -> list of codes or prefixes", "{}"),
+    "exclude": ("list of gitignore-style patterns, relative to the pyproject.toml", "[]"),
+    "force-exclude": ("boolean: apply exclude to files passed explicitly too", "false"),
+}
+
+
+def unknown_selectors(selectors: list[str]) -> list[str]:
+    """The selectors that match no code: ``ALL``, or a prefix of some code (``KC``, ``KC1``, ``KC109``)."""
+    codes = rule_codes() | {SYNTAX_CODE, NOTE_CODE}
+    return [s for s in selectors if s.upper() != "ALL" and not any(c.startswith(s.upper()) for c in codes)]
+
+
+def check_selectors(selectors: list[str], where: str) -> None:
+    """Raise ``ConfigError`` naming ``where`` (``--select``, ``pyproject.toml: ignore``) for an unknown one."""
+    bad = unknown_selectors(selectors)
+    if bad:
+        shown = ", ".join(f"`{b}`" for b in bad)
+        raise ConfigError(f"{where}: unknown rule selector{'s' if len(bad) > 1 else ''} {shown} "
+                          "(a code such as KC109, a prefix such as KC1, or ALL; see `kerascheck rules`)")
 
 
 @dataclass
@@ -53,6 +83,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
     source: Path | None = None  # the pyproject.toml it came from
 
     def enabled_codes(self, path: str | None = None) -> set[str]:
@@ -75,9 +106,16 @@ class Config:
         except ValueError:
             return Path(path).as_posix()
 
+    def excludes(self, path: str | Path) -> bool:
+        """Whether ``exclude`` matches ``path`` or one of its folders (what ``--force-exclude`` and
+        the language server apply to a file named explicitly)."""
+        from .files import matches_exclude
+
+        return matches_exclude(self.exclude, path, self.root)
+
     def cache_key(self) -> str:
         return repr((sorted(self.select), sorted(self.extend_select), sorted(self.ignore),
-                     sorted(self.per_file_ignores.items()), sorted(self.exclude)))
+                     sorted(self.per_file_ignores.items()), sorted(self.exclude), self.force_exclude))
 
 
 def opt_in(code: str) -> bool:
@@ -92,42 +130,64 @@ def _matches(code: str, prefixes: list[str]) -> bool:
     return any(p == "ALL" or code.startswith(p.upper()) for p in prefixes)
 
 
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: the file is not UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.kerascheck]`` table.
+
+    One that is not valid TOML is an error (``ConfigError``), not skipped: it may be the project's
+    configuration, and a run that silently used a parent folder's instead would mislead."""
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
-            if "kerascheck" in data.get("tool", {}):
+            tool = _read_toml(candidate).get("tool", {})
+            if isinstance(tool, dict) and "kerascheck" in tool:
                 return candidate
     return None
+
+
+def _string_list(path: Path, key: str, value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: [tool.kerascheck] {key} must be a list of strings, got {value!r}")
+    return list(value)
 
 
 def load(start: Path, explicit: Path | None = None) -> Config:
     path = explicit or find_pyproject(start)
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
-    table = data.get("tool", {}).get("kerascheck", {})
-    known = {"select", "extend-select", "ignore", "per-file-ignores", "exclude"}
-    unknown = set(table) - known
+    table = _read_toml(path).get("tool", {}).get("kerascheck", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.kerascheck] must be a table")
+    unknown = sorted(set(table) - set(KEYS))
     if unknown:
-        raise ConfigError(f"{path}: unknown [tool.kerascheck] option(s): {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{path}: [tool.kerascheck] unknown key{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(unknown)} (known: {', '.join(KEYS)})")
     config = Config(root=path.parent, source=path)
     for key in ("select", "extend-select", "ignore", "exclude"):
         if key in table:
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: [tool.kerascheck] {key} must be a list of strings")
-            setattr(config, key.replace("-", "_"), list(value))
+            setattr(config, key.replace("-", "_"), _string_list(path, key, table[key]))
+            if key != "exclude":
+                check_selectors(table[key], f"{path}: [tool.kerascheck] {key}")
     pfi = table.get("per-file-ignores", {})
-    if not isinstance(pfi, dict) or not all(isinstance(v, list) for v in pfi.values()):
+    if not isinstance(pfi, dict):
         raise ConfigError(f"{path}: [tool.kerascheck] per-file-ignores must map patterns to lists of codes")
+    for pattern, codes in pfi.items():
+        key = f'per-file-ignores."{pattern}"'
+        check_selectors(_string_list(path, key, codes), f"{path}: [tool.kerascheck] {key}")
     config.per_file_ignores = {k: list(v) for k, v in pfi.items()}
+    force = table.get("force-exclude", False)
+    if not isinstance(force, bool):
+        raise ConfigError(f"{path}: [tool.kerascheck] force-exclude must be true or false, got {force!r}")
+    config.force_exclude = force
     return config

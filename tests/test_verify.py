@@ -192,7 +192,7 @@ def test_predicted_error_confirmed_and_an_unpredicted_one_reported(monkeypatch):
     assert f"{RESHAPE}:12: CONFIRMED ValueError: The total size of the tensor must be unchanged." in result.output
     assert result.exit_code == 0
 
-    import kerascheck.verify.command as command
+    import kerascheck.verify.session as command
 
     analyze = command.analyze_file
 

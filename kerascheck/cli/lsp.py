@@ -18,6 +18,6 @@ def lsp(stdio: bool) -> None:
     except ImportError:
         click.echo("kerascheck lsp needs the lsp extra: pip install 'kerascheck[lsp]'", err=True)
         sys.exit(2)
-    from .server import serve
+    from ..lsp.server import serve
 
     serve()

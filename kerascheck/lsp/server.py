@@ -38,7 +38,9 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..config import Config, ConfigError, load
 from ..diagnostics import Diagnostic
-from ..rules import RULES, SYNTAX_CODE
+from ..diagnostics import SYNTAX_CODE
+from ..rules import RULES
+from ..source_text import mentions_keras
 from . import actions as actions_mod
 from .engine import Engine, WorkerDied, WorkerTimeout
 from .facts import Facts, pick
@@ -47,7 +49,6 @@ from .textmap import LineMap, from_client, split_lines, to_client, word_at
 log = logging.getLogger(__name__)
 
 RECENT_RESULTS = 8  # per document
-KERAS_MARKERS = ("keras", "tensorflow")  # as ``check``'s byte scan: a file without them is skipped
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
 
@@ -300,7 +301,7 @@ class KerascheckServer(LanguageServer):
                 doc.facts_ready.set()
                 self.refresh_hints()
             return
-        if not any(marker in source for marker in KERAS_MARKERS):
+        if not mentions_keras(source):  # as ``check``'s byte scan: a file without them is skipped
             doc.facts, doc.facts_lines = Facts(), split_lines(source)  # nothing to show, and nothing stale
         elif len(source) > self.options.max_size:
             if SYNTAX_CODE in codes:
