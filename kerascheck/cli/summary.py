@@ -30,12 +30,16 @@ def summary(files: tuple[str, ...], all_models: bool, line_length: int | None, s
     (``64*n_features + 64``) until --dim gives them a value.
     """
     from ..cache import SummaryCache
-    from ..config import find_pyproject
+    from ..config import ConfigError, find_pyproject
 
     columns = terminal_columns()
     cache = None
     if not no_cache and not os.environ.get("KERASCHECK_DEBUG"):  # debug output goes around the cache
-        pyproject = find_pyproject(Path(files[0]).resolve())
+        try:
+            pyproject = find_pyproject(Path(files[0]).resolve())
+        except ConfigError as exc:
+            click.echo(f"kerascheck: error: {exc}", err=True)
+            sys.exit(2)
         cache = SummaryCache(pyproject.parent if pyproject else Path.cwd())
     options = repr((all_models, line_length, columns, show_unresolved, sorted(dims.items())))
     status = 0

@@ -283,7 +283,9 @@ class KerascheckServer(LanguageServer):
         if error and error not in self.config_errors_shown:
             self.config_errors_shown.add(error)
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"kerascheck: {error}"))
-        codes = config.enabled_codes(doc.path)
+        # A file the configuration excludes gets no diagnostics (an editor always names the file, so
+        # exclude applies as with --force-exclude); hover and hints still describe it.
+        codes = set() if config.excludes(doc.path) else config.enabled_codes(doc.path)
         diagnostics: list[Diagnostic] = []
         parsed = False
         overlay = self.overlay(doc.uri)
