@@ -42,7 +42,7 @@ def code_blocks(text: str) -> list[str]:
 def example_pair(doc: str) -> tuple[str | None, str | None]:
     """The "Example" section's reported code and its "Use instead:" code."""
     example = sections(doc).get("Example", "")
-    before, _, after = example.partition("Use instead:")
+    before, _, after = example.partition("Use instead")  # "Use instead:" or "Use instead (how):"
     reported = code_blocks(before)
     instead = code_blocks(after)
     return (reported[0] if reported else None), (instead[0] if instead else None)
@@ -62,3 +62,35 @@ def plain_text(markdown: str) -> str:
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
     return re.sub(r"\0(\d+)\0", lambda m: blocks[int(m.group(1))], text).strip()
+
+
+TABLE_START = "<!-- rules-table: generated from the rules by scripts/update_readme.py; do not edit -->"
+TABLE_END = "<!-- /rules-table -->"
+
+
+def markdown_table(rules: dict) -> str:
+    """The README's rules table: code, name, severity, fix, and the summary of each rule."""
+    from ..fix import has_fix
+
+    lines = ["| Code | Name | Severity | Fix | What it finds |", "| --- | --- | --- | --- | --- |"]
+    for code, rule in rules.items():
+        if not has_fix(rule):
+            fix = ""
+        elif callable(getattr(rule, "fix_applicability", None)):
+            fix = "safe / unsafe"
+        else:
+            fix = getattr(rule, "fix_safety", "safe")
+        summary = summary_of(rule).replace("|", "\\|")
+        lines.append(f"| `{code}` | {rule.name} | {rule.severity} | {fix} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_of(rule) -> str:
+    return summary(rule.doc())
+
+
+def replace_table(readme: str, table: str) -> str:
+    """``readme`` with the text between the table markers replaced by ``table``."""
+    start = readme.index(TABLE_START) + len(TABLE_START)
+    end = readme.index(TABLE_END)
+    return readme[:start] + "\n" + table + readme[end:]
