@@ -17,9 +17,9 @@ import re
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 _HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
-_FENCE = re.compile(r"^```[a-z]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```[a-z]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_INLINE_CODE = re.compile(r"`([^`]+)`")  # may wrap onto the next line
 
 
 def sections(doc: str) -> dict[str, str]:

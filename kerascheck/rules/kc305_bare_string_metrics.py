@@ -22,9 +22,9 @@ class BareStringMetrics(Rule):
     Reports `model.compile(metrics="accuracy")`: a bare string where Keras 3 wants a list.
 
     ## Why is this bad?
-    Keras 2 accepted one metric name as a string. Keras 3.15 raises `ValueError: Expected `metrics`
-    argument to be a list, tuple, or dict. Received instead: metrics=accuracy of type <class 'str'>`
-    at `compile`.
+    Keras 2 accepted one metric name as a string. Keras 3.15 raises a `ValueError` at `compile`
+    ("Expected metrics argument to be a list, tuple, or dict. Received instead: metrics=accuracy of
+    type <class 'str'>"), so the script stops before training.
 
     ## Example
     ```python
