@@ -26,6 +26,7 @@ else:  # pragma: no cover
 
 
 from .diagnostics import NOTE_CODE, SYNTAX_CODE
+from .files import matches_exclude
 
 # Opt-in rules (opinionated design smells, as ruff keeps preview rules): chosen only by a selector
 # that names them at least this precisely ("KC65", "KC651"); "KC", "KC6" and "ALL" leave them off.
@@ -109,8 +110,6 @@ class Config:
     def excludes(self, path: str | Path) -> bool:
         """Whether ``exclude`` matches ``path`` or one of its folders (what ``--force-exclude`` and
         the language server apply to a file named explicitly)."""
-        from .files import matches_exclude
-
         return matches_exclude(self.exclude, path, self.root)
 
     def cache_key(self) -> str:

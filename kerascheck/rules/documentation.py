@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from .base import Rule
+
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 _HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^```[a-z]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -70,11 +72,9 @@ TABLE_END = "<!-- /rules-table -->"
 
 def markdown_table(rules: dict) -> str:
     """The README's rules table: code, name, severity, fix, and the summary of each rule."""
-    from ..fix import has_fix
-
     lines = ["| Code | Name | Severity | Fix | What it finds |", "| --- | --- | --- | --- | --- |"]
     for code, rule in rules.items():
-        if not has_fix(rule):
+        if rule.fix is Rule.fix:  # no fix of its own
             fix = ""
         elif callable(getattr(rule, "fix_applicability", None)):
             fix = "safe / unsafe"

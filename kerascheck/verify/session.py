@@ -7,6 +7,7 @@ from pathlib import Path
 import libcst as cst
 
 from ..analysis import analyze_file
+from ..source_text import SourceDecodeError, decode_source
 from .compare import compare
 from .runner import Timeout, Worker, WorkerError
 from .slicing import slice_source
@@ -21,8 +22,8 @@ def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float, wi
         report["failure"] = "; ".join(d.format() for d in analysis.diagnostics) or "cannot analyse"
         return report
     try:
-        sliced = slice_source(path.read_text(encoding="utf-8"), keep_data=with_data)
-    except (cst.ParserSyntaxError, AssertionError, RecursionError) as exc:
+        sliced = slice_source(decode_source(path.read_bytes()), keep_data=with_data)
+    except (cst.ParserSyntaxError, AssertionError, RecursionError, OSError, SourceDecodeError) as exc:
         report["failure"] = f"cannot slice: {exc}"
         return report
     report["skipped"] = [{"line": s.line, "end_line": s.end_line, "reason": s.reason, "detail": s.detail}
