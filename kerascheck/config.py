@@ -24,7 +24,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-
 from .diagnostics import NOTE_CODE, SYNTAX_CODE
 from .files import matches_exclude
 
