@@ -315,3 +315,20 @@ def test_fix_and_diff_on_stdin(tmp_path):
 def test_stdin_without_fix_reports_under_its_name(tmp_path):
     result = invoke("--stdin-filename", "pkg/model.py", cwd=tmp_path, input=SHAPE_INT)
     assert result.exit_code == 1 and result.stdout.startswith("pkg/model.py:2:5: KC109")
+
+
+def test_stdin_that_does_not_decode_is_kc000_not_a_traceback(tmp_path):
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["check", "--stdin-filename", "m.py"], input=b"import keras\nx = '\xff'\n")
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "m.py:2:1: KC000 file is not valid UTF-8" in result.stdout
+
+
+def test_unwritable_output_file_is_exit_2(project):
+    result = invoke("-o", str(project / "no" / "such" / "dir.txt"), ".", cwd=project)
+    assert result.exit_code == 2 and "cannot write" in result.stderr

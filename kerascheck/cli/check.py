@@ -95,7 +95,19 @@ class _Options:
 def _check_stdin(shown: str, config, options: _Options, fix: bool, diff: bool, show_unresolved: bool) -> None:
     from ..check import CheckRun, check_source
 
-    source = sys.stdin.read()
+    from ..diagnostics import SYNTAX_CODE, Diagnostic
+    from ..source_text import SourceDecodeError, decode_source
+
+    data = sys.stdin.buffer.read()
+    try:
+        source = decode_source(data)  # as a file: UTF-8 or its coding declaration
+    except SourceDecodeError as exc:
+        if fix:
+            sys.stdout.buffer.write(data)  # passed through unchanged
+        run = CheckRun()
+        run.add([Diagnostic(shown, exc.line, 1, SYNTAX_CODE, exc.message)])
+        _report(run, options, None, show_unresolved)
+        sys.exit(options.status(run.diagnostics, []))
     if config.force_exclude and shown != "-" and config.excludes(shown):
         if fix:
             sys.stdout.write(source)  # excluded: passed through unchanged, as ruff does

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..diagnostics import SYNTAX_CODE
 from .base import Invalid, Rule
 
 
@@ -33,7 +34,7 @@ class SyntaxErrorRule(Rule):
     - [PEP 263: source code encodings](https://peps.python.org/pep-0263/)
     """
 
-    code = "KC000"
+    code = SYNTAX_CODE
     name = "syntax-error"
     severity = "error"
 
