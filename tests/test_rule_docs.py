@@ -126,7 +126,7 @@ def test_readme_documents_every_key_command_format_and_option():
         if option != "--help":
             assert f"`{option}" in README, f"check {option} is not in the README"
     assert "`-j`, `--jobs N`" in README
-    assert "git+https://" in README and "git+file://" in README and "'.[lsp,verify]'" in README
+    assert "git+https://" in README and "git+file://localhost/" in README and "'.[lsp,verify]'" in README
     assert "**Keras 3.15.1**" in README
 
 
