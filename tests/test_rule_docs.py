@@ -158,3 +158,29 @@ def test_readme_local_pre_commit_snippet_works_as_written(tmp_path):
     assert proc.returncode == 0 and "Passed" in proc.stdout, proc.stdout + proc.stderr
     proc = pre_commit("legacy/old.py", "new.py")
     assert proc.returncode == 1 and "new.py:2:5: KC109" in proc.stdout and "old.py:" not in proc.stdout, proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_readme_clone_path_pre_commit_snippet_works_with_a_real_rev(tmp_path):
+    """The second snippet, with this checkout as the clone and its HEAD as ``rev``: pre-commit clones it,
+    installs the hook's environment from it (needs the package index, as ``pre-commit try-repo`` does)."""
+    pytest.importorskip("pre_commit")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("this checkout is not a git repository")
+    config = readme_yaml("rev:").replace("/path/to/your/clone", str(ROOT))
+    config = re.sub(r"rev: [0-9a-f]{40}", f"rev: {head.stdout.strip()}", config)
+    (tmp_path / ".pre-commit-config.yaml").write_text(config)
+    (tmp_path / "new.py").write_text("import keras\nx = keras.Input(shape=(16))\n")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / ".cache"), "PRE_COMMIT_COLOR": "never"}
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", "new.py"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        pytest.skip("pre-commit could not set up the hook environment in time")
+    output = proc.stdout + proc.stderr
+    if proc.returncode not in (0, 1) or "An unexpected error has occurred" in output:
+        pytest.skip(f"pre-commit could not set up the hook environment (offline?): {output[-600:]}")
+    assert proc.returncode == 1 and "new.py:2:5: KC109" in output, output
