@@ -332,3 +332,12 @@ def test_stdin_that_does_not_decode_is_kc000_not_a_traceback(tmp_path):
 def test_unwritable_output_file_is_exit_2(project):
     result = invoke("-o", str(project / "no" / "such" / "dir.txt"), ".", cwd=project)
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_stdin_filename_takes_the_configuration_of_its_project(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[tool.kerascheck]\nignore = ['KC109']\n")
+    result = invoke("--stdin-filename", "pkg/not_yet_saved.py", cwd=tmp_path, input=SHAPE_INT)
+    assert (result.exit_code, result.stdout) == (0, "All checks passed!\n")
+    result = invoke("--stdin-filename", "elsewhere.py", cwd=tmp_path, input=SHAPE_INT)
+    assert result.exit_code == 1

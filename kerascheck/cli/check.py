@@ -9,6 +9,7 @@ or internal error.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -61,8 +62,9 @@ def check(paths, output_format, output_file, statistics, select, extend_select, 
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("`-` (stdin) cannot be combined with other paths")
     try:
+        # The project of the first path, or of --stdin-filename's name (which need not exist).
         start = Path(stdin_filename or paths[0]).resolve()
-        config = load(start if start.exists() else Path.cwd(), Path(config_path) if config_path else None)
+        config = load(start, Path(config_path) if config_path else None)
         for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(_codes(value), option)
     except ConfigError as exc:
@@ -81,10 +83,16 @@ def check(paths, output_format, output_file, statistics, select, extend_select, 
         _check_files(list(paths), config, options, fix, diff, show_unresolved, jobs, no_cache)
 
 
+@dataclass(frozen=True)
 class _Options:
-    def __init__(self, output_format, output_file, statistics, unsafe_fixes, exit_zero, quiet):
-        self.output_format, self.output_file, self.statistics = output_format, output_file, statistics
-        self.unsafe_fixes, self.exit_zero, self.quiet = unsafe_fixes, exit_zero, quiet
+    """What decides how a run's result is written and its exit status."""
+
+    output_format: str
+    output_file: str | None
+    statistics: bool
+    unsafe_fixes: bool
+    exit_zero: bool
+    quiet: bool
 
     def status(self, diagnostics: list, internal_errors: list) -> int:
         if internal_errors:
@@ -94,7 +102,6 @@ class _Options:
 
 def _check_stdin(shown: str, config, options: _Options, fix: bool, diff: bool, show_unresolved: bool) -> None:
     from ..check import CheckRun, check_source
-
     from ..diagnostics import SYNTAX_CODE, Diagnostic
     from ..source_text import SourceDecodeError, decode_source
 
