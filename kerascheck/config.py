@@ -51,7 +51,7 @@ class ConfigError(Exception):
 
 # [tool.kerascheck] keys, their value type and default, as the README documents them.
 KEYS = {
-    "select": ("list of codes or prefixes", '["KC"] (every rule)'),
+    "select": ("list of codes or prefixes", '["KC"] (every rule but the opt-in KC65x)'),
     "extend-select": ("list of codes or prefixes", "[]"),
     "ignore": ("list of codes or prefixes", "[]"),
     "per-file-ignores": ("table: gitignore-style pattern -> list of codes or prefixes", "{}"),
