@@ -65,9 +65,9 @@ def test_known_selectors_and_prefixes_are_accepted(project, selector):
     assert invoke("--select", selector, ".", cwd=project).exit_code in (0, 1)
 
 
-@pytest.mark.parametrize("key,value", [("ignore", '["KC61"]'), ("select", '["KC1", "XYZ"]'),
+@pytest.mark.parametrize("key,value", [("ignore", '["KC99"]'), ("select", '["KC1", "XYZ"]'),
                                        ("extend-select", '["KC9"]'),
-                                       ("per-file-ignores", '{ "tests/*" = ["KC61"] }')])
+                                       ("per-file-ignores", '{ "tests/*" = ["KC99"] }')])
 def test_unknown_code_in_pyproject_is_exit_2_naming_file_and_key(project, key, value):
     (project / "pyproject.toml").write_text(f"[tool.kerascheck]\n{key} = {value}\n")
     result = invoke(".", cwd=project)
@@ -102,7 +102,7 @@ def test_invalid_toml_is_exit_2_not_skipped(project):
 
 
 def test_configuration_errors_are_never_a_traceback(project):
-    (project / "pyproject.toml").write_text("[tool.kerascheck]\nignore = ['KC61']\n")
+    (project / "pyproject.toml").write_text("[tool.kerascheck]\nignore = ['KC99']\n")
     proc = run(cwd=project)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("kerascheck: error: ")
