@@ -13,6 +13,7 @@ from .frontend.interpreter import Result, interpret
 from .notebook import PRELUDE, Notebook, NotNotebook, is_notebook
 from .notebook import read as read_notebook
 from .parsing import parse_module
+from .source_text import SourceDecodeError, decode_source
 from .stack import with_deep_stack
 
 MAX_SOURCE_CHARS = 600_000  # bounds time and memory: libcst's tree and positions cost ~25x and ~10 s per MB
@@ -101,11 +102,11 @@ def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnos
         ast.parse(source, path)
     except SyntaxError as err:
         line, column = err.lineno or 1, err.offset or 1
-        return Diagnostic(path, line, max(column, 1), "KC000", f"SyntaxError: {err.msg}")
+        return Diagnostic(path, line, max(column, 1), SYNTAX_CODE, f"SyntaxError: {err.msg}")
     except (ValueError, RecursionError, MemoryError):
         pass
     message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-    return Diagnostic(path, exc.raw_line, exc.raw_column + 1, "KC000", f"SyntaxError: {message}")
+    return Diagnostic(path, exc.raw_line, exc.raw_column + 1, SYNTAX_CODE, f"SyntaxError: {message}")
 
 
 def analyze_file(path: Path, shown: str | None = None, data: bytes | None = None,
@@ -115,10 +116,9 @@ def analyze_file(path: Path, shown: str | None = None, data: bytes | None = None
     try:
         data = path.read_bytes() if data is None else data
     except OSError as exc:
-        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")])
+        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, 1, 1, SYNTAX_CODE, f"cannot read file: {exc.strerror}")])
     try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")])
+        source = decode_source(data)
+    except SourceDecodeError as exc:
+        return FileAnalysis(shown, diagnostics=[Diagnostic(shown, exc.line, 1, SYNTAX_CODE, exc.message)])
     return analyze_source(source, shown, dims=dims)

@@ -10,6 +10,7 @@ Nothing here imports libcst or the engine: a hit costs a hash and a file read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -102,11 +103,7 @@ def _unchanged(dependencies: dict) -> bool:
 
 
 def _as_fields(d: Diagnostic) -> dict:
-    fields = {"path": d.path, "line": d.line, "column": d.column, "code": d.code, "message": d.message,
-              "severity": d.severity, "end_line": d.end_line, "end_column": d.end_column}
-    if d.cell:  # a notebook's
-        fields.update(cell=d.cell, file_line=d.file_line, file_column=d.file_column)
-    return fields
+    return dataclasses.asdict(d)
 
 
 def file_state(path: str) -> list[int] | None:

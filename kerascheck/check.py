@@ -1,4 +1,4 @@
-"""``kerascheck check``: lint files with the configuration; shared by the CLI and the editor faces.
+"""Lint files with the configuration: what ``kerascheck check`` runs (the command is ``cli/check.py``).
 
 Files that never mention Keras or TensorFlow are skipped after a byte scan, results are cached
 by content, and ``jobs > 1`` spreads files over worker processes.
@@ -9,15 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .cache import Cache
 from .config import Config
 from .diagnostics import SYNTAX_CODE, Diagnostic
 from .files import iter_python_files
 from .notebook import is_notebook, not_a_notebook
+from .source_text import SourceDecodeError, decode_source, mentions_keras  # noqa: F401  (mentions_keras: benchmarks)
 
-# A file none of whose bytes spell these cannot build a Keras model: no need to parse it.
-KERAS_MARKERS = (b"keras", b"tensorflow")
+Progress = Callable[[int, int], None]  # (files done, files to analyse)
 
 
 @dataclass
@@ -35,35 +36,34 @@ class CheckRun:
             (self.notes if d.severity == "info" else self.diagnostics).append(d)
 
 
-def mentions_keras(data: bytes) -> bool:
-    return any(marker in data for marker in KERAS_MARKERS)
-
-
 def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Diagnostic(shown, line, 1, "KC000", "file is not valid UTF-8")
+        return decode_source(data), None
+    except SourceDecodeError as exc:
+        return None, Diagnostic(shown, exc.line, 1, SYNTAX_CODE, exc.message)
 
 
 def lint_bytes(data: bytes, shown: str, codes: set[str]) -> tuple[list[Diagnostic], set[str]]:
-    """The diagnostics of one file's bytes, and the other files they depend on."""
-    # Imported here, not at the top: a run whose files are all cached never loads libcst or the rules.
-    from .lint import lint_with_dependencies
-
+    """The diagnostics of one file's bytes (with their fix applicability), and the other files they depend on."""
     source, problem = decode(data, shown)
     if problem is not None:
-        return ([problem] if "KC000" in codes else []), set()
-    return lint_with_dependencies(source, shown, codes)
+        return ([problem] if SYNTAX_CODE in codes else []), set()
+    return lint_text(source, shown, codes)
+
+
+def lint_text(source: str, shown: str, codes: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    # Imported here, not at the top: a run whose files are all cached never loads libcst or the rules.
+    from .fix import with_fix_applicability
+    from .lint import lint_with_dependencies
+
+    diagnostics, dependencies = lint_with_dependencies(source, shown, codes)
+    return with_fix_applicability(diagnostics, source), dependencies
 
 
 def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None:
     """One in-memory source (stdin, an editor buffer): always analysed, never cached."""
-    from .lint import lint_source
-
     try:
-        run.add(lint_source(source, shown, config.enabled_codes(shown)))
+        run.add(lint_text(source, shown, config.enabled_codes(shown))[0])
     except Exception as exc:  # a bug of ours must not stop the other files
         run.internal_errors.append(f"{shown}:1:1: internal error: {type(exc).__name__}: {exc}")
     run.files += 1
@@ -74,7 +74,7 @@ def _work(item: tuple[str, str, set[str]]) -> tuple[str, list[Diagnostic] | None
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return shown, [Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}")], None, set()
+        return shown, [Diagnostic(shown, 1, 1, SYNTAX_CODE, f"cannot read file: {exc.strerror}")], None, set()
     try:
         diagnostics, dependencies = lint_bytes(data, shown, codes)
         return shown, diagnostics, None, dependencies
@@ -104,18 +104,20 @@ def _chunksize(items: int, jobs: int) -> int:
     return max(1, min(4, items // (jobs * 32)))
 
 
-def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_cache: bool = True) -> CheckRun:
+def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_cache: bool = True,
+                progress: Progress | None = None) -> CheckRun:
+    """Lint the Python files under ``paths``; ``progress(done, total)`` is called as files are analysed."""
     run = CheckRun()
     cache = Cache(config.root) if use_cache else None
     enabled_codes = _codes_for(config)
     todo: list[tuple[str, str, set[str], str | None]] = []
-    for path in iter_python_files(paths, config.exclude, config.root, config.include):
+    for path in iter_python_files(paths, config.exclude, config.root, config.force_exclude, config.include):
         shown = str(path)
         run.files += 1
         try:
             data = path.read_bytes()
         except OSError as exc:
-            run.diagnostics.append(Diagnostic(shown, 1, 1, "KC000", f"cannot read file: {exc.strerror}"))
+            run.diagnostics.append(Diagnostic(shown, 1, 1, SYNTAX_CODE, f"cannot read file: {exc.strerror}"))
             continue
         if not mentions_keras(data):
             broken = not_a_notebook(data, shown) if is_notebook(shown) else None  # one KC000 all the same
@@ -136,13 +138,20 @@ def check_paths(paths: list[str], config: Config, jobs: int | None = None, use_c
         todo.append((str(path), shown, codes, key))
     jobs = jobs or default_jobs()
     items = [(p, s, c) for p, s, c, _ in todo]
+    results = []
     if jobs > 1 and len(items) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
-            results = list(pool.map(_work, items, chunksize=_chunksize(len(items), jobs)))
+            for result in pool.map(_work, items, chunksize=_chunksize(len(items), jobs)):
+                results.append(result)
+                if progress is not None:
+                    progress(len(results), len(items))
     else:
-        results = [_work(item) for item in items]
+        for item in items:
+            results.append(_work(item))
+            if progress is not None:
+                progress(len(results), len(items))
     for (_, _, _, key), (shown, diagnostics, internal, dependencies) in zip(todo, results):
         if internal is not None:
             run.internal_errors.append(internal)

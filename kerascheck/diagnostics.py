@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SYNTAX_CODE = "KC000"  # the file cannot be read, parsed or analysed at all: no rule class reports it
+SYNTAX_CODE = "KC000"  # the file cannot be read, decoded or parsed: reported by the pipeline, not by a rule's check
 # Information, never a problem: where the analysis was cut short, a summary() it could not predict.
 NOTE_CODE = "KC001"
 CUT_SHORT = "analysis cut short"  # how a note's message starts
@@ -29,6 +29,7 @@ class Diagnostic:
     cell: int = 0
     file_line: int = 0
     file_column: int = 0
+    fix: str = ""  # "safe" / "unsafe" when the rule's fix applies to this diagnostic (``check`` fills it in)
 
     def __post_init__(self):
         if not self.end_line:
@@ -58,7 +59,7 @@ class Diagnostic:
     def as_json(self) -> dict:
         data = {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
                 "end_column": self.end_column, "code": self.code, "severity": self.severity, "message": self.message,
-                "stops_script": self.stops_script}
+                "stops_script": self.stops_script, "fix": self.fix or None}
         if self.cell:
             data["cell"] = self.cell
         return data

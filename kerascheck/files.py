@@ -27,11 +27,31 @@ def _gitignore(folder: Path) -> "pathspec.PathSpec | None":
         return None
 
 
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def matches_exclude(patterns: list[str], path: str | Path, root: Path) -> bool:
+    """Whether the gitignore-style ``patterns`` (relative to ``root``) match ``path`` or one of its folders."""
+    if not patterns:
+        return False
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    parts = _relative(Path(path), root).split("/")
+    return any(spec.match_file("/".join(parts[:i]) + "/") for i in range(1, len(parts))) or spec.match_file("/".join(parts))
+
+
 def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (), root: Path | None = None,
+                      force_exclude: bool = False,
                       include: list[str] | tuple[str, ...] | None = None) -> Iterator[Path]:
-    """Files named on the command line are always checked; directories are walked, honouring
-    ``.gitignore`` files (each relative to its own folder) and ``exclude`` patterns (relative to ``root``),
-    and yield the files ``include`` matches (default: ``*.py`` and ``*.ipynb``)."""
+    """Files named on the command line are checked (unless ``force_exclude`` and ``exclude`` matches
+    them, as ruff's ``--force-exclude``); directories are walked, honouring ``.gitignore`` files (each
+    relative to its own folder) and ``exclude`` patterns (relative to ``root``), and yield the files
+    ``include`` matches (default: ``*.py`` and ``*.ipynb``)."""
     if exclude:
         import pathspec
 
@@ -66,7 +86,10 @@ def iter_python_files(paths: tuple[str, ...] | list[str], exclude: list[str] = (
     for raw in paths:
         start = Path(raw)
         if not start.is_dir():
-            yield start
+            if not (force_exclude and matches_exclude(list(exclude), start, root)):
+                yield start
+            continue
+        if force_exclude and matches_exclude(list(exclude), start, root):
             continue
         ignores: list[tuple[Path, pathspec.PathSpec]] = []
         for parent in [start.resolve(), *start.resolve().parents]:

@@ -188,6 +188,22 @@ def edits_for(diagnostic: "Diagnostic", source: str, unsafe: bool = False) -> "l
         return []
 
 
+def with_fix_applicability(diagnostics: "list[Diagnostic]", source: str) -> "list[Diagnostic]":
+    """The diagnostics, each marked ``fix="safe"``/``"unsafe"`` when its rule's fix applies to it here
+    (what the closing line's "N fixable with --fix" counts); unmarked when there is no fix."""
+    import dataclasses
+
+    from .rules import RULES
+
+    marked = []
+    for d in diagnostics:
+        rule_class = RULES.get(d.code)
+        if rule_class is not None and has_fix(rule_class) and edits_for(d, source, unsafe=True):
+            d = dataclasses.replace(d, fix=rule_fix_safety(rule_class(), d))
+        marked.append(d)
+    return marked
+
+
 @dataclass
 class FixResult:
     path: str
@@ -284,29 +300,34 @@ def fix_notebook(text: str, path: str, codes: Iterable[str] | None = None, unsaf
 
 def fix_paths(paths: Iterable[str], codes_for: Callable[[str], Iterable[str]] | None = None, unsafe: bool = False,
               diff: bool = False, write: bool = True, echo: Callable[..., None] = print,
-              exclude: Iterable[str] = (), include: Iterable[str] | None = None) -> list[FixResult]:
+              exclude: Iterable[str] = (), root: Path | None = None, force_exclude: bool = False,
+              include: Iterable[str] | None = None) -> list[FixResult]:
     """Fix each Python file and notebook under ``paths``: write it back (``write``) or print a unified
-    diff (``diff``; a notebook's cell by cell)."""
+    diff (``diff``; a notebook's cell by cell).
+
+    A file is read and written in its own encoding (PEP 263 declaration or UTF-8) and line endings."""
     from .files import iter_python_files
     from .notebook import is_notebook
+    from .source_text import SourceDecodeError, decode_source, source_encoding
 
     results = []
-    for file in iter_python_files(tuple(paths), list(exclude), include=None if include is None else list(include)):
+    for file in iter_python_files(tuple(paths), list(exclude), root, force_exclude,
+                                  None if include is None else list(include)):
         file = Path(file)
-        try:
-            with open(file, encoding="utf-8", newline="") as f:  # keep the file's line endings
-                source = f.read()
-        except (OSError, UnicodeDecodeError):
-            continue
         shown = str(file)
+        notebook = is_notebook(shown)
+        try:
+            data = file.read_bytes()
+            source = data.decode("utf-8") if notebook else decode_source(data)  # a notebook is JSON: UTF-8
+        except (OSError, SourceDecodeError, UnicodeDecodeError):
+            continue  # reported as KC000 by the lint that follows
         codes = codes_for(shown) if codes_for is not None else None
-        res = (fix_notebook if is_notebook(shown) else fix_source)(source, shown, codes, unsafe=unsafe)
+        res = (fix_notebook if notebook else fix_source)(source, shown, codes, unsafe=unsafe)
         results.append(res)
         if not res.changed:
             continue
         if diff:
             echo(res.diff())
         elif write:
-            with open(file, "w", encoding="utf-8", newline="") as f:
-                f.write(res.fixed)
+            file.write_bytes(res.fixed.encode("utf-8" if notebook else source_encoding(data)))
     return results

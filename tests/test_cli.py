@@ -70,7 +70,7 @@ def test_parallel_run_equals_serial_run(tmp_path):
 def test_check_clean_exits_zero(tmp_path):
     (tmp_path / "m.py").write_text(CLEAN)
     proc = run("check", str(tmp_path))
-    assert (proc.returncode, proc.stdout) == (0, "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "All checks passed!\n", "")
 
 
 def test_check_missing_path_is_usage_error(tmp_path):
@@ -81,7 +81,7 @@ def test_non_utf8_and_unreadable_input_get_diagnostics(tmp_path):
     (tmp_path / "latin.py").write_bytes(b"import keras\nx = '\xe9'\n")
     proc = run("check", str(tmp_path))
     assert proc.returncode == 1
-    assert f"{tmp_path / 'latin.py'}:2:1: KC000" in proc.stdout
+    assert f"{tmp_path / 'latin.py'}:2:1: KC000 file is not valid UTF-8" in proc.stdout
 
 
 def test_summary_prints_only_tables_on_stdout(tmp_path):

@@ -146,6 +146,7 @@ def test_cli_diff_does_not_write(tmp_path: Path):
     assert proc.returncode == 1
     assert "-x = keras.Input(shape=(16))\n+x = keras.Input(shape=(16,))\n" in proc.stdout
     assert file.read_text() == before
+    assert "Would fix 1 error." in proc.stderr
     assert _cli("--diff", str(tmp_path / "m.py")).stdout == proc.stdout
 
 
@@ -155,9 +156,10 @@ def test_cli_fix_writes_and_reports_the_rest(tmp_path: Path):
     proc = _cli("--fix", str(file))
     assert file.read_text() == "import keras\nx = keras.Input(shape=(16,))\nopt = keras.optimizers.SGD(learning_rate=0.1)\n"
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Fixed 2 diagnostics" in proc.stderr
+    assert proc.stdout == "Found 2 errors (2 fixed, 0 remaining).\n"  # ruff's closing line
     proc = _cli("--diff", str(file))
     assert proc.returncode == 0 and proc.stdout == ""
+    assert "Would fix 0 errors." in proc.stderr
 
 
 # -- the seeds' Keras 2 code through --fix --------------------------------------------------------

@@ -47,7 +47,7 @@ def test_limits_give_one_clear_diagnostic(tmp_path: Path, source: str, expected:
     if expected is None:
         assert not [l for l in lines if ":" in l and " KC" in l], proc.stdout
     else:
-        assert len(lines) == 1 and expected in lines[0], proc.stdout
+        assert len(lines) == 2 and expected in lines[0] and lines[1] == "Found 1 error.", proc.stdout
 
 
 def test_a_model_thousands_of_layers_deep_is_predicted(tmp_path: Path):

@@ -469,3 +469,37 @@ def test_readme_editor_snippets_are_well_formed():
     parsed = Options.parse({"inlayHints": False, "debounceMs": 100, "analysisTimeout": 3, "maxFileSize": 10,
                             "summaryColumns": 120})
     assert parsed == Options(False, 0.1, 3.0, 10, 120)
+
+
+# -- issue 18: exclude and the hover of a call that raises -----------------------------------------
+RESHAPE_RAISES = """\
+import keras
+inputs = keras.Input(shape=(8,))
+x = keras.layers.Dense(4)(inputs)
+reshape = keras.layers.Reshape((3, 3))
+y = reshape(x)
+"""
+
+
+@pytest.mark.asyncio
+async def test_excluded_file_gets_no_diagnostics(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nexclude = ["legacy/"]\n')
+    (tmp_path / "legacy").mkdir()
+    buggy_cnn = CNN + "keras.Input(shape=16)\n"
+    excluded = open_doc(client, tmp_path / "legacy" / "old.py", buggy_cnn)
+    checked = open_doc(client, tmp_path / "new.py", buggy_cnn)
+    assert [d.code for d in await wait_for(client, checked, 1)] == ["KC109"]
+    assert list(await wait_for(client, excluded, 1)) == []
+    assert "**Output:** `(None, 30, 30, 32)`" in (await hover_text(client, excluded, 4, 10) or "")  # hover still works
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_layer_whose_call_raises_shows_the_error(client: LanguageClient, tmp_path: Path):
+    uri = open_doc(client, tmp_path / "model.py", RESHAPE_RAISES)
+    assert [d.code for d in await wait_for(client, uri, 1)] == ["KC102"]
+    message = "Keras raises ValueError"
+    construction = await hover_text(client, uri, 3, 25)  # on `Reshape` of `reshape = keras.layers.Reshape(...)`
+    assert "**Reshape** layer" in construction and message in construction, construction
+    assert "when it is called (line 5)" in construction and "never called" not in construction
+    call = await hover_text(client, uri, 4, 6)  # on `reshape(x)`
+    assert f"**Output:** none: {message} here: The total size of the tensor must be unchanged." in call, call

@@ -76,3 +76,23 @@ def test_hook_passes_on_a_clean_file(project, home):
     assert proc.returncode == 0, output
     assert "Passed" in output, output
     assert "KC" not in proc.stdout.split("kerascheck", 1)[-1], output
+
+
+def test_hook_honours_exclude_of_the_project(tmp_path_factory, home):
+    """pre-commit names each file; the hook's --force-exclude makes ``exclude`` apply to them."""
+    if git("rev-parse", "--show-toplevel", cwd=ROOT).returncode != 0:
+        pytest.skip("this checkout is not a git repository (try-repo needs one)")
+    repo = tmp_path_factory.mktemp("project-with-exclude")
+    assert git("init", "-q", cwd=repo).returncode == 0
+    (repo / "pyproject.toml").write_text('[tool.kerascheck]\nexclude = ["legacy/"]\n')
+    (repo / "legacy").mkdir()
+    (repo / "legacy" / "old.py").write_text(BUGGY)
+    (repo / "new.py").write_text(BUGGY)
+    git("add", "pyproject.toml", "legacy/old.py", "new.py", cwd=repo)
+    proc = try_repo(repo, home, "legacy/old.py")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "KC109" not in output and "Passed" in output, output
+    proc = try_repo(repo, home, "legacy/old.py", "new.py")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "new.py:3:5: KC109" in output and "old.py" not in output.split("Failed", 1)[-1], output

@@ -94,14 +94,14 @@ def test_python_without_tensorflow_says_how_to_install(tmp_path):
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     result = verify("--python", str(fake), write(tmp_path, "m.py", SMALL))
     assert result.exit_code == 2
-    assert "pip install 'kerascheck[verify]'" in result.output
+    assert "pip install '.[verify]'" in result.output
 
 
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is not None, reason="TensorFlow is installed here")
 def test_no_tensorflow_anywhere_exits_2_with_the_hint(tmp_path):
     result = verify(write(tmp_path, "m.py", SMALL), env={"KERASCHECK_PYTHON": None})
     assert result.exit_code == 2
-    assert "pip install 'kerascheck[verify]'" in result.output
+    assert "pip install '.[verify]'" in result.output
 
 
 def fake_reply(cells_shape: str, blocked_before: bool = False) -> dict:
@@ -192,7 +192,7 @@ def test_predicted_error_confirmed_and_an_unpredicted_one_reported(monkeypatch):
     assert f"{RESHAPE}:12: CONFIRMED ValueError: The total size of the tensor must be unchanged." in result.output
     assert result.exit_code == 0
 
-    import kerascheck.verify.command as command
+    import kerascheck.verify.session as command
 
     analyze = command.analyze_file
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import SYNTAX_CODE, Diagnostic
 from ..rules import RULES
 from ..rules.base import Rule, TextEdit
 from .textmap import split_lines
@@ -283,7 +283,7 @@ def code_actions(source: str, diagnostics: list[Diagnostic]) -> list[Action]:
         for title, edits, safe in fixes_for(diagnostic, source):
             actions.append(Action(title, edits, diagnostic, preferred=safe))
     for diagnostic in diagnostics:
-        if diagnostic.code == "KC000":
+        if diagnostic.code == SYNTAX_CODE:
             continue
         if comments is None:
             comments = _line_comments(source)

@@ -72,6 +72,18 @@ def compute_facts(result: Any) -> Facts:
                 return reason
         return None
 
+    error = result.error
+    error_span = _span(error.loc) if error is not None else None
+    raised_layers: list[tuple[Layer, str]] = []
+    created: dict[int, Layer] = {}  # index in facts.hovers -> the layer whose construction it describes
+
+    def raised(span: Span) -> str | None:
+        """The error Keras raises in the statement around ``span`` (a layer built and called on one line)."""
+        if error_span is None or not (error_span.contains(span.line, span.column)
+                                      and error_span.contains(span.end_line, span.end_column)):
+            return None
+        return f"Keras raises {error.kind} here: {error.message}"
+
     for event in result.events:
         if event.kind not in ("layer_created", "layer_call"):
             continue
@@ -84,10 +96,28 @@ def compute_facts(result: Any) -> Facts:
             continue
         if event.kind == "layer_created":
             layer_loc.setdefault(id(layer), span)
-            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, unresolved=why(span)), "layer"))
+            raises = raised(span) if not layer.nodes else None
+            if raises:
+                raised_layers.append((layer, raises))
+            created[len(facts.hovers)] = layer
+            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, unresolved=why(span), raises=raises),
+                                           "layer"))
         else:
             table = hover.model_table(layer) if isinstance(layer, Model) else None
             facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event.data), "call", table))
+    if error_span is not None and not raised_layers and error.error is not None and error.error.stage == "call":
+        # Built on one line, called (and failing) on another: the last uncalled layer of that class.
+        for entry_index in range(len(facts.hovers) - 1, -1, -1):
+            entry = facts.hovers[entry_index]
+            layer = created.get(entry_index)
+            if layer is not None and not layer.nodes and layer.class_name == error.error.layer:
+                raises = f"Keras raises {error.kind} when it is called (line {error_span.line}): {error.message}"
+                facts.hovers[entry_index] = HoverEntry(entry.span, hover.layer_markdown(layer, raises=raises), "layer")
+                raised_layers.append((layer, f"Keras raises {error.kind} here: {error.message}"))
+                break
+    if error_span is not None and raised_layers and not any(h.span == error_span for h in facts.hovers):
+        layer, raises = raised_layers[-1]  # the call that raises: the whole statement says why
+        facts.hovers.append(HoverEntry(error_span, hover.layer_markdown(layer, raises=raises), "call"))
     for model in result.keras.models + result.explored_models:
         layers.setdefault(id(model), model)
         span = _span(model.loc)

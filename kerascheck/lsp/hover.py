@@ -92,9 +92,11 @@ def tuple_str(shape: Any) -> str:
     return str(tuple(shape)) if isinstance(shape, (tuple, list)) else "?"
 
 
-def layer_markdown(layer: Layer, *, call: dict | None = None, unresolved: str | None = None) -> str:
+def layer_markdown(layer: Layer, *, call: dict | None = None, unresolved: str | None = None,
+                   raises: str | None = None) -> str:
     """A layer; ``call`` (a ``layer_call`` event's data) makes it about that one call; ``unresolved``
-    is why the statement that made it could not be followed, if it could not."""
+    is why the statement that made it could not be followed, if it could not; ``raises``: the error
+    Keras raises in that statement (the layer's call fails, so it has no output)."""
     lines = [title(layer)]
     shown: list[str] = []
     if call is not None:
@@ -140,7 +142,9 @@ def layer_markdown(layer: Layer, *, call: dict | None = None, unresolved: str | 
                         out = shape_str(outs[0]) if len(outs) == 1 else "[" + ", ".join(shape_str(s) for s in outs) + "]"
                 except Exception:
                     pass
-                if out == "?" and unresolved:
+                if out == "?" and raises:
+                    lines.append(f"**Output:** none: {raises}")
+                elif out == "?" and unresolved:
                     lines.append(f"**Output:** unknown ({unresolved})")
                 elif out == "?":
                     lines.append("**Output:** unknown (the layer is never called, or its call could not be followed)")

@@ -38,7 +38,9 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..config import Config, ConfigError, load
 from ..diagnostics import Diagnostic
-from ..rules import RULES, SYNTAX_CODE
+from ..diagnostics import SYNTAX_CODE
+from ..rules import RULES
+from ..source_text import mentions_keras
 from . import actions as actions_mod
 from . import notebooks
 from .engine import Engine, WorkerDied, WorkerTimeout
@@ -48,7 +50,6 @@ from .textmap import LineMap, from_client, split_lines, to_client, word_at
 log = logging.getLogger(__name__)
 
 RECENT_RESULTS = 8  # per document
-KERAS_MARKERS = ("keras", "tensorflow")  # as ``check``'s byte scan: a file without them is skipped
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
 
@@ -288,7 +289,9 @@ class KerascheckServer(LanguageServer):
         if error and error not in self.config_errors_shown:
             self.config_errors_shown.add(error)
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"kerascheck: {error}"))
-        codes = config.enabled_codes(doc.path)
+        # A file the configuration excludes gets no diagnostics (an editor always names the file, so
+        # exclude applies as with --force-exclude); hover and hints still describe it.
+        codes = set() if config.excludes(doc.path) else config.enabled_codes(doc.path)
         diagnostics: list[Diagnostic] = []
         parsed = False
         overlay = self.overlay(doc.uri)
@@ -306,7 +309,7 @@ class KerascheckServer(LanguageServer):
                 doc.facts_ready.set()
                 self.refresh_hints()
             return
-        if not any(marker in source for marker in KERAS_MARKERS):
+        if not mentions_keras(source):  # as ``check``'s byte scan: a file without them is skipped
             doc.facts, doc.facts_lines = Facts(), split_lines(source)  # nothing to show, and nothing stale
             broken = notebooks.broken_json(doc, source)  # an .ipynb's text that is no notebook: one KC000
             if broken is not None and SYNTAX_CODE in codes:

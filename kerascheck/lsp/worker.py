@@ -137,10 +137,11 @@ def main() -> None:
     worker = Worker()
     # Warm up: import the analysis and run the rules once, before the first real request.
     try:
+        from ..diagnostics import SYNTAX_CODE
         from ..rules import RULES
 
         lint_document("import keras\nx = keras.layers.Dense(2)(keras.Input(shape=(1,)))\n", "warmup.py",
-                      set(RULES) | {"KC000"})
+                      set(RULES) | {SYNTAX_CODE})
     except Exception:
         traceback.print_exc()
     while True:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..config import SYNTAX_CODE  # noqa: F401  (KC000: reported by the parser, not by a rule class)
+from ..diagnostics import SYNTAX_CODE  # noqa: F401  (KC000: reported by the pipeline, not by a rule check)
 from .base import EngineErrorRule, Invalid, Rule, RuleContext  # noqa: F401
 
 

@@ -1,9 +1,9 @@
 """The rule framework: each diagnostic is a small ``Rule`` class in its own module.
 
 A rule has a stable ``code`` (``KC`` + number, grouped by family), a ``name``, a ``severity``
-(``error``: Keras will raise; ``warning``: runs but is almost certainly wrong), a docstring that
-says what it finds, why it matters and how to fix it, and ``VALID`` / ``INVALID`` examples that
-the test suite runs. Rules read the semantic model the interpreter built (``RuleContext``); they
+(``error``: Keras will raise; ``warning``: runs but is almost certainly wrong), a Markdown docstring
+in ruff's sections (see ``documentation``), and ``VALID`` / ``INVALID`` examples that the test
+suite runs. Rules read the semantic model the interpreter built (``RuleContext``); they
 never re-interpret the source.
 
 ``EngineErrorRule`` is the base for errors Keras raises while the script runs: the engine stops
@@ -93,7 +93,17 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return cls.doc().split("\n", 1)[0]
+        """One line: the first paragraph of "What it does" (Markdown inline code kept)."""
+        from .documentation import summary
+
+        return summary(cls.doc())
+
+    @classmethod
+    def plain_doc(cls) -> str:
+        """The documentation as terminal text (see ``documentation.plain_text``)."""
+        from .documentation import plain_text
+
+        return plain_text(cls.doc())
 
 
 MAX_MESSAGE = 300

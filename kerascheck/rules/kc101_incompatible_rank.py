@@ -4,16 +4,33 @@ from .base import EngineErrorRule, Invalid
 
 
 class IncompatibleRank(EngineErrorRule):
-    """A layer is called on a tensor of the wrong rank.
+    """## What it does
+    Checks that a layer is called on a tensor of the rank it accepts.
 
-    Convolutions, pooling, recurrent layers, TimeDistributed and most other layers declare the
-    rank (number of axes, batch included) they accept; Keras checks it when the layer is called
-    and raises ``ValueError: Input 0 ... is incompatible with the layer: expected ndim=4, found
-    ndim=3``. The usual causes are a missing channel axis (``Input(shape=(28, 28))`` into
-    ``Conv2D``: use ``(28, 28, 1)``), a missing time axis for an RNN, or a ``Flatten`` too early.
+    ## Why is this bad?
+    Convolutions, pooling, recurrent layers, `TimeDistributed` and most other layers declare the
+    rank (number of axes, batch included) they accept. Keras checks it when the layer is called and
+    raises `ValueError: Input 0 of layer "conv2d" is incompatible with the layer: expected ndim=4,
+    found ndim=3`. The usual causes are a missing channel axis (`Input(shape=(28, 28))` into
+    `Conv2D`), a missing time axis for an RNN, or a `Flatten` too early.
 
-    Fix: give the input the rank the layer expects (add the channel axis with ``Reshape`` or
-    ``keras.ops.expand_dims``, or change the ``Input`` shape).
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(28, 28))
+    y = keras.layers.Conv2D(8, 3)(x)
+    ```
+
+    Use instead (give the input its channel axis, or add it with `Reshape` / `keras.ops.expand_dims`):
+    ```python
+    import keras
+    x = keras.Input(shape=(28, 28, 1))
+    y = keras.layers.Conv2D(8, 3)(x)
+    ```
+
+    ## References
+    - [Keras: the InputSpec check, keras/src/layers/input_spec.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/input_spec.py)
+    - [Keras: Conv2D layer](https://keras.io/api/layers/convolution_layers/convolution2d/)
     """
 
     code = "KC101"

@@ -4,15 +4,31 @@ from .base import EngineErrorRule, Invalid
 
 
 class ReshapeSize(EngineErrorRule):
-    """``Reshape`` to a target whose total size differs from the input's.
+    """## What it does
+    Checks that `Reshape` keeps the number of values per sample.
 
-    ``Reshape(target_shape)`` keeps the number of values per sample; Keras raises ``ValueError:
-    The total size of the tensor must be unchanged`` when the product of ``target_shape`` differs
-    from the product of the input's non-batch axes. Seed 002 reshapes a ``(24, 64)`` embedding to
-    ``[16 * 64]``.
+    ## Why is this bad?
+    `Reshape(target_shape)` rearranges the values of each sample; Keras raises `ValueError: The total
+    size of the tensor must be unchanged` when the product of `target_shape` differs from the product
+    of the input's non-batch axes.
 
-    Fix: make the target's product equal the input's (here ``[24 * 64]``), or use ``-1`` for one
-    axis and let Keras compute it.
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(24, 64))
+    y = keras.layers.Reshape([16 * 64])(x)
+    ```
+
+    Use instead (the target's product equals the input's, or `-1` lets Keras compute one axis):
+    ```python
+    import keras
+    x = keras.Input(shape=(24, 64))
+    y = keras.layers.Reshape([24 * 64])(x)
+    ```
+
+    ## References
+    - [Keras: Reshape layer](https://keras.io/api/layers/reshaping_layers/reshape/)
+    - [Keras: compute_reshape_output_shape, keras/src/ops/operation_utils.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/ops/operation_utils.py)
     """
 
     code = "KC102"

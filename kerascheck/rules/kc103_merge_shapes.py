@@ -6,15 +6,35 @@ MERGE_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", 
 
 
 class MergeShapes(EngineErrorRule):
-    """Tensors merged by ``Concatenate``, ``Add``, ``Dot``... have incompatible shapes.
+    """## What it does
+    Checks that the tensors merged by `Concatenate`, `Add`, `Dot` and the other merge layers have
+    compatible shapes.
 
-    ``Concatenate(axis)`` needs equal sizes on every axis but ``axis``; ``Add``, ``Subtract``,
-    ``Multiply``, ``Average``, ``Maximum`` and ``Minimum`` need shapes that broadcast; ``Dot``
-    needs equal sizes on the two contracted axes; all need the same batch size. Keras raises a
-    ``ValueError`` when the merge layer is called.
+    ## Why is this bad?
+    `Concatenate(axis)` needs equal sizes on every axis but `axis`; `Add`, `Subtract`, `Multiply`,
+    `Average`, `Maximum` and `Minimum` need shapes that broadcast; `Dot` needs equal sizes on the two
+    contracted axes; all need the same batch size. Keras raises a `ValueError` when the merge layer
+    is called.
 
-    Fix: bring the branches to compatible shapes (``Dense``/``Conv`` to match channels, pooling or
-    ``Reshape`` to match spatial sizes), or concatenate on the axis where they differ.
+    ## Example
+    ```python
+    import keras
+    a = keras.Input(shape=(32, 32, 3))
+    b = keras.Input(shape=(64, 64, 3))
+    c = keras.layers.Concatenate(axis=-1)([a, b])
+    ```
+
+    Use instead (bring the branches to the same spatial size, here by pooling one of them):
+    ```python
+    import keras
+    a = keras.Input(shape=(32, 32, 3))
+    b = keras.Input(shape=(64, 64, 3))
+    c = keras.layers.Concatenate(axis=-1)([a, keras.layers.MaxPooling2D(2)(b)])
+    ```
+
+    ## References
+    - [Keras: merging layers](https://keras.io/api/layers/merging_layers/)
+    - [Keras: keras/src/layers/merging/](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/merging)
     """
 
     code = "KC103"

@@ -4,16 +4,34 @@ from .base import EngineErrorRule, Invalid
 
 
 class DotAxes(EngineErrorRule):
-    """``Dot`` contracts two axes of different sizes.
+    """## What it does
+    Checks that `Dot` contracts two axes of the same size.
 
-    ``Dot(axes=(a, b))`` (and ``keras.layers.dot``) multiplies axis ``a`` of the first input with
-    axis ``b`` of the second and sums over them, so both axes must have the same size. Keras
-    raises ``ValueError: Incompatible input shapes: axis values 8 (at axis 1) != 4 (at axis 1)``
-    when the layer is called. Remember that axes count the batch axis: ``axes=1`` is the first
-    feature axis, ``axes=-1`` the last.
+    ## Why is this bad?
+    `Dot(axes=(a, b))` (and `keras.layers.dot`) multiplies axis `a` of the first input with axis `b`
+    of the second and sums over them, so both axes must have the same size. Keras raises `ValueError:
+    Incompatible input shapes: axis values 8 (at axis 1) != 4 (at axis 1)` when the layer is called.
+    Axes count the batch axis: `axes=1` is the first feature axis, `axes=-1` the last.
 
-    Fix: pick the axes that really have equal sizes (``axes=(2, 1)`` for a matrix product of
-    ``(n, k)`` by ``(k, m)``), or project one input with ``Dense`` so the sizes match.
+    ## Example
+    ```python
+    import keras
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    c = keras.layers.Dot(axes=1)([a, b])
+    ```
+
+    Use instead (project one input so the sizes match, or pick axes of equal size):
+    ```python
+    import keras
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    c = keras.layers.Dot(axes=1)([a, keras.layers.Dense(8)(b)])
+    ```
+
+    ## References
+    - [Keras: Dot layer](https://keras.io/api/layers/merging_layers/dot/)
+    - [Keras: keras/src/layers/merging/dot.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/merging/dot.py)
     """
 
     code = "KC104"

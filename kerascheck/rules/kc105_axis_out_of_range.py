@@ -4,14 +4,31 @@ from .base import EngineErrorRule, Invalid
 
 
 class AxisOutOfRange(EngineErrorRule):
-    """An ``axis`` argument points past the input's rank.
+    """## What it does
+    Checks that an `axis` argument points inside the input's rank.
 
-    ``Concatenate``, ``BatchNormalization``, ``LayerNormalization``, ``Softmax`` and others take an
-    ``axis``; when it is outside ``[-rank, rank)`` Keras raises (sometimes as a bare
-    ``IndexError: tuple index out of range`` from ``build``).
+    ## Why is this bad?
+    `Concatenate`, `BatchNormalization`, `LayerNormalization`, `Softmax` and others take an `axis`;
+    when it is outside `[-rank, rank)` Keras raises (sometimes as a bare `IndexError: tuple index out
+    of range` from `build`) and the script stops.
 
-    Fix: count the batch axis too (``axis=1`` is the first non-batch axis) or use a negative
-    axis (``-1``, the default, is the last).
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(8, 4))
+    y = keras.layers.BatchNormalization(axis=5)(x)
+    ```
+
+    Use instead (count the batch axis too, or use a negative axis: `-1`, the default, is the last):
+    ```python
+    import keras
+    x = keras.Input(shape=(8, 4))
+    y = keras.layers.BatchNormalization(axis=-1)(x)
+    ```
+
+    ## References
+    - [Keras: BatchNormalization layer](https://keras.io/api/layers/normalization_layers/batch_normalization/)
+    - [Keras: Concatenate layer](https://keras.io/api/layers/merging_layers/concatenate/)
     """
 
     code = "KC105"

@@ -4,18 +4,39 @@ from .base import EngineErrorRule, Invalid
 
 
 class IncompatibleInput(EngineErrorRule):
-    """A model, or a layer that is already built, is called on an input it cannot take.
+    """## What it does
+    Checks that a model, or a layer that is already built, is called on an input it can take.
 
-    A functional or Sequential model checks each call against its ``Input`` shapes: the number
-    of inputs must match, and every non-batch dimension must equal the ``Input``'s (Keras raises
-    ``Layer "functional" expects 2 named input(s)...`` or ``... expected shape=(None, 8), found
-    shape=(None, 4)``). A layer fixes its input size when it is first built: a ``Dense`` reused on
-    a tensor with a different last dimension, a ``Conv2D`` with a different number of channels,
-    a ``BatchNormalization`` on a different feature size all raise ``expected axis -1 of input
-    shape to have value 8``. Sharing a layer shares its weights, so the sizes must agree.
+    ## Why is this bad?
+    A functional or Sequential model checks each call against its `Input` shapes: the number of
+    inputs must match, and every non-batch dimension must equal the `Input`'s. A layer fixes its
+    input size when it is first built: a `Dense` reused on a tensor with a different last dimension,
+    a `Conv2D` with a different number of channels, a `BatchNormalization` on a different feature
+    size all raise `ValueError: ... expected axis -1 of input shape to have value 8`. Sharing a layer
+    shares its weights, so the sizes must agree.
 
-    Fix: pass the inputs the model was built for (as many, with the same shapes), or create a
-    separate layer for the other input size instead of reusing the built one.
+    ## Example
+    ```python
+    import keras
+    d = keras.layers.Dense(3)
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    y1 = d(a)
+    y2 = d(b)
+    ```
+
+    Use instead (a separate layer for the other input size):
+    ```python
+    import keras
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    y1 = keras.layers.Dense(3)(a)
+    y2 = keras.layers.Dense(3)(b)
+    ```
+
+    ## References
+    - [Keras: the InputSpec check, keras/src/layers/input_spec.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/input_spec.py)
+    - [Keras: shared layers in the functional API](https://keras.io/guides/functional_api/#shared-layers)
     """
 
     code = "KC107"

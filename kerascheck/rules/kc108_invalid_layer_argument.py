@@ -21,14 +21,36 @@ def legacy_renames(cls: str) -> dict[str, str]:
 
 
 class InvalidLayerArgument(EngineErrorRule):
-    """A layer is constructed with an argument Keras rejects.
+    """## What it does
+    Checks the arguments a layer is constructed with, as Keras 3 checks them.
 
+    ## Why is this bad?
     Keras 3 checks constructor arguments when the layer is created: unknown keyword arguments
-    (``batch_input_shape=``, ``init=``, ``border_mode=`` from Keras 1/2), out-of-range values
-    (``Dropout(1.5)``, ``Dense(0)``), malformed tuples. The script stops with a ``ValueError`` or
-    ``TypeError`` at the constructor.
+    (`batch_input_shape=`, `init=`, `border_mode=` from Keras 1 and 2), out-of-range values
+    (`Dropout(1.5)`, `Dense(0)`), malformed tuples. The script stops with a `ValueError` or
+    `TypeError` at the constructor; the message names the argument.
 
-    Fix: use the Keras 3 argument names and valid values (the message names the argument).
+    ## Example
+    ```python
+    import keras
+    layer = keras.layers.Conv2D(32, (3, 3), border_mode="same")
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    layer = keras.layers.Conv2D(32, (3, 3), padding="same")
+    ```
+
+    ## Fix safety
+    The fix renames Keras 1/2 keyword arguments to their Keras 3 names (`border_mode=` to `padding=`,
+    `init=` to `kernel_initializer=`, `subsample=` to `strides=`...), only when every rejected
+    argument has such a rename. The renamed argument means what the old one meant, so the fix is
+    safe. Other rejected arguments have no automatic fix.
+
+    ## References
+    - [Keras: layers API](https://keras.io/api/layers/)
+    - [Keras: the base Layer, keras/src/layers/layer.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/layer.py)
     """
 
     code = "KC108"

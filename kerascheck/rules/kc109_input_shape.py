@@ -6,13 +6,33 @@ from .base import EngineErrorRule, Invalid
 
 
 class InputShape(EngineErrorRule):
-    """``Input(shape=...)`` is not a tuple of dimensions.
+    """## What it does
+    Checks that `Input(shape=...)` is a tuple of dimensions.
 
-    ``keras.Input(shape=(16))`` passes the int ``16``: the parentheses do not make a tuple. Keras 3
-    raises ``ValueError: Cannot convert '16' to a shape.`` (Keras 2 accepted it). Seed 002 does
-    this.
+    ## Why is this bad?
+    `keras.Input(shape=(16))` passes the int `16`: parentheses alone do not make a tuple. Keras 3
+    raises `ValueError: Cannot convert '16' to a shape.` (Keras 2 accepted it), so the script stops
+    before any layer is built.
 
-    Fix: write a one-element tuple, ``shape=(16,)``.
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(16))
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    x = keras.Input(shape=(16,))
+    ```
+
+    ## Fix safety
+    The fix turns an int literal (or a name) into a one-element tuple, `shape=(16,)`: what Keras 2
+    read it as. It is safe; a shape that may already be a tuple (any other expression) is left alone.
+
+    ## References
+    - [Keras: Input object](https://keras.io/api/layers/core_layers/input/)
+    - [Keras: standardize_shape, keras/src/backend/common/variables.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/common/variables.py)
     """
 
     code = "KC109"

@@ -4,13 +4,35 @@ from .base import EngineErrorRule, Invalid
 
 
 class GraphDisconnected(EngineErrorRule):
-    """A functional model's outputs are not computable from the inputs given to ``Model``.
+    """## What it does
+    Checks that a functional model's outputs can be computed from the inputs given to `Model`.
 
-    ``keras.Model(inputs, outputs)`` walks back from the outputs; when it reaches a tensor that is
-    not one of ``inputs`` (another ``Input``, or a tensor from a different graph) Keras raises
-    ``ValueError: Graph disconnected``.
+    ## Why is this bad?
+    `keras.Model(inputs, outputs)` walks back from the outputs; when it reaches a tensor that is not
+    one of `inputs` (another `Input`, or a tensor of a different graph) Keras raises `ValueError:
+    Graph disconnected` and the model is never built.
 
-    Fix: pass every ``Input`` the outputs depend on in ``inputs``.
+    ## Example
+    ```python
+    import keras
+    a = keras.Input(shape=(4,))
+    b = keras.Input(shape=(4,))
+    c = keras.layers.Add()([a, b])
+    m = keras.Model(a, c)
+    ```
+
+    Use instead (every `Input` the outputs depend on):
+    ```python
+    import keras
+    a = keras.Input(shape=(4,))
+    b = keras.Input(shape=(4,))
+    c = keras.layers.Add()([a, b])
+    m = keras.Model([a, b], c)
+    ```
+
+    ## References
+    - [Keras: the functional API](https://keras.io/guides/functional_api/)
+    - [Keras: map_graph, keras/src/ops/function.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/ops/function.py)
     """
 
     code = "KC201"

@@ -4,14 +4,38 @@ from .base import EngineErrorRule, Invalid
 
 
 class DuplicateLayerName(EngineErrorRule):
-    """Two layers of one model have the same name.
+    """## What it does
+    Checks that the layers of one model have distinct names.
 
-    Keras 3 requires unique operation names inside a model (they key its weights and saved
-    files): ``keras.Model`` raises ``ValueError: The name "x" is used 2 times in the model`` and
-    ``Sequential.add`` raises for a duplicate too. Automatic names never collide; explicit
-    ``name=`` values (often built in a loop) do.
+    ## Why is this bad?
+    Keras 3 requires unique operation names inside a model (they key its weights and saved files):
+    `keras.Model` raises `ValueError: The name "block" is used 2 times in the model` and
+    `Sequential.add` raises for a duplicate too. Automatic names never collide; explicit `name=`
+    values, often built in a loop, do.
 
-    Fix: give each layer a unique ``name`` (e.g. include the loop index).
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(4,))
+    h = x
+    for i in range(2):
+        h = keras.layers.Dense(4, name="block")(h)
+    m = keras.Model(x, h)
+    ```
+
+    Use instead (include the loop index in the name):
+    ```python
+    import keras
+    x = keras.Input(shape=(4,))
+    h = x
+    for i in range(2):
+        h = keras.layers.Dense(4, name=f"block_{i}")(h)
+    m = keras.Model(x, h)
+    ```
+
+    ## References
+    - [Keras: the Model class](https://keras.io/api/models/model/)
+    - [Keras: keras/src/ops/function.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/ops/function.py)
     """
 
     code = "KC202"

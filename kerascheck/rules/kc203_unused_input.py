@@ -6,14 +6,34 @@ from .base import Invalid, Rule, shape_text
 
 
 class UnusedInput(Rule):
-    """A functional model has an ``Input`` that none of its outputs depends on.
+    """## What it does
+    Checks that every `Input` of a functional model feeds at least one of its outputs.
 
-    ``keras.Model(inputs=[a, b], outputs=f(a))`` builds without complaint: Keras places ``b`` at
-    depth 0 and keeps it as a model input, so ``fit`` and ``predict`` still require data for it,
-    but that data never influences the result. It is almost always a branch that was forgotten
-    when the outputs were wired (e.g. an auxiliary input never concatenated in).
+    ## Why is this bad?
+    `keras.Model(inputs=[a, b], outputs=f(a))` builds without complaint: Keras keeps `b` as a model
+    input, so `fit` and `predict` still require data for it, but that data never influences the
+    result. It is almost always a branch forgotten when the outputs were wired (an auxiliary input
+    never concatenated in).
 
-    Fix: connect the input to the graph (``concatenate([x, b])``) or drop it from ``inputs``.
+    ## Example
+    ```python
+    import keras
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    m = keras.Model([a, b], keras.layers.Dense(1)(a))
+    ```
+
+    Use instead (connect the input, or drop it from `inputs`):
+    ```python
+    import keras
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(4,))
+    c = keras.layers.concatenate([a, b])
+    m = keras.Model([a, b], keras.layers.Dense(1)(c))
+    ```
+
+    ## References
+    - [Keras: models with multiple inputs and outputs](https://keras.io/guides/functional_api/#models-with-multiple-inputs-and-outputs)
     """
 
     code = "KC203"

@@ -6,16 +6,34 @@ from .base import Invalid, Rule
 
 
 class SummaryUnbuilt(Rule):
-    """``summary()`` of a model that is not built yet.
+    """## What it does
+    Reports `summary()` of a model that is not built yet.
 
-    A ``Sequential`` without an ``Input`` (or ``input_shape``) and a subclassed model are built
-    only when they first see data (a call, ``fit``, ``build``). Before that Keras 3 prints ``?`` as
-    every unbuilt layer's output shape and ``0 (unbuilt)`` as its parameter count, and the totals
-    are 0, which is rarely what the author wanted to see.
+    ## Why is this bad?
+    A `Sequential` without an `Input` (or `input_shape`) and a subclassed model are built only when
+    they first see data (a call, `fit`, `build`). Before that Keras 3 prints `?` as every unbuilt
+    layer's output shape and `0 (unbuilt)` as its parameter count, and the totals are 0, which is
+    rarely what the author wanted to see.
 
-    Fix: start the Sequential with ``keras.Input(shape=...)``, or call ``model.build((None, ...))``
-    (or the model on a batch) before ``summary()``. A subclassed model's ``build(shape)`` does not
-    build layers that its own ``build()`` leaves alone: call the model on a batch instead.
+    ## Example
+    ```python
+    import keras
+    m = keras.Sequential([keras.layers.Dense(2)])
+    m.summary()
+    ```
+
+    Use instead (start the Sequential with an `Input`, or call `model.build((None, ...))` or the
+    model on a batch before `summary()`; a subclassed model's `build(shape)` does not build layers
+    its own `build()` leaves alone, so call it on a batch):
+    ```python
+    import keras
+    m = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    m.summary()
+    ```
+
+    ## References
+    - [Keras: the Sequential model, specifying the input shape in advance](https://keras.io/guides/sequential_model/#specifying-the-input-shape-in-advance)
+    - [Keras: Model.summary](https://keras.io/api/models/model/#summary-method)
     """
 
     code = "KC204"

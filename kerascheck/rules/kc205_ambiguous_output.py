@@ -5,17 +5,40 @@ from .base import Invalid, Rule
 
 
 class AmbiguousOutput(Rule):
-    """``.output`` / ``.input`` of a layer that was called more than once.
+    """## What it does
+    Reports `.output` / `.input` of a layer that was called more than once.
 
+    ## Why is this bad?
     Each call of a layer creates a node with its own input and output tensors, so "the layer's
-    output" is ill-defined once the layer is shared. Keras 2 raised (``Layer lstm has multiple
-    inbound nodes, hence the notion of "layer output" is ill-defined``); Keras 3 silently returns
-    the first call's tensor, so code written for another call (``lstm.output`` meaning the second
-    one, ``.output.shape`` of a layer reused on different shapes) gets the wrong tensor without any
-    error. Seeds 001 and 003 read ``lstm.output`` after two calls.
+    output" is ill-defined once the layer is shared. Keras 2 raised (`Layer lstm has multiple inbound
+    nodes, hence the notion of "layer output" is ill-defined`); Keras 3 silently returns the first
+    call's tensor, so code written for another call gets the wrong tensor without any error.
 
-    Fix: use the tensor returned by the call you mean (``encoded_b = lstm(b)``), not the layer's
-    ``.output`` / ``.input``.
+    ## Example
+    ```python
+    import keras
+    lstm = keras.layers.LSTM(4)
+    a = keras.Input(shape=(5, 3))
+    b = keras.Input(shape=(5, 3))
+    encoded_a = lstm(a)
+    encoded_b = lstm(b)
+    out = lstm.output
+    ```
+
+    Use instead (the tensor returned by the call you mean):
+    ```python
+    import keras
+    lstm = keras.layers.LSTM(4)
+    a = keras.Input(shape=(5, 3))
+    b = keras.Input(shape=(5, 3))
+    encoded_a = lstm(a)
+    encoded_b = lstm(b)
+    out = encoded_b
+    ```
+
+    ## References
+    - [Keras: shared layers](https://keras.io/guides/functional_api/#shared-layers)
+    - [Keras: Layer.output, keras/src/ops/operation.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/ops/operation.py)
     """
 
     code = "KC205"

@@ -5,17 +5,38 @@ from .base import Invalid, Rule
 
 
 class MaskDropped(Rule):
-    """A layer that does not support masking receives a masked tensor, and the mask is lost.
+    """## What it does
+    Reports a layer without mask support that receives a masked tensor (`Embedding(mask_zero=True)`
+    followed by `Flatten`): Keras drops the mask with only a warning.
 
-    ``Embedding(mask_zero=True)`` and ``Masking`` attach a mask to their output so that recurrent,
-    attention and pooling layers skip the padding. A layer without mask support (``Flatten``,
-    ``Conv1D``, ``Reshape``, ``GlobalMaxPooling1D``, a nested ``Model``...) passes its input on
-    without it: Keras only logs a warning ("this layer does not support masking and will therefore
-    destroy the mask information"), and every layer after it treats the padding as data.
+    ## Why is this bad?
+    `Embedding(mask_zero=True)` and `Masking` attach a mask to their output so that recurrent,
+    attention and pooling layers skip the padding. A layer without mask support (`Flatten`,
+    `Conv1D`, `Reshape`, `GlobalMaxPooling1D`, a nested `Model`...) passes its input on without it:
+    Keras only logs a warning, and every layer after it treats the padding as data.
 
-    Fix: put the layers that need the mask before the one that drops it, use a layer that supports
-    masking (``GlobalAveragePooling1D`` instead of ``Flatten``), or drop ``mask_zero=True`` if the
-    padding is meant to be seen.
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    x_in = keras.Input((20,), dtype="int32")
+    x = layers.Embedding(100, 8, mask_zero=True)(x_in)
+    x = layers.Flatten()(x)
+    ```
+
+    Use instead (the layers that need the mask before the one that drops it, or a layer that supports
+    masking, such as `GlobalAveragePooling1D` instead of `Flatten`):
+    ```python
+    import keras
+    from keras import layers
+    x_in = keras.Input((20,), dtype="int32")
+    x = layers.Embedding(100, 8, mask_zero=True)(x_in)
+    x = layers.GlobalAveragePooling1D()(x)
+    ```
+
+    ## References
+    - [Keras: understanding masking and padding](https://keras.io/guides/understanding_masking_and_padding/)
+    - [Keras: the masking warning in keras/src/layers/layer.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/layer.py)
     """
 
     code = "KC206"

@@ -31,18 +31,44 @@ _PER_CALL = {"get_output_at": ("outputs", ""), "get_input_at": ("inputs", ""),
 
 
 class RemovedLayerAttribute(EngineErrorRule):
-    """A layer attribute or method that Keras 3 removed (``get_output_at``, ``input_shape``...).
+    """## What it does
+    Reports a layer attribute or method that Keras 3 removed (`get_output_at`, `input_shape`...).
 
-    Keras 2 layers had per-call accessors (``get_output_at(i)``, ``get_input_at(i)``,
-    ``get_output_shape_at(i)``, ``get_input_shape_at(i)``, masks, ``inbound_nodes``) and the
-    ``input_shape`` / ``output_shape`` properties. Keras 3 layers have none of them: reading one
-    raises ``AttributeError: 'Conv2D' object has no attribute 'get_input_shape_at'``. (Models
-    still have ``input_shape`` / ``output_shape``.) Seeds 001 and 003 use them.
+    ## Why is this bad?
+    Keras 2 layers had per-call accessors (`get_output_at(i)`, `get_input_at(i)`,
+    `get_output_shape_at(i)`, `get_input_shape_at(i)`, masks, `inbound_nodes`) and the `input_shape` /
+    `output_shape` properties. Keras 3 layers have none of them: reading one raises `AttributeError:
+    'Conv2D' object has no attribute 'input_shape'`. (Models still have `input_shape` and
+    `output_shape`.)
 
-    Fix: keep the tensors each call returns and read them: ``layer.get_output_at(1)`` -> the
-    tensor that second call returned; ``layer.get_input_shape_at(0)`` -> ``x.shape`` of the tensor
-    passed to the first call; ``conv.input_shape`` -> ``conv.input.shape`` (``conv.output_shape``
-    -> ``conv.output.shape``) when the layer was called once.
+    ## Example
+    ```python
+    import keras
+    conv = keras.layers.Conv2D(16, 3)
+    a = keras.Input(shape=(32, 32, 3))
+    y = conv(a)
+    shape = conv.input_shape
+    ```
+
+    Use instead (the tensors each call returns: `conv.input.shape` for a layer called once,
+    `x.shape` of the tensor passed to a given call):
+    ```python
+    import keras
+    conv = keras.layers.Conv2D(16, 3)
+    a = keras.Input(shape=(32, 32, 3))
+    y = conv(a)
+    shape = conv.input.shape
+    ```
+
+    ## Fix safety
+    `conv.input_shape` becomes `conv.input.shape` (and `output_shape` `output.shape`) for a layer
+    called once: safe. Naming the tensor of a given call (`lstm.get_output_at(1)` becomes the variable
+    the second call was assigned to) is unsafe, since that variable may have been rebound since; it is
+    applied only with `--unsafe-fixes`.
+
+    ## References
+    - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
+    - [Keras: the base Layer, keras/src/layers/layer.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/layer.py)
     """
 
     code = "KC301"

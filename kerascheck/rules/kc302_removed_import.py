@@ -180,20 +180,40 @@ def missing_name(module: str, name: str) -> str | None:
 
 
 class RemovedImport(Rule):
-    """An import of a Keras module or name that Keras 3 no longer has.
+    """## What it does
+    Reports an import of a Keras module or name that Keras 3 no longer has.
 
-    Keras 3 flattened the package: ``keras.layers.convolutional``, ``keras.layers.core``,
-    ``keras.layers.recurrent``, ``keras.layers.merge``, ``keras.engine``, ``keras.utils.np_utils``,
-    ``keras.wrappers.scikit_learn``... are gone, and so are names such as ``Merge``,
-    ``keras.constraints.maxnorm`` or ``CuDNNLSTM``. Python raises ``ModuleNotFoundError: No module
-    named 'keras.layers.convolutional'`` or ``ImportError: cannot import name 'np_utils' from
-    'keras.utils'`` at the import, before any model is built (also through ``tensorflow.keras``,
-    which is Keras 3 from TensorFlow 2.16 on). Calls through a removed attribute
-    (``K.set_image_dim_ordering('tf')``) raise ``AttributeError``. What exists is read from the
-    catalogue of the real Keras 3.15.1 package; Keras's private modules (``keras.src``) are not checked.
+    ## Why is this bad?
+    Keras 3 flattened the package: `keras.layers.convolutional`, `keras.layers.core`,
+    `keras.layers.recurrent`, `keras.layers.merge`, `keras.engine`, `keras.utils.np_utils`,
+    `keras.wrappers.scikit_learn`... are gone, and so are names such as `Merge`,
+    `keras.constraints.maxnorm` or `CuDNNLSTM`. Python raises `ModuleNotFoundError: No module named
+    'keras.layers.convolutional'` or `ImportError: cannot import name 'np_utils' from 'keras.utils'`
+    at the import, before any model is built (also through `tensorflow.keras`, which is Keras 3 from
+    TensorFlow 2.16 on). A call through a removed attribute (`K.set_image_dim_ordering('tf')`) raises
+    `AttributeError`. What exists is read from a catalogue of the real Keras 3.15.1 package; Keras's
+    private modules (`keras.src`) are not checked.
 
-    Fix: import from the Keras 3 location given in the message (most layers are directly in
-    ``keras.layers``; ``np_utils.to_categorical`` is ``keras.utils.to_categorical``).
+    ## Example
+    ```python
+    from keras.layers.convolutional import Conv2D
+    ```
+
+    Use instead (most layers are directly in `keras.layers`; `np_utils.to_categorical` is
+    `keras.utils.to_categorical`):
+    ```python
+    from keras.layers import Conv2D
+    ```
+
+    ## Fix safety
+    The fix rewrites the import to the Keras 3 module that has the same names
+    (`from keras.layers.convolutional import Conv2D` becomes `from keras.layers import Conv2D`,
+    `from keras.utils import np_utils` becomes `from keras import utils as np_utils`), only when Keras 3
+    has every name used there. The objects imported are the same, so it is safe.
+
+    ## References
+    - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
+    - [Keras: the public API, keras/api](https://github.com/keras-team/keras/blob/v3.15.1/keras/api)
     """
 
     code = "KC302"

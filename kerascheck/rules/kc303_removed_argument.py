@@ -29,16 +29,37 @@ def removed_method_kwargs(method: str, kwargs) -> list[str]:
 
 
 class RemovedArgument(Rule):
-    """An optimizer is given a keyword argument Keras 3 removed (``lr=``).
+    """## What it does
+    Reports a keyword argument Keras 3 removed: an optimizer's `lr=`, or a Keras 1/2 keyword of
+    `fit`, `evaluate` or `predict` (`nb_epoch=`).
 
-    Keras 3 optimizers take ``learning_rate`` (Keras 2 also accepted ``lr``) and no other unknown
-    keyword: ``BaseOptimizer.__init__`` raises ``ValueError: Argument(s) not recognized:
-    {'lr': 0.01}`` as soon as the optimizer is created, so ``Adam(lr=1e-3)`` stops the script
-    (also inside ``model.compile(optimizer=...)``). ``decay=`` is only warned about and ignored
-    (see KC304).
+    ## Why is this bad?
+    Keras 3 optimizers take `learning_rate` and no other unknown keyword: `BaseOptimizer.__init__`
+    raises `ValueError: Argument(s) not recognized: {'lr': 0.01}` as soon as the optimizer is
+    created, so `Adam(lr=1e-3)` stops the script (also inside `model.compile(optimizer=...)`).
+    `Model.fit` and its siblings take no `**kwargs`: `nb_epoch=` raises `TypeError`. (An optimizer's
+    `decay=` is only warned about and ignored: see KC304.)
 
-    Fix: write ``learning_rate=`` instead of ``lr=``; drop other Keras 2 arguments (use a
-    ``keras.optimizers.schedules`` schedule as ``learning_rate`` for decay).
+    ## Example
+    ```python
+    import keras
+    opt = keras.optimizers.Adam(lr=0.01)
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    opt = keras.optimizers.Adam(learning_rate=0.01)
+    ```
+
+    ## Fix safety
+    The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
+    `nb_epoch=` to `epochs=`), which mean the same: safe. Other removed arguments have no automatic
+    fix (use a `keras.optimizers.schedules` schedule as `learning_rate` for a decay).
+
+    ## References
+    - [Keras: optimizers](https://keras.io/api/optimizers/)
+    - [Keras: BaseOptimizer, keras/src/optimizers/base_optimizer.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/base_optimizer.py)
     """
 
     code = "KC303"

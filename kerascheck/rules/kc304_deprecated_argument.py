@@ -6,16 +6,37 @@ from .base import Invalid, Rule
 
 
 class DeprecatedArgument(Rule):
-    """A Keras 2 argument that Keras 3 accepts but ignores (``Embedding(input_length=)``, ``decay=``).
+    """## What it does
+    Reports a Keras 2 argument that Keras 3 accepts but ignores (`Embedding(input_length=)`, an
+    optimizer's `decay=`).
 
-    Keras 3.15 warns and drops these: ``Embedding(input_length=100)`` ("Argument `input_length`
-    is deprecated. Just remove it.": the sequence length comes from the ``Input`` shape) and an
-    optimizer's ``decay=`` ("Argument `decay` is no longer supported and will be ignored.": the
-    learning rate no longer decays, which silently changes training). Seeds 002 and 003 pass
-    ``input_length``.
+    ## Why is this bad?
+    Keras 3.15 warns and drops these: `Embedding(input_length=100)` (the sequence length comes from
+    the `Input` shape) and an optimizer's `decay=` ("Argument `decay` is no longer supported and will
+    be ignored": the learning rate no longer decays, which silently changes training).
 
-    Fix: remove ``input_length`` (give the ``Input`` the sequence length); replace ``decay`` with a
-    schedule, e.g. ``learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)``.
+    ## Example
+    ```python
+    import keras
+    x = keras.Input(shape=(100,))
+    y = keras.layers.Embedding(1000, 8, input_length=100)(x)
+    ```
+
+    Use instead (give the `Input` the sequence length; replace `decay` with a schedule, e.g.
+    `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)`):
+    ```python
+    import keras
+    x = keras.Input(shape=(100,))
+    y = keras.layers.Embedding(1000, 8)(x)
+    ```
+
+    ## Fix safety
+    The fix removes `input_length=...`: Keras 3 ignores it, so the model is the same, and the fix is
+    safe. `decay=` needs a schedule, which is left to you (no automatic fix).
+
+    ## References
+    - [Keras: Embedding layer](https://keras.io/api/layers/core_layers/embedding/)
+    - [Keras: learning rate schedules](https://keras.io/api/optimizers/learning_rate_schedules/)
     """
 
     code = "KC304"

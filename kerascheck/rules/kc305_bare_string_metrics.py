@@ -18,13 +18,35 @@ def call_at(ctx, loc) -> cst.Call | None:
 
 
 class BareStringMetrics(Rule):
-    """``model.compile(metrics="accuracy")``: a bare string where Keras 3 wants a list.
+    """## What it does
+    Reports `model.compile(metrics="accuracy")`: a bare string where Keras 3 wants a list.
 
-    Keras 2 accepted one metric name as a string. Keras 3.15 raises ``ValueError: Expected
-    `metrics` argument to be a list, tuple, or dict. Received instead: metrics=accuracy of type
-    <class 'str'>`` at ``compile`` (checked with Keras 3.15.1).
+    ## Why is this bad?
+    Keras 2 accepted one metric name as a string. Keras 3.15 raises a `ValueError` at `compile`
+    ("Expected metrics argument to be a list, tuple, or dict. Received instead: metrics=accuracy of
+    type <class 'str'>"), so the script stops before training.
 
-    Fix (automatic, safe): wrap it in a list, ``metrics=["accuracy"]``.
+    ## Example
+    ```python
+    import keras
+    m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation="softmax")])
+    m.compile(optimizer="adam", loss="categorical_crossentropy", metrics="accuracy")
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation="softmax")])
+    m.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    ```
+
+    ## Fix safety
+    The fix wraps the string in a list, `metrics=["accuracy"]`, which is what Keras 2 did with it:
+    safe.
+
+    ## References
+    - [Keras: Model.compile](https://keras.io/api/models/model_training_apis/#compile-method)
+    - [Keras: keras/src/trainers/compile_utils.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/trainers/compile_utils.py)
     """
 
     code = "KC305"

@@ -40,21 +40,43 @@ def target_params(method: str) -> set[str]:
 
 
 class RemovedModelMethod(Rule):
-    """A ``Model`` method Keras 3 removed: ``fit_generator``, ``evaluate_generator``, ``predict_generator``,
-    and Sequential's ``predict_classes``, ``predict_proba``; ``to_yaml``.
+    """## What it does
+    Reports a `Model` method Keras 3 removed: `fit_generator`, `evaluate_generator`,
+    `predict_generator`, Sequential's `predict_classes` and `predict_proba`, `to_yaml`.
 
-    Keras 3 models have no ``*_generator`` methods (``AttributeError: 'Sequential' object has no
-    attribute 'fit_generator'``): ``fit``, ``evaluate`` and ``predict`` take Python generators,
-    ``tf.data`` datasets and ``keras.utils.PyDataset`` directly. Which methods are gone is read from
-    the catalogue (Model and Sequential members of Keras 2.3.1 missing in Keras 3.15.1).
-    ``predict_proba`` was ``predict``; ``predict_classes`` has no one-call replacement: take the
-    ``argmax`` of ``predict`` (softmax) or threshold it (sigmoid).
+    ## Why is this bad?
+    Keras 3 models have no `*_generator` methods (`AttributeError: 'Sequential' object has no
+    attribute 'fit_generator'`): `fit`, `evaluate` and `predict` take Python generators, `tf.data`
+    datasets and `keras.utils.PyDataset` directly. `predict_proba` was `predict`; `predict_classes`
+    has no one-call replacement: take the `argmax` of `predict` (softmax) or threshold it (sigmoid).
+    Which methods are gone is read from a catalogue (Model and Sequential members of Keras 2.3.1
+    missing in Keras 3.15.1).
 
-    Fix (automatic): ``model.fit_generator(gen, steps_per_epoch=10, nb_epoch=5)`` ->
-    ``model.fit(gen, steps_per_epoch=10, epochs=5)`` is safe. With ``workers``,
-    ``use_multiprocessing`` or ``max_queue_size`` the fix drops them (Keras 3 reads them from a
-    ``PyDataset``): unsafe, applied with ``--unsafe-fixes`` only. ``predict_proba(x)`` ->
-    ``predict(x)`` is safe.
+    ## Example
+    ```python
+    import keras
+    m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    m.compile(optimizer="adam", loss="mse")
+    m.fit_generator(iter([]), steps_per_epoch=3)
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    m.compile(optimizer="adam", loss="mse")
+    m.fit(iter([]), steps_per_epoch=3)
+    ```
+
+    ## Fix safety
+    `model.fit_generator(gen, steps_per_epoch=10, nb_epoch=5)` becomes `model.fit(gen,
+    steps_per_epoch=10, epochs=5)`, and `predict_proba(x)` becomes `predict(x)`: safe. With `workers`,
+    `use_multiprocessing` or `max_queue_size` the fix drops them (Keras 3 reads them from a
+    `PyDataset`), which changes how data is loaded: unsafe, applied only with `--unsafe-fixes`.
+
+    ## References
+    - [Keras: Model training APIs](https://keras.io/api/models/model_training_apis/)
+    - [Keras: PyDataset](https://keras.io/api/utils/python_utils/#pydataset-class)
     """
 
     code = "KC306"

@@ -43,15 +43,40 @@ def _calls(module: cst.Module) -> list[cst.Call]:
 
 
 class Keras1ConvSignature(Rule):
-    """``Convolution2D(32, 3, 3)``: the Keras 1 signature (filters, rows, columns), which Keras 3 reads differently.
+    """## What it does
+    Reports `Convolution2D(32, 3, 3)`: the Keras 1 signature (filters, rows, columns), which Keras 3
+    reads differently.
 
-    Keras 1 wrote ``Convolution2D(nb_filter, nb_row, nb_col)``; Keras 2 still translated three
-    integers into ``kernel_size=(3, 3)``. Keras 3 keeps ``Convolution2D`` as an alias of ``Conv2D``
-    with no translation: the third integer becomes ``strides`` (``Conv2D(32, 3, strides=3)``), so
-    the model builds, silently smaller (``Convolution3D(32, 3, 3, 3)`` passes ``3`` as ``padding``
-    and raises). Only the Keras 1 spellings are reported: ``Conv2D(32, 3, 2)`` is ordinary Keras 3.
+    ## Why is this bad?
+    Keras 1 wrote `Convolution2D(nb_filter, nb_row, nb_col)`; Keras 2 still translated three integers
+    into `kernel_size=(3, 3)`. Keras 3 keeps `Convolution2D` as an alias of `Conv2D` with no
+    translation: the third integer becomes `strides` (`Conv2D(32, 3, strides=3)`), so the model
+    builds, silently smaller (`Convolution3D(32, 3, 3, 3)` passes `3` as `padding` and raises). Only
+    the Keras 1 spellings are reported: `Conv2D(32, 3, 2)` is ordinary Keras 3.
 
-    Fix (automatic, safe): ``Convolution2D(32, (3, 3))``, which means the same in every Keras.
+    ## Example
+    ```python
+    import keras
+    from keras.layers import Convolution2D
+    x = keras.Input(shape=(28, 28, 1))
+    y = Convolution2D(32, 3, 3, activation="relu")(x)
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    from keras.layers import Convolution2D
+    x = keras.Input(shape=(28, 28, 1))
+    y = Convolution2D(32, (3, 3), activation="relu")(x)
+    ```
+
+    ## Fix safety
+    The fix passes the kernel size as one tuple, `Convolution2D(32, (3, 3))`, which means in Keras 3
+    what the code meant in Keras 1: safe.
+
+    ## References
+    - [Keras: Conv2D layer](https://keras.io/api/layers/convolution_layers/convolution2d/)
+    - [Keras: keras/src/layers/convolutional/conv2d.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/convolutional/conv2d.py)
     """
 
     code = "KC307"

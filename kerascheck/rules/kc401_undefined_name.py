@@ -4,13 +4,28 @@ from .base import EngineErrorRule, Invalid
 
 
 class UndefinedName(EngineErrorRule):
-    """A name is used that nothing in the module defines.
+    """## What it does
+    Reports a name that nothing in the module defines.
 
-    Python raises ``NameError`` when the line runs. Tutorials often forget an import
-    (``from keras.layers import Conv2D``, ``import keras``, ``import tensorflow as tf``). Reported
-    only when no statement anywhere in the module binds the name and no star import could.
+    ## Why is this bad?
+    Python raises `NameError` when the line runs. Tutorials often forget an import
+    (`from keras.layers import Conv2D`, `import keras`, `import tensorflow as tf`). Reported only
+    when no statement anywhere in the module binds the name and no star import could.
 
-    Fix: import or define the name.
+    ## Example
+    ```python
+    from keras.layers import Dense
+    conv = Conv2D(16, (3, 3))
+    ```
+
+    Use instead:
+    ```python
+    from keras.layers import Conv2D
+    conv = Conv2D(16, (3, 3))
+    ```
+
+    ## References
+    - [Python: NameError](https://docs.python.org/3/library/exceptions.html#NameError)
     """
 
     code = "KC401"

@@ -4,14 +4,31 @@ from .base import EngineErrorRule, Invalid
 
 
 class BadCallArguments(EngineErrorRule):
-    """A user function or method is called with arguments that do not fit its signature.
+    """## What it does
+    Checks that a function or method of the module is called with arguments that fit its signature.
 
-    Python raises ``TypeError`` (missing or unexpected arguments). A common Keras case: a custom
-    layer's ``from_config`` defined without ``@classmethod`` and called as
-    ``CustomDense.from_config(config)``: ``config`` binds to ``cls`` and Python raises
-    ``from_config() missing 1 required positional argument: 'config'`` (seed 002).
+    ## Why is this bad?
+    Python raises `TypeError` (missing or unexpected arguments). A common Keras case: a custom layer's
+    `from_config` defined without `@classmethod` and called as `CustomDense.from_config(config)`:
+    `config` binds to `cls` and Python raises `from_config() missing 1 required positional argument:
+    'config'` (see also KC501).
 
-    Fix: match the call to the signature (for ``from_config``, add ``@classmethod``).
+    ## Example
+    ```python
+    def f(a, b):
+        return a + b
+    f(1)
+    ```
+
+    Use instead:
+    ```python
+    def f(a, b):
+        return a + b
+    f(1, 2)
+    ```
+
+    ## References
+    - [Python: calls](https://docs.python.org/3/reference/expressions.html#calls)
     """
 
     code = "KC402"

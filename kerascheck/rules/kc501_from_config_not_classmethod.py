@@ -6,16 +6,43 @@ from .base import Invalid, Rule
 
 
 class FromConfigNotClassmethod(Rule):
-    """``from_config`` of a custom layer or model is defined without ``@classmethod``.
+    """## What it does
+    Reports `from_config` of a custom layer or model defined without `@classmethod`.
 
-    Keras rebuilds layers with ``cls.from_config(config)``: when restoring a saved model, cloning
-    it, or in code such as ``CustomDense.from_config(config)``. Without ``@classmethod`` the
-    config binds to ``cls`` and Python raises ``TypeError: from_config() missing 1 required
-    positional argument: 'config'`` wherever it is called (seed 002; that call is reported as
-    KC402). This rule reports the definition itself, even when the script never calls it, since
-    saving and loading the model will. It is a warning because the ``def`` line itself runs fine.
+    ## Why is this bad?
+    Keras rebuilds layers with `cls.from_config(config)`: when restoring a saved model, cloning it,
+    or in code such as `CustomDense.from_config(config)`. Without `@classmethod` the config binds to
+    `cls` and Python raises `TypeError: from_config() missing 1 required positional argument:
+    'config'` wherever it is called (that call is reported as KC402). This rule reports the
+    definition itself, even when the script never calls it, since saving and loading the model will.
+    It is a warning because the `def` line itself runs fine.
 
-    Fix: decorate it: ``@classmethod`` above ``def from_config(cls, config)``.
+    ## Example
+    ```python
+    import keras
+    class L(keras.layers.Layer):
+        def get_config(self):
+            return {}
+
+        def from_config(cls, config):
+            return cls(**config)
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    class L(keras.layers.Layer):
+        def get_config(self):
+            return {}
+
+        @classmethod
+        def from_config(cls, config):
+            return cls(**config)
+    ```
+
+    ## References
+    - [Keras: serialization and saving, custom objects](https://keras.io/guides/serialization_and_saving/)
+    - [Keras: Layer.from_config, keras/src/ops/operation.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/ops/operation.py)
     """
 
     code = "KC501"

@@ -8,18 +8,42 @@ from .base import Invalid, Rule
 
 
 class MissingGetConfig(Rule):
-    """A custom layer takes constructor arguments, has no ``get_config`` and no ``**kwargs``.
+    """## What it does
+    Reports a custom layer that takes constructor arguments and has neither `get_config` nor
+    `**kwargs`.
 
-    Saving a model stores each layer's ``get_config()``; loading calls ``cls(**config)``. Without
-    a ``get_config`` Keras 3 records the constructor arguments automatically, but its config also
-    holds ``name``, ``trainable`` and ``dtype``: an ``__init__`` that does not accept ``**kwargs``
-    makes ``from_config`` / ``keras.models.load_model`` raise ``TypeError: __init__() got an
-    unexpected keyword argument 'trainable'``, so the model can be saved but never loaded.
-    (An ``__init__`` that forwards ``**kwargs`` to ``super().__init__`` round-trips plain
-    arguments without a ``get_config``; it needs one when an argument is a layer or another object.)
+    ## Why is this bad?
+    Saving a model stores each layer's `get_config()`; loading calls `cls(**config)`. Without a
+    `get_config` Keras 3 records the constructor arguments automatically, but its config also holds
+    `name`, `trainable` and `dtype`: an `__init__` that does not accept `**kwargs` makes
+    `keras.models.load_model` raise `TypeError: __init__() got an unexpected keyword argument
+    'trainable'`, so the model can be saved but never loaded.
 
-    Fix: accept ``**kwargs`` and pass them on (``super().__init__(**kwargs)``), and define
-    ``get_config`` returning ``{**super().get_config(), "units": self.units, ...}``.
+    ## Example
+    ```python
+    import keras
+    class Linear(keras.layers.Layer):
+        def __init__(self, units=32, input_dim=32):
+            super().__init__()
+            self.units = units
+    ```
+
+    Use instead (accept `**kwargs` and pass them on, and return every argument from `get_config`):
+    ```python
+    import keras
+    class Linear(keras.layers.Layer):
+        def __init__(self, units=32, input_dim=32, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.input_dim = input_dim
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units, "input_dim": self.input_dim}
+    ```
+
+    ## References
+    - [Keras: making new layers, serialization](https://keras.io/guides/making_new_layers_and_models_via_subclassing/)
+    - [Keras: serialization and saving](https://keras.io/guides/serialization_and_saving/)
     """
 
     code = "KC502"

@@ -6,15 +6,38 @@ from .base import Invalid, Rule
 
 
 class CallReturnsNothing(Rule):
-    """A custom layer's or model's ``call()`` never returns a value.
+    """## What it does
+    Reports a custom layer's or model's `call()` that never returns a value.
 
-    ``call`` computes the layer's outputs; one that ends without ``return`` (a forgotten
-    ``return x``, or the result assigned and dropped) returns ``None``. Keras 3 does not raise
-    when such a layer is called: ``y = layer(x)`` is just ``None``, and the script fails later and
-    elsewhere (``keras.Model(inputs, y)`` raises ``All `outputs` values must be KerasTensors``,
-    the next layer rejects ``None``). A warning, since the call itself runs.
+    ## Why is this bad?
+    `call` computes the layer's outputs; one that ends without `return` (a forgotten `return x`, or
+    the result assigned and dropped) returns `None`. Keras 3 does not raise when such a layer is
+    called: `y = layer(x)` is just `None`, and the script fails later and elsewhere
+    (`keras.Model(inputs, y)` raises, the next layer rejects `None`). A warning, since the call
+    itself runs.
 
-    Fix: return the output tensor(s) at the end of ``call``.
+    ## Example
+    ```python
+    import keras
+    class L(keras.layers.Layer):
+        def call(self, x):
+            y = x * 2
+    x = keras.Input(shape=(3,))
+    y = L()(x)
+    ```
+
+    Use instead:
+    ```python
+    import keras
+    class L(keras.layers.Layer):
+        def call(self, x):
+            return x * 2
+    x = keras.Input(shape=(3,))
+    y = L()(x)
+    ```
+
+    ## References
+    - [Keras: making new layers and models via subclassing](https://keras.io/guides/making_new_layers_and_models_via_subclassing/)
     """
 
     code = "KC503"

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 WORKER = Path(__file__).with_name("worker.py")
-INSTALL_HINT = "pip install 'kerascheck[verify]'"
+INSTALL_HINT = "install the verify extra: pip install '.[verify]' in a kerascheck clone (see the README's Install)"
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow; a cold disk cache can take a minute
 # What the script would see of a terminal: Keras's summary width must be the non-terminal default.
 HIDDEN_ENV = ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JPY_PARENT_PID")

@@ -1,19 +1,22 @@
-"""``kerascheck verify PATH...``: run the scripts under real Keras and check every prediction."""
+"""``kerascheck verify PATH...``: run the scripts under real Keras and check every prediction.
+
+TensorFlow runs in a worker process (``kerascheck.verify.runner``); this module only parses the
+options and prints the reports ``kerascheck.verify.session.verify_file`` returns.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-from pathlib import Path
 
 import click
-import libcst as cst
 
-from ..analysis import analyze_file
-from .compare import FAILING, Outcome, compare
-from .runner import INSTALL_HINT, Timeout, Worker, WorkerError, find_python
-from .slicing import slice_source
+from ..files import iter_python_files
+from ..verify.compare import FAILING, Outcome
+from ..verify.runner import INSTALL_HINT, Worker, WorkerError, find_python
+from ..verify.session import verify_file
+from .options import dims_option
 
 
 @click.command()
@@ -27,8 +30,7 @@ from .slicing import slice_source
               help="Python that has TensorFlow (default: $KERASCHECK_PYTHON, else this one if it has TensorFlow).")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--with-data", is_flag=True, help="Also run data loading, so data-dependent sizes are real.")
-@click.option("--dim", "dims", multiple=True, metavar="NAME=VALUE", callback=lambda _c, _p, v: _parse_dims(v),
-              help="Give a data-dependent size its value in the predictions (as for `summary`); repeatable.")
+@dims_option("Give a data-dependent size its value in the predictions (as for `summary`); repeatable.")
 def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float, python: str | None,
            output_format: str, with_data: bool, dims: dict[str, int]) -> None:
     """Run the model-building code of PATHS under real TensorFlow/Keras and compare with the predictions.
@@ -36,8 +38,6 @@ def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float
     Training, evaluation, data loading, file and network I/O and plotting are skipped (and reported).
     Exit status 0 when every prediction is confirmed, 1 on a mismatch or something Keras did that
     was not predicted, 2 when verification could not run."""
-    from ..cli import iter_python_files
-
     started = time.perf_counter()
     interpreter = find_python(python)
     if interpreter is None:
@@ -75,63 +75,6 @@ def verify(paths: tuple[str, ...], all_models: bool, device: str, timeout: float
         versions = {k: info[k] for k in ("python", "tensorflow", "keras", "device", "gpus")}
         click.echo(json.dumps({**versions, "status": status, "timing": timing, "files": reports}, indent=2))
     sys.exit(status)
-
-
-def _parse_dims(values: tuple[str, ...]) -> dict[str, int]:
-    from ..cli import parse_dims  # (cli imports this module)
-
-    return parse_dims(values)
-
-
-def verify_file(worker: Worker, path: Path, all_models: bool, timeout: float, with_data: bool = False,
-                dims: dict[str, int] | None = None) -> dict:
-    shown = str(path)
-    report = {"path": shown, "skipped": [], "blocked": [], "outcomes": [], "failure": None, "seconds": None}
-    analysis = analyze_file(path, shown, dims=dims)
-    if analysis.result is None:
-        report["failure"] = "; ".join(d.format() for d in analysis.diagnostics) or "cannot analyse"
-        return report
-    notebook = analysis.notebook
-    try:
-        source = notebook.runnable_script() if notebook is not None else path.read_text(encoding="utf-8")
-        sliced = slice_source(source, keep_data=with_data)
-    except (cst.ParserSyntaxError, AssertionError, RecursionError) as exc:
-        report["failure"] = f"cannot slice: {exc}"
-        return report
-    report["skipped"] = [{"line": s.line, "end_line": s.end_line, "reason": s.reason, "detail": s.detail}
-                         for s in sliced.skipped]
-    request = {"path": str(path.resolve()), "source": sliced.code, "all_models": all_models,
-               "names": {name: f"skipped {s.describe()}" for name, s in sliced.names.items()}}
-    try:
-        reply = worker.request(request, timeout)
-    except Timeout as exc:
-        report["failure"] = f"{exc} (the worker was restarted)"
-        return report
-    except WorkerError as exc:
-        report["failure"] = str(exc)
-        return report
-    if "internal" in reply:
-        report["failure"] = f"internal error in the worker: {reply['internal']}"
-        return report
-    report["seconds"] = reply["seconds"]
-    report["blocked"] = [{k: e[k] for k in ("line", "end_line", "name", "why")}
-                         for e in reply["events"] if e["event"] == "blocked"]
-    report["outcomes"] = [o.as_dict() for o in compare(analysis.result, reply, all_models)]
-    if notebook is not None:
-        _to_cells(report, notebook)
-    return report
-
-
-def _to_cells(report: dict, notebook) -> None:
-    """A notebook's report in cell coordinates: ``line`` relative to the cell, and its ``cell``."""
-    for entry in (*report["skipped"], *report["blocked"], *report["outcomes"]):
-        where = notebook.cell_position(entry["line"]) if entry.get("line") is not None else None
-        if where is None:
-            continue
-        end = notebook.cell_position(entry["end_line"]) if entry.get("end_line") is not None else None
-        entry["cell"], entry["line"] = where[0], where[1]
-        if "end_line" in entry:
-            entry["end_line"] = end[1] if end is not None and end[0] == where[0] else where[1]
 
 
 def _where(path: str, entry: dict) -> str:

@@ -16,8 +16,8 @@ def lsp(stdio: bool) -> None:
         import pygls  # noqa: F401
         import lsprotocol  # noqa: F401
     except ImportError:
-        click.echo("kerascheck lsp needs the lsp extra: pip install 'kerascheck[lsp]'", err=True)
+        click.echo("kerascheck lsp needs the lsp extra: pip install '.[lsp]' in a kerascheck clone (see the README's Install)", err=True)
         sys.exit(2)
-    from .server import serve
+    from ..lsp.server import serve
 
     serve()

@@ -9,7 +9,7 @@ import click
 @click.option("--missing", is_flag=True, help="Only the names that are not supported (unresolved by design or not yet).")
 def layers(missing: bool) -> None:
     """List every public name of keras.layers with its status and notes."""
-    from .shapes.coverage import KERAS_VERSION, SUPPORTED, coverage_table, counts
+    from ..shapes.coverage import KERAS_VERSION, SUPPORTED, coverage_table, counts
 
     table = coverage_table()
     rows = [row for row in table if not (missing and row.status == SUPPORTED)]
