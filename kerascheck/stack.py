@@ -10,6 +10,7 @@ stack costs milliseconds, which every save in the editor would pay).
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -24,6 +25,17 @@ _lock = threading.Lock()
 _jobs: "queue.Queue[tuple[Callable[[], Any], dict, threading.Event]]" = queue.Queue()
 _worker: threading.Thread | None = None
 _local = threading.local()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (check -j's worker pool) has no copy of the deep-stack thread, and the lock or
+    queue may have been held by it at the fork: start afresh."""
+    global _lock, _jobs, _worker
+    _lock, _jobs, _worker = threading.Lock(), queue.Queue(), None
+    _local.inside = False
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _serve() -> None:

@@ -162,10 +162,11 @@ def test_bad_notebook_is_one_kc000_with_its_location(tmp_path: Path, text, line,
     assert found[0].message.startswith(message)
     result = run("check", "--no-cache", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stdout == f"{path}:{line}:{column}: KC000 {found[0].message}\n"
+    expected = f"{path}:{line}:{column}: KC000 {found[0].message}\n"
+    assert result.stdout == expected + "Found 1 error.\n"  # check's closing count line
     summary = run("summary", "--no-cache", str(path))
     assert summary.returncode == 1 and "Traceback" not in summary.stderr
-    assert summary.stderr == result.stdout and summary.stdout == ""
+    assert summary.stderr == expected and summary.stdout == ""
 
 
 # -- IPython syntax --------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def test_fix_round_trip_keeps_the_notebook(tmp_path: Path):
     assert f"--- {path}:cell 5\n" in diff.stdout and "+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01)" in diff.stdout
     result = run("check", "--fix", "--no-cache", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Fixed 2 diagnostics." in result.stderr
+    assert "Found 2 errors (2 fixed, 0 remaining)." in result.stdout
     fixed = nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
     nbformat.validate(fixed)
     expected = copy.deepcopy(notebook)
@@ -315,7 +316,7 @@ def test_a_notebook_without_keras_is_skipped_unless_broken(tmp_path: Path):
     (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
     out = run("check", "--no-cache", ".", cwd=tmp_path)
     assert out.returncode == 1 and out.stdout == "broken.ipynb:1:2: KC000 notebook is not valid JSON: " \
-        "Expecting property name enclosed in double quotes\n"
+        "Expecting property name enclosed in double quotes\nFound 1 error.\n"
 
 
 def test_v3_notebook(tmp_path: Path):
