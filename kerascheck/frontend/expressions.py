@@ -442,6 +442,8 @@ class Expressions:
                         "divmod": divmod}[name](*args, **kwargs)
             if name == "isinstance":
                 return is_instance(args[0], args[1])
+            if name == "hasattr" and len(args) == 2 and isinstance(args[1], str) and _plain(args[0]):
+                return hasattr(args[0], args[1])  # ``v.value if hasattr(v, "value") else v`` over a shape
             if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
                 return [self.call(args[0], list(items), {}, cst.Name("map")) for items in zip(*map(self.iterate, args[1:]))]
         except (TypeError, ValueError) as exc:
@@ -475,6 +477,13 @@ class Expressions:
             return bool(value)
         except Exception:
             return Unknown("truth value not known")
+
+
+def _plain(value: Any) -> bool:
+    """A plain Python value, whose attributes are Python's own."""
+    if isinstance(value, (tuple, list)):
+        return all(_plain(v) for v in value)
+    return value is None or type(value) in (bool, int, float, str, dict)
 
 
 _BINOPS = {

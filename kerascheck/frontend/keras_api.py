@@ -120,6 +120,12 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         elif isinstance(obj, Layer):
             obj.build(tuple(shape))
         return None
+    if name == "compute_output_shape" and isinstance(obj, Layer) and obj.spec is not None:
+        # A built-in layer asked directly (a user layer building its sublayers by hand).
+        shape = args[0] if args else kwargs.get("input_shape")
+        if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) or d is None for d in shape):
+            raise Unresolvable("compute_output_shape() on a shape not known statically")
+        return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))
     if name == "get_layer":
         layer_name, index = bind_arguments(args, kwargs, ("name", "index"))
         for layer in getattr(obj, "layers", []):
@@ -367,3 +373,10 @@ def star_import(module: str) -> dict[str, Any]:
     return {}
 
 
+
+
+def _as_tuples(shape: Any) -> Any:
+    """A shape (or a structure of shapes) as the tuples Keras returns."""
+    if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
+        return [tuple(s) for s in shape]
+    return tuple(shape) if isinstance(shape, list) else shape

@@ -263,6 +263,7 @@ class CustomLayer(Layer):
         self.own_weights: list[Weight] = []
         self.has_user_build = cls.find("build") is not None
         self.builtin_spec: Any = None  # a subclass of a built-in layer: that layer's spec, once __init__ binds it
+        self.input_shape_arg: Any = None  # ``input_shape=``/``input_dim=`` given to Layer.__init__
 
     @property
     def sublayers(self) -> list[Layer]:
