@@ -3,6 +3,7 @@ Python's argument binding, builtins; Keras, TensorFlow and NumPy names go to ``k
 
 from __future__ import annotations
 
+import collections
 import operator
 from typing import Any
 
@@ -260,12 +261,22 @@ class Expressions:
     def comprehension(self, for_in: cst.CompFor, produce, scope: Scope) -> Any:
         inner = Scope(scope, scope.module)
         out: list = []
+        start, count = self.steps, 0
+        names = collections.Counter(self.keras.naming.uids)
 
         def loop(clause: cst.CompFor | None) -> None:
+            nonlocal count
             if clause is None:
                 out.extend(produce(inner))
                 return
             for item in self.iterate(self.eval(clause.iter, inner)):
+                count += 1  # the comprehension's own budget, as a loop's (budgets.LOOP_STEPS)
+                if count > budgets.MAX_ITERATIONS or self.steps - start > budgets.LOOP_STEPS:
+                    if self.keras.naming.uids != names:
+                        for prefix in set(self.keras.naming.uids) | set(names):
+                            if self.keras.naming.uids[prefix] != names[prefix]:
+                                self.keras.naming.uncertain.setdefault(prefix, f"the comprehension {self.where(for_in)} runs too long to follow")
+                    raise Unresolvable(f"the comprehension {self.where(for_in)} runs too long to follow")
                 self.assign(clause.target, item, inner)
                 ok = True
                 for cond in clause.ifs:
@@ -345,6 +356,10 @@ class Expressions:
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:
         if self.depth >= budgets.MAX_DEPTH:
             raise Unresolvable(f"recursion deeper than {budgets.MAX_DEPTH} calls in `{func.name}`")
+        if self.speculative and any(frame[0] is func for frame in self.frames):
+            # Recursion on a path the analysis cannot decide (``if isinstance(part, list): walk(part)``
+            # over unknown data) would be explored on every path at every level: summarised instead.
+            return Unknown(f"`{func.name}` calls itself on a path not known statically")
         func.calls += 1
         scope = Scope(func.scope, func.scope.module)
         self.bind_params(func, args, kwargs, scope)
