@@ -445,7 +445,8 @@ class Expressions:
             if name == "len":
                 return keras_api.length(args[0])
             if name in ("list", "tuple", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "set"):
-                iterables = [self.iterate(a) if not isinstance(a, (int, float)) else a for a in args]
+                unordered = name in _ORDER_FREE
+                iterables = [self.iterate(a, unordered) if not isinstance(a, (int, float)) else a for a in args]
                 fn = {"list": list, "tuple": tuple, "sorted": sorted, "enumerate": enumerate, "zip": zip,
                       "sum": sum, "min": min, "max": max, "any": any, "all": all, "set": set,
                       "reversed": lambda x: list(reversed(list(x)))}[name]
@@ -466,8 +467,9 @@ class Expressions:
         return Unknown(f"{name}() is not evaluated")
 
     # -- helpers --------------------------------------------------------------------------------------
-    def iterate(self, value: Any):
-        """The items of ``value`` (a range is not materialised: a loop stops at its budget)."""
+    def iterate(self, value: Any, unordered: bool = False):
+        """The items of ``value`` (a range is not materialised: a loop stops at its budget);
+        ``unordered``: the consumer ignores the order (``sorted``, ``len``, ``set``)."""
         if isinstance(value, Unknown):
             raise Unresolvable(value.reason)
         if isinstance(value, range):
@@ -475,6 +477,10 @@ class Expressions:
         if isinstance(value, (list, tuple, str)):
             return list(value)
         if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, (set, frozenset)):
+            if not unordered and any(isinstance(v, str) for v in value):  # hash order: differs per run
+                raise Unresolvable("the order of a set of strings changes from run to run")
             return list(value)
         it = keras_api.iterate(self, value)
         if it is None:
@@ -492,6 +498,9 @@ class Expressions:
             return bool(value)
         except Exception:
             return Unknown("truth value not known")
+
+
+_ORDER_FREE = {"sorted", "sum", "min", "max", "any", "all", "set"}  # results that ignore the items' order
 
 
 def _plain(value: Any) -> bool:

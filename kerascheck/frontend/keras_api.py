@@ -357,7 +357,7 @@ def iterate(interp: "Interpreter", value: Any) -> list | None:
 
 
 def length(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict, str, range)):
+    if isinstance(value, (list, tuple, dict, str, range, set, frozenset)):
         return len(value)
     if isinstance(value, Tensor) and value.shape and isinstance(value.shape[0], int):
         return value.shape[0]

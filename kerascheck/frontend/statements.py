@@ -14,6 +14,7 @@ from ..ir import Layer, Model, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from . import budgets, keras_api, paths
 from .control import Break, Budget, Continue, KerasErrorAt, Return
+from .expressions import BUILTINS
 from .result import Event, SummaryEvent
 from .symbols import SymbolicShape
 from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls, walk
@@ -95,6 +96,8 @@ class Statements:
             raise KerasErrorAt(exc.loc or self.loc(node), exc) from None
         except Unresolvable as exc:
             self.unresolved(node, exc.reason, scope)
+            if isinstance(node, cst.Return):  # the function returns, with a value not known
+                raise Return(Unknown(exc.reason)) from None
 
     def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
         """Record why a statement could not be followed and make what it binds unknown.
@@ -399,7 +402,8 @@ class Statements:
             self.import_local(node, scope)
             return
         for imported, bound in import_names(node):
-            scope.assign(bound, Ref.of(spelled).attr(imported))
+            builtin = _python2_builtin(module, imported)
+            scope.assign(bound, builtin if builtin is not None else Ref.of(spelled).attr(imported))
 
     def import_local(self, node: cst.ImportFrom, scope: Scope) -> None:
         """``from .blocks import conv_block`` / ``from blocks import x``: a module next to this one."""
@@ -483,3 +487,14 @@ def _capture_names(pattern: cst.CSTNode) -> list[str]:
         elif isinstance(node, cst.MatchMapping) and node.rest is not None:
             names.append(node.rest.value)
     return names
+
+
+# Python 2/3 compatibility modules whose names are the builtins (``from six.moves import range``).
+_BUILTIN_MODULES = {"six.moves", "six.moves.builtins", "builtins", "future.builtins", "past.builtins"}
+_PYTHON2_NAMES = {"xrange": "range", "izip": "zip", "imap": "map", "ifilter": "filter"}
+
+
+def _python2_builtin(module: str, name: str) -> Any:
+    if module not in _BUILTIN_MODULES:
+        return None
+    return BUILTINS.get(_PYTHON2_NAMES.get(name, name))
