@@ -40,15 +40,21 @@ class Expressions:
             return Unknown(f"{type(node).__name__} expressions are not evaluated")
         return handler(self, node, scope)
 
+    # Literals without libcst's ``evaluated_value`` (an ``ast.literal_eval``, a compile, per use).
     def expr_Integer(self, node, scope):
-        return node.evaluated_value
+        return int(node.value, 0)
 
-    expr_Float = expr_Integer
+    def expr_Float(self, node, scope):
+        return float(node.value)
 
     def expr_Imaginary(self, node, scope):
         return node.evaluated_value
 
     def expr_SimpleString(self, node, scope):
+        text = node.value
+        if "\\" not in text and "\r" not in text and text[0] in "'\"":  # no prefix, escapes or CRs: as written
+            quote = 3 if text[:3] in ('"""', "'''") else 1
+            return text[quote:-quote]
         return node.evaluated_value
 
     def expr_ConcatenatedString(self, node, scope):

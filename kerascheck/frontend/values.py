@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ _CANONICAL_PREFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(path: str) -> str:
     """``tensorflow.keras.layers.Dense`` and ``tf.keras.layers.Dense`` -> ``keras.layers.Dense``."""
     changed = True
