@@ -59,3 +59,18 @@ def test_setup_py_marks_a_project_root_too(tmp_path):
 def test_without_a_build_file_the_package_is_not_importable(tmp_path):
     summary = _summary(_project(tmp_path, None))
     assert summary.snapshot is None and summary.reason
+
+
+def test_an_imported_modules_main_block_does_not_run(tmp_path):
+    """``__name__`` is the module's name in a module the script imports, so its demo under
+    ``if __name__ == "__main__":`` is not run (it would consume automatic names)."""
+    (tmp_path / "blocks.py").write_text(
+        "import keras\n"
+        "def head(units):\n    return keras.layers.Dense(units)\n"
+        "if __name__ == '__main__':\n    demo = keras.Sequential([keras.Input(shape=(3,)), head(2)])\n")
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import keras\nfrom blocks import head\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), head(2)])\nmodel.summary()\n")
+    text = _summary(script).snapshot.render()
+    assert 'Model: "sequential"' in text and "dense (Dense)" in text

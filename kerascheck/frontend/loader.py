@@ -109,6 +109,8 @@ class ModuleLoader:
         interp = self.interp
         module = parsed.entry[0]
         scope = interp.module_scope(module, path, names=parsed.names)
+        scope.vars["__name__"] = name  # an imported module is not the script: its ``__main__`` block does not run
+        scope.vars["__file__"] = path
         value = ModuleValue(name, scope)
         interp.sources.append(parsed.entry)
         interp.file_stack.append(path)
