@@ -41,7 +41,7 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                 return result
     op = path.split(".", 1)[1] if "." in path else path
     if path.split(".")[0] in ("tf", "keras", "np") and any(is_tensor_arg(a) for a in list(args) + list(kwargs.values())):
-        return tensor_function(interp, op, args, kwargs, loc)
+        return tensor_function(interp, op, args, kwargs, loc, root=path.split(".")[0])
     return Opaque(f"{path}()")
 
 
