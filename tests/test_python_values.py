@@ -62,3 +62,50 @@ def test_iterating_a_set_of_strings_is_unknown_because_its_order_changes_from_ru
     model.summary()
     """)
     assert isinstance(reason, str) and "Model:" not in reason
+
+
+def test_static_and_class_methods_bind_as_python_binds_them():
+    """A staticmethod called through the class or an instance gets no ``self``; a classmethod gets
+    the class (``VGG.make_layers(cfg, x)`` in model zoos)."""
+    assert _rendered("""
+    class Net:
+        def __init__(self, widths):
+            self.widths = widths
+
+        @staticmethod
+        def stack(widths, x):
+            for w in widths:
+                x = layers.Dense(w)(x)
+            return x
+
+        @classmethod
+        def small(cls):
+            return cls([3])
+
+        def build(self):
+            inputs = keras.Input(shape=(12,))
+            return keras.Model(inputs, Net.stack([2], self.stack(self.widths, inputs)))
+
+    model = Net.small().build()
+    model.summary()
+    """) == _rendered("""
+    inputs = keras.Input(shape=(12,))
+    hidden = layers.Dense(3)(inputs)
+    model = keras.Model(inputs, layers.Dense(2)(hidden))
+    model.summary()
+    """)
+
+
+def test_an_attribute_a_failed_statement_assigns_is_unknown_not_its_old_value():
+    """``self._model = keras.Model(...)`` that the analysis cannot follow leaves ``self._model``
+    unknown, so ``obj._model.summary()`` is explained by that reason (not "NoneType")."""
+    (reason,) = _rendered("""
+    import numpy as np
+    class Builder:
+        def __init__(self, shape):
+            self._model = None
+            inputs = keras.Input(shape=shape)
+            self._model = keras.Model(inputs, layers.Dense(2)(inputs))
+    Builder(np.load("x.npy").shape[1:])._model.summary()
+    """)
+    assert "Input shape" in reason and "NoneType" not in reason

@@ -228,6 +228,10 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
             value = found[0]
             if isinstance(value, Function) and value.is_property:
                 return interp.call_function(value, [obj], {})
+            if isinstance(value, Function) and value.is_staticmethod:
+                return value
+            if isinstance(value, Function) and value.is_classmethod:
+                return BoundMethod(value, obj.cls if isinstance(obj, Instance) else obj.user_class)
             return BoundMethod(value, obj) if isinstance(value, Function) else value
         if isinstance(obj, Instance):
             return Unknown(f"attribute `{name}` is not set")

@@ -134,6 +134,14 @@ class Statements:
                     value.uncertain = f"a statement that changes it could not be followed ({reason})"
             elif isinstance(value, (list, dict, set)):
                 scope.assign(name, Unknown(reason))
+        for base, attr in _attribute_targets(node):  # ``self._model = Model(...)`` that failed
+            try:
+                obj = scope.lookup(base)
+            except KeyError:
+                continue
+            attrs = getattr(obj, "attrs", None)
+            if isinstance(attrs, dict):
+                attrs[attr] = Unknown(reason)
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         try:
@@ -487,6 +495,24 @@ def _capture_names(pattern: cst.CSTNode) -> list[str]:
         elif isinstance(node, cst.MatchMapping) and node.rest is not None:
             names.append(node.rest.value)
     return names
+
+
+def _attribute_targets(node: cst.CSTNode) -> list[tuple[str, str]]:
+    """``name.attr`` targets a small statement assigns: (name, attr)."""
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+        targets = [node.target]
+    else:
+        return []
+    found = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(e.value for e in target.elements)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            found.append((target.value.value, target.attr.value))
+    return found
 
 
 # Python 2/3 compatibility modules whose names are the builtins (``from six.moves import range``).

@@ -141,10 +141,15 @@ class Function:
 
     @property
     def is_classmethod(self) -> bool:
+        return self._decorated("classmethod")
+
+    @property
+    def is_staticmethod(self) -> bool:
+        return self._decorated("staticmethod")
+
+    def _decorated(self, name: str) -> bool:
         return isinstance(self.node, cst.FunctionDef) and any(
-            isinstance(d.decorator, cst.Name) and d.decorator.value in ("classmethod", "staticmethod")
-            for d in self.node.decorators
-        )
+            isinstance(d.decorator, cst.Name) and d.decorator.value == name for d in self.node.decorators)
 
 
 @dataclass(eq=False)
