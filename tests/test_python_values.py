@@ -41,6 +41,13 @@ model.summary()
     model = keras.Sequential([keras.Input(shape=(len(chars),)), layers.Dense(len(set("abc"))), layers.Dense(2)])
     model.summary()
     """,
+    # TensorFlow 2.16+: tf.compat.v1.keras / tf.compat.v2.keras are Keras 3's objects
+    """
+    import tensorflow as tf
+    model = tf.compat.v1.keras.models.Sequential([tf.compat.v1.keras.Input(shape=(12,)),
+                                                   tf.compat.v1.keras.layers.Dense(3), tf.compat.v2.keras.layers.Dense(2)])
+    model.summary()
+    """,
     # ``d.value if hasattr(d, "value") else d``: TF1-compatible code over a plain shape
     """
     shape = (None, 12)

@@ -17,6 +17,8 @@ _CANONICAL_PREFIXES = (
     ("tensorflow.keras", "keras"),
     ("tensorflow", "tf"),
     ("tf.keras", "keras"),
+    ("tf.compat.v1.keras", "keras"),  # TensorFlow 2.16+: the same Keras 3 objects
+    ("tf.compat.v2.keras", "keras"),
     ("keras.api", "keras"),
     ("keras.src", "keras"),
     ("keras.models.Sequential", "keras.Sequential"),
@@ -66,7 +68,7 @@ class Ref:
 
     def attr(self, name: str) -> "Ref":
         raw = f"{self.path}.{name}"
-        return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras")))
+        return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras", "tf.compat.v")))
 
     @staticmethod
     def of(dotted: str) -> "Ref":
