@@ -25,17 +25,7 @@ from kerascheck.rules.documentation import (SECTIONS, example_pair, markdown_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# The KC6xx rules (issue 15) are documented by their author in a format of their own: xfail here until
-# they follow these sections (then remove them from this set; strict=False so a converted one passes).
-PENDING = {code for code in RULES if code.startswith("KC6")}
-
-
-def documented(code: str):
-    marks = [pytest.mark.xfail(reason="KC6xx docs (issue 15) not yet in ruff's sections", strict=False)] if code in PENDING else []
-    return pytest.param(code, marks=marks, id=code)
-
-
-CODES = [documented(code) for code in RULES]
+CODES = list(RULES)
 
 
 @pytest.mark.parametrize("code", CODES)
