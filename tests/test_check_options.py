@@ -313,6 +313,24 @@ def test_fix_and_diff_on_stdin(tmp_path):
     assert (result.exit_code, result.stdout) == (0, SHAPE_INT)  # excluded: passed through unchanged
 
 
+def test_fix_on_stdin_answers_in_the_encoding_the_source_came_in(tmp_path):
+    """What --fix writes to a file it writes to stdout: the declared encoding (PEP 263), a UTF-8 BOM
+    kept; an excluded file passes through byte for byte."""
+    latin = "# -*- coding: latin-1 -*-\nimport keras\nname = 'café'\nx = keras.Input(shape=(16))\n"
+    cases = [(latin.encode("latin-1"), latin.replace("(16)", "(16,)").encode("latin-1")),
+             (b"\xef\xbb\xbf" + SHAPE_INT.encode(), b"\xef\xbb\xbf" + SHAPE_INT.replace("(16)", "(16,)").encode()),
+             (SHAPE_INT.replace("\n", "\r\n").encode(), SHAPE_INT.replace("(16)", "(16,)").replace("\n", "\r\n").encode())]
+    for data, fixed in cases:
+        proc = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "--no-cache", "--fix",
+                               "--stdin-filename", "m.py"], cwd=tmp_path, input=data, capture_output=True, timeout=300)
+        assert (proc.returncode, proc.stdout) == (0, fixed), proc.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nexclude = ["gen/"]\n')
+    proc = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "--no-cache", "--fix", "--force-exclude",
+                           "--stdin-filename", "gen/m.py"], cwd=tmp_path, input=cases[0][0], capture_output=True,
+                          timeout=300)
+    assert (proc.returncode, proc.stdout) == (0, cases[0][0])
+
+
 def test_stdin_without_fix_reports_under_its_name(tmp_path):
     result = invoke("--stdin-filename", "pkg/model.py", cwd=tmp_path, input=SHAPE_INT)
     assert result.exit_code == 1 and result.stdout.startswith("pkg/model.py:2:5: KC109")
