@@ -331,6 +331,21 @@ def test_fix_on_stdin_answers_in_the_encoding_the_source_came_in(tmp_path):
     assert (proc.returncode, proc.stdout) == (0, cases[0][0])
 
 
+def test_fix_and_diff_on_stdin_take_a_notebook(tmp_path):
+    """--stdin-filename NAME.ipynb: the notebook's JSON in, the fixed JSON out (only the changed cell's
+    source rewritten), or the diff cell by cell, as --fix and --diff do for a notebook file."""
+    notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A model"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": ["import keras\n", "x = keras.Input(shape=(16))\n"]}]}, indent=1)
+    result = invoke("--stdin-filename", "nb.ipynb", "--fix", cwd=tmp_path, input=notebook)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == notebook.replace("shape=(16))", "shape=(16,))")
+    result = invoke("--stdin-filename", "nb.ipynb", "--diff", cwd=tmp_path, input=notebook)
+    assert result.exit_code == 1 and "--- nb.ipynb:cell 2\n+++ nb.ipynb:cell 2\n" in result.stdout
+    assert "+x = keras.Input(shape=(16,))" in result.stdout and "Would fix 1 error." in result.stderr
+
+
 def test_stdin_without_fix_reports_under_its_name(tmp_path):
     result = invoke("--stdin-filename", "pkg/model.py", cwd=tmp_path, input=SHAPE_INT)
     assert result.exit_code == 1 and result.stdout.startswith("pkg/model.py:2:5: KC109")

@@ -120,10 +120,12 @@ def _check_stdin(shown: str, config, options: _Options, fix: bool, diff: bool, s
             sys.stdout.buffer.write(data)  # excluded: passed through unchanged, as ruff does
         sys.exit(0)
     if fix or diff:
-        from ..fix import fix_source
+        from ..fix import fix_notebook, fix_source
+        from ..notebook import is_notebook
         from ..report.text import line
 
-        result = fix_source(source, shown, config.enabled_codes(shown), unsafe=options.unsafe_fixes)
+        fixer = fix_notebook if is_notebook(shown) else fix_source  # a notebook's JSON, fixed cell by cell
+        result = fixer(source, shown, config.enabled_codes(shown), unsafe=options.unsafe_fixes)
         if diff:
             sys.stdout.write(result.diff())
             if not options.quiet:
