@@ -184,6 +184,14 @@ def test_readme_local_pre_commit_snippet_works_as_written(tmp_path):
     assert proc.returncode == 0 and "Passed" in proc.stdout, proc.stdout + proc.stderr
     proc = pre_commit("legacy/old.py", "new.py")
     assert proc.returncode == 1 and "new.py:2:5: KC109" in proc.stdout and "old.py:" not in proc.stdout, proc.stdout
+    import json  # a notebook is checked too (types_or: [python, jupyter], as the published hook)
+
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ["import keras\n", "x = keras.Input(shape=(16))\n"]}]}))
+    git("add", "nb.ipynb")
+    proc = pre_commit("nb.ipynb")
+    assert proc.returncode == 1 and "nb.ipynb:cell 1:2:5: KC109" in proc.stdout, proc.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
