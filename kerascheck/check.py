@@ -57,7 +57,34 @@ def lint_text(source: str, shown: str, codes: set[str]) -> tuple[list[Diagnostic
     from .lint import lint_with_dependencies
 
     diagnostics, dependencies = lint_with_dependencies(source, shown, codes)
+    if is_notebook(shown):
+        return _notebook_fix_applicability(diagnostics, source, shown), dependencies
     return with_fix_applicability(diagnostics, source), dependencies
+
+
+def _notebook_fix_applicability(diagnostics: list[Diagnostic], text: str, shown: str) -> list[Diagnostic]:
+    """A notebook's diagnostics are in cell coordinates and its fixes apply to the cells' script (as
+    ``--fix`` applies them): each is marked fixable when its twin in the script is."""
+    from dataclasses import replace
+
+    from .fix import with_fix_applicability
+    from .notebook import NotNotebook, read
+
+    try:
+        notebook = read(text, shown)
+    except NotNotebook:
+        return diagnostics
+    marked = []
+    for d in diagnostics:
+        line = notebook.script_line(d.cell, d.line) if d.cell else None
+        if line is None:
+            marked.append(d)
+            continue
+        end = notebook.script_line(d.cell, d.end_line) if d.end_line >= d.line else None
+        twin = replace(d, line=line, end_line=end or line, end_column=d.end_column if end else d.column, cell=0,
+                       file_line=0, file_column=0)
+        marked.append(replace(d, fix=with_fix_applicability([twin], notebook.script)[0].fix))
+    return marked
 
 
 def check_source(source: str, shown: str, config: Config, run: CheckRun) -> None:

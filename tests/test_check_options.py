@@ -313,6 +313,39 @@ def test_fix_and_diff_on_stdin(tmp_path):
     assert (result.exit_code, result.stdout) == (0, SHAPE_INT)  # excluded: passed through unchanged
 
 
+def test_fix_on_stdin_answers_in_the_encoding_the_source_came_in(tmp_path):
+    """What --fix writes to a file it writes to stdout: the declared encoding (PEP 263), a UTF-8 BOM
+    kept; an excluded file passes through byte for byte."""
+    latin = "# -*- coding: latin-1 -*-\nimport keras\nname = 'café'\nx = keras.Input(shape=(16))\n"
+    cases = [(latin.encode("latin-1"), latin.replace("(16)", "(16,)").encode("latin-1")),
+             (b"\xef\xbb\xbf" + SHAPE_INT.encode(), b"\xef\xbb\xbf" + SHAPE_INT.replace("(16)", "(16,)").encode()),
+             (SHAPE_INT.replace("\n", "\r\n").encode(), SHAPE_INT.replace("(16)", "(16,)").replace("\n", "\r\n").encode())]
+    for data, fixed in cases:
+        proc = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "--no-cache", "--fix",
+                               "--stdin-filename", "m.py"], cwd=tmp_path, input=data, capture_output=True, timeout=300)
+        assert (proc.returncode, proc.stdout) == (0, fixed), proc.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nexclude = ["gen/"]\n')
+    proc = subprocess.run([sys.executable, "-m", "kerascheck.cli", "check", "--no-cache", "--fix", "--force-exclude",
+                           "--stdin-filename", "gen/m.py"], cwd=tmp_path, input=cases[0][0], capture_output=True,
+                          timeout=300)
+    assert (proc.returncode, proc.stdout) == (0, cases[0][0])
+
+
+def test_fix_and_diff_on_stdin_take_a_notebook(tmp_path):
+    """--stdin-filename NAME.ipynb: the notebook's JSON in, the fixed JSON out (only the changed cell's
+    source rewritten), or the diff cell by cell, as --fix and --diff do for a notebook file."""
+    notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A model"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": ["import keras\n", "x = keras.Input(shape=(16))\n"]}]}, indent=1)
+    result = invoke("--stdin-filename", "nb.ipynb", "--fix", cwd=tmp_path, input=notebook)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == notebook.replace("shape=(16))", "shape=(16,))")
+    result = invoke("--stdin-filename", "nb.ipynb", "--diff", cwd=tmp_path, input=notebook)
+    assert result.exit_code == 1 and "--- nb.ipynb:cell 2\n+++ nb.ipynb:cell 2\n" in result.stdout
+    assert "+x = keras.Input(shape=(16,))" in result.stdout and "Would fix 1 error." in result.stderr
+
+
 def test_stdin_without_fix_reports_under_its_name(tmp_path):
     result = invoke("--stdin-filename", "pkg/model.py", cwd=tmp_path, input=SHAPE_INT)
     assert result.exit_code == 1 and result.stdout.startswith("pkg/model.py:2:5: KC109")

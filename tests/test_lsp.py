@@ -503,3 +503,35 @@ async def test_hover_on_a_layer_whose_call_raises_shows_the_error(client: Langua
     assert "when it is called (line 5)" in construction and "never called" not in construction
     call = await hover_text(client, uri, 4, 6)  # on `reshape(x)`
     assert f"**Output:** none: {message} here: The total size of the tensor must be unchanged." in call, call
+
+
+
+SEVERAL_RAISE = """\
+import sys
+import keras
+inputs = keras.Input(shape=(8,))
+x = keras.layers.Dense(4)(inputs)
+if len(sys.argv) > 1:
+    w = keras.layers.Reshape((3, 3))(x)
+m = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4), keras.layers.Reshape((3, 3))])
+y = keras.layers.Reshape((3, 3))(x)
+r = keras.layers.Reshape((3, 3))
+z = r(x)
+"""
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_the_error_of_every_layer_that_raises_not_only_the_first(client: LanguageClient,
+                                                                                     tmp_path: Path):
+    """The first error stops the script, but check reports the later ones (and those on a path that
+    may not run): the hover of each of those layers shows its error too, never "never called"."""
+    uri = open_doc(client, tmp_path / "model.py", SEVERAL_RAISE)
+    assert [d.code for d in await wait_for(client, uri, 1)] == ["KC102"] * 4
+    message = "Keras raises ValueError here: The total size of the tensor must be unchanged."
+    for line, column in [(5, 24), (6, 80), (7, 20)]:  # on a branch, in a Sequential list, built and called inline
+        text = await hover_text(client, uri, line, column) or ""
+        assert "**Reshape** layer" in text and f"**Output:** none: {message}" in text, (line, text)
+    built = await hover_text(client, uri, 8, 20) or ""  # `r = keras.layers.Reshape(...)`, called on the next line
+    assert "**Output:** none: Keras raises ValueError when it is called (line 10)" in built, built
+    called = await hover_text(client, uri, 9, 5) or ""  # `r(x)`
+    assert f"**Output:** none: {message}" in called and "never called" not in called, called

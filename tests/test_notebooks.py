@@ -248,6 +248,19 @@ def test_fix_round_trip_keeps_the_notebook(tmp_path: Path):
     assert path.read_text(encoding="utf-8") == nbformat.writes(expected) + "\n"
 
 
+def test_check_counts_a_notebooks_fixable_diagnostics(tmp_path: Path):
+    """The closing line, JSON's "fix" and --statistics' [*] mark a notebook's fixable diagnostics, as
+    for a script (its fixes apply to the cells' script): here the two --fix fixes in cells 3 and 5."""
+    path = tmp_path / "fixable.ipynb"
+    write(_fixable_notebook(), path)
+    result = run("check", "--no-cache", str(path))
+    assert result.returncode == 1 and result.stdout.endswith("Found 2 errors (2 fixable with --fix).\n"), result.stdout
+    found = json.loads(run("check", "--no-cache", "--output-format", "json", str(path)).stdout)
+    assert [(d["code"], d["cell"], d["fix"]) for d in found] == [("KC109", 3, "safe"), ("KC303", 5, "safe")]
+    stats = run("check", "--no-cache", "--statistics", str(path)).stdout
+    assert "KC109\t[*] input-shape-not-tuple" in stats and "KC303\t[*] removed-argument" in stats, stats
+
+
 def test_fix_keeps_a_foreign_json_layout(tmp_path: Path):
     """A notebook written with 2-space indentation, unsorted keys and sources as one string."""
     notebook = _fixable_notebook()

@@ -25,17 +25,7 @@ from kerascheck.rules.documentation import (SECTIONS, example_pair, markdown_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# The KC6xx rules (issue 15) are documented by their author in a format of their own: xfail here until
-# they follow these sections (then remove them from this set; strict=False so a converted one passes).
-PENDING = {code for code in RULES if code.startswith("KC6")}
-
-
-def documented(code: str):
-    marks = [pytest.mark.xfail(reason="KC6xx docs (issue 15) not yet in ruff's sections", strict=False)] if code in PENDING else []
-    return pytest.param(code, marks=marks, id=code)
-
-
-CODES = [documented(code) for code in RULES]
+CODES = list(RULES)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -104,6 +94,41 @@ def test_rule_kc000_is_documented():
     assert CliRunner().invoke(main, ["rule", "KC999"]).exit_code == 2
 
 
+def test_rule_kc001_is_documented_and_listed():
+    """KC001, the information notes (a summary() not predicted, an analysis cut short), is documented
+    as KC000 is: ``rule KC001`` prints it, ``rules`` lists it second, its example gives the note."""
+    from kerascheck.diagnostics import CUT_SHORT, NOT_PREDICTED, NOTE_CODE
+
+    result = CliRunner().invoke(main, ["rule", "kc001"])
+    assert result.exit_code == 0 and result.output.startswith(f"analysis-note ({NOTE_CODE})\n"), result.output
+    assert "Severity: info:" in result.output and "never counted as a problem" in result.output
+    assert NOT_PREDICTED in result.output and CUT_SHORT in result.output and "--show-unresolved" in result.output
+    lines = CliRunner().invoke(main, ["rules"]).output.splitlines()
+    assert lines[1].split()[:3] == [NOTE_CODE, "analysis-note", "info"], lines[1]
+    reported, _ = example_pair(RULES[NOTE_CODE].doc())
+    notes = [d for d in lint_source(reported, "example.py") if d.code == NOTE_CODE]
+    assert notes and all(d.severity == "info" and d.message.startswith(NOT_PREDICTED) for d in notes)
+
+
+def test_kc001_note_never_counts_in_check(tmp_path):
+    """The documented behaviour: KC001 changes neither the exit status nor the closing line;
+    --show-unresolved names it on stderr; SARIF describes KC001 at level "note"."""
+    reported, _ = example_pair(RULES["KC001"].doc())
+    script = tmp_path / "flag.py"
+    script.write_text(reported)
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--no-cache", str(script)])
+    assert result.exit_code == 0 and "All checks passed!" in result.stdout and "KC001" not in result.stdout
+    result = runner.invoke(main, ["check", "--no-cache", "--show-unresolved", str(script)])
+    assert result.exit_code == 0 and "KC001 summary() not predicted" in result.stderr, result.stderr
+    import json
+
+    result = runner.invoke(main, ["check", "--no-cache", "--output-format", "sarif", str(script)])
+    rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    kc001 = next(r for r in rules if r["id"] == "KC001")
+    assert kc001["name"] == "analysis-note" and kc001["defaultConfiguration"]["level"] == "note"
+
+
 def test_readme_rules_table_is_generated_from_the_rules():
     assert replace_table(README, markdown_table(RULES)) == README, \
         "README.md's rules table differs from the rules: run python scripts/update_readme.py"
@@ -159,6 +184,14 @@ def test_readme_local_pre_commit_snippet_works_as_written(tmp_path):
     assert proc.returncode == 0 and "Passed" in proc.stdout, proc.stdout + proc.stderr
     proc = pre_commit("legacy/old.py", "new.py")
     assert proc.returncode == 1 and "new.py:2:5: KC109" in proc.stdout and "old.py:" not in proc.stdout, proc.stdout
+    import json  # a notebook is checked too (types_or: [python, jupyter], as the published hook)
+
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ["import keras\n", "x = keras.Input(shape=(16))\n"]}]}))
+    git("add", "nb.ipynb")
+    proc = pre_commit("nb.ipynb")
+    assert proc.returncode == 1 and "nb.ipynb:cell 1:2:5: KC109" in proc.stdout, proc.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

@@ -103,7 +103,7 @@ class _Options:
 def _check_stdin(shown: str, config, options: _Options, fix: bool, diff: bool, show_unresolved: bool) -> None:
     from ..check import CheckRun, check_source
     from ..diagnostics import SYNTAX_CODE, Diagnostic
-    from ..source_text import SourceDecodeError, decode_source
+    from ..source_text import SourceDecodeError, decode_source, source_encoding
 
     data = sys.stdin.buffer.read()
     try:
@@ -117,19 +117,25 @@ def _check_stdin(shown: str, config, options: _Options, fix: bool, diff: bool, s
         sys.exit(options.status(run.diagnostics, []))
     if config.force_exclude and shown != "-" and config.excludes(shown):
         if fix:
-            sys.stdout.write(source)  # excluded: passed through unchanged, as ruff does
+            sys.stdout.buffer.write(data)  # excluded: passed through unchanged, as ruff does
         sys.exit(0)
     if fix or diff:
-        from ..fix import fix_source
+        from ..fix import fix_notebook, fix_source
+        from ..notebook import is_notebook
         from ..report.text import line
 
-        result = fix_source(source, shown, config.enabled_codes(shown), unsafe=options.unsafe_fixes)
+        fixer = fix_notebook if is_notebook(shown) else fix_source  # a notebook's JSON, fixed cell by cell
+        result = fixer(source, shown, config.enabled_codes(shown), unsafe=options.unsafe_fixes)
         if diff:
             sys.stdout.write(result.diff())
             if not options.quiet:
                 click.echo(f"Would fix {len(result.applied)} error{'s' if len(result.applied) != 1 else ''}.", err=True)
             sys.exit(0 if options.exit_zero or not result.changed else 1)
-        sys.stdout.write(result.fixed)  # the fixed source is the output; what is left goes to stderr
+        # The fixed source is the output, in the encoding it came in (as --fix writes a file); what is
+        # left goes to stderr.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.fixed.encode(source_encoding(data)))
+        sys.stdout.buffer.flush()
         remaining = [d for d in result.remaining if d.severity != "info"]
         for d in remaining:
             click.echo(line(d), err=True)

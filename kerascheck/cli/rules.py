@@ -40,8 +40,9 @@ def show_rule(code: str) -> None:
     rule = RULES.get(code.strip().upper())
     if rule is None:
         raise click.BadParameter(f"no rule {code}; see `kerascheck rules`", param_hint="CODE")
-    severity = ("error: Keras (or Python) raises at that line when the script runs" if rule.severity == "error"
-                else "warning: the script runs, but is almost certainly wrong")
+    severity = {"error": "error: Keras (or Python) raises at that line when the script runs",
+                "info": "info: what the analysis could not do; never counted as a problem, never changes the "
+                        "exit status"}.get(rule.severity, "warning: the script runs, but is almost certainly wrong")
     click.echo(f"{rule.name} ({rule.code})\n")
     click.echo(f"Severity: {severity}.")
     click.echo(fix_line(rule).replace("`", "") + "\n")

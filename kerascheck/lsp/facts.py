@@ -72,17 +72,20 @@ def compute_facts(result: Any) -> Facts:
                 return reason
         return None
 
-    error = result.error
-    error_span = _span(error.loc) if error is not None else None
-    raised_layers: list[tuple[Layer, str]] = []
+    # Every error Keras raises: where the script stops, the later ones ``check`` reports too, and those
+    # on paths that may not run. A layer whose construction or call raises shows that error.
+    errors = [(e, _span(e.loc)) for e in ([result.error] if result.error is not None else [])
+              + list(result.later_errors) + list(result.conditional_errors)]
+    errors = [(e, span) for e, span in errors if span is not None]
+    raised_layers: dict[int, list[tuple[Layer, str]]] = {}  # index in ``errors`` -> layers that raise there
     created: dict[int, Layer] = {}  # index in facts.hovers -> the layer whose construction it describes
 
-    def raised(span: Span) -> str | None:
+    def raised(span: Span) -> tuple[int, str] | None:
         """The error Keras raises in the statement around ``span`` (a layer built and called on one line)."""
-        if error_span is None or not (error_span.contains(span.line, span.column)
-                                      and error_span.contains(span.end_line, span.end_column)):
-            return None
-        return f"Keras raises {error.kind} here: {error.message}"
+        for index, (error, error_span) in enumerate(errors):
+            if error_span.contains(span.line, span.column) and error_span.contains(span.end_line, span.end_column):
+                return index, f"Keras raises {error.kind} here: {error.message}"
+        return None
 
     for event in result.events:
         if event.kind not in ("layer_created", "layer_call"):
@@ -96,28 +99,36 @@ def compute_facts(result: Any) -> Facts:
             continue
         if event.kind == "layer_created":
             layer_loc.setdefault(id(layer), span)
-            raises = raised(span) if not layer.nodes else None
-            if raises:
-                raised_layers.append((layer, raises))
+            found = raised(span) if not layer.nodes else None
+            raises = found[1] if found else None
+            if found:
+                raised_layers.setdefault(found[0], []).append((layer, raises))
             created[len(facts.hovers)] = layer
             facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, unresolved=why(span), raises=raises),
                                            "layer"))
         else:
             table = hover.model_table(layer) if isinstance(layer, Model) else None
             facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event.data), "call", table))
-    if error_span is not None and not raised_layers and error.error is not None and error.error.stage == "call":
-        # Built on one line, called (and failing) on another: the last uncalled layer of that class.
-        for entry_index in range(len(facts.hovers) - 1, -1, -1):
-            entry = facts.hovers[entry_index]
-            layer = created.get(entry_index)
-            if layer is not None and not layer.nodes and layer.class_name == error.error.layer:
-                raises = f"Keras raises {error.kind} when it is called (line {error_span.line}): {error.message}"
-                facts.hovers[entry_index] = HoverEntry(entry.span, hover.layer_markdown(layer, raises=raises), "layer")
-                raised_layers.append((layer, f"Keras raises {error.kind} here: {error.message}"))
-                break
-    if error_span is not None and raised_layers and not any(h.span == error_span for h in facts.hovers):
-        layer, raises = raised_layers[-1]  # the call that raises: the whole statement says why
-        facts.hovers.append(HoverEntry(error_span, hover.layer_markdown(layer, raises=raises), "call"))
+    claimed: set[int] = set()
+    for index, (error, error_span) in enumerate(errors):
+        if index in raised_layers or error.error is None or error.error.stage != "call":
+            continue
+        # Built on one line, called (and failing) on another: the last uncalled layer of that class
+        # built before the failing line (any, when none is).
+        candidates = [i for i in range(len(facts.hovers) - 1, -1, -1)
+                      if i in created and i not in claimed and not created[i].nodes
+                      and created[i].class_name == error.error.layer]
+        before = [i for i in candidates if facts.hovers[i].span.line <= error_span.line]
+        for entry_index in (before or candidates)[:1]:
+            entry, layer = facts.hovers[entry_index], created[entry_index]
+            claimed.add(entry_index)
+            raises = f"Keras raises {error.kind} when it is called (line {error_span.line}): {error.message}"
+            facts.hovers[entry_index] = HoverEntry(entry.span, hover.layer_markdown(layer, raises=raises), "layer")
+            raised_layers[index] = [(layer, f"Keras raises {error.kind} here: {error.message}")]
+    for index, (error, error_span) in enumerate(errors):
+        if index in raised_layers and not any(h.span == error_span for h in facts.hovers):
+            layer, raises = raised_layers[index][-1]  # the call that raises: the whole statement says why
+            facts.hovers.append(HoverEntry(error_span, hover.layer_markdown(layer, raises=raises), "call"))
     for model in result.keras.models + result.explored_models:
         layers.setdefault(id(model), model)
         span = _span(model.loc)

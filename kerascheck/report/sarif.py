@@ -27,7 +27,7 @@ def artifact_uri(path: str) -> str:
 
 
 def _level(severity: str) -> str:
-    return "error" if severity == "error" else "warning"
+    return {"error": "error", "info": "note"}.get(severity, "warning")
 
 
 def _rule_descriptor(code: str) -> dict:

@@ -8,35 +8,39 @@ from .base import Invalid, Rule, shape_text
 
 
 class SoftmaxSingleUnit(Rule):
-    """Softmax over a single unit: the output is always 1.0.
+    """## What it does
+    Reports a softmax over a last axis of size one, whose output is always 1.0.
 
-    What it does
-        Finds a softmax over a last axis of size one, however it is written: the activation of a
-        Dense or convolution with one unit or filter, an Activation("softmax") or Softmax layer
-        (or keras.activations.softmax, keras.ops.softmax) after one, in a Sequential list, a
-        functional graph or a subclassed model's call().
+    The softmax is found however it is written: the `activation` of a `Dense` or convolution with one
+    unit or filter, an `Activation("softmax")` or `Softmax` layer (or `keras.activations.softmax`,
+    `keras.ops.softmax`) after one, in a `Sequential` list, a functional graph or a subclassed model's
+    `call()`.
 
-    Why is this bad?
-        Softmax normalises over the last axis so that the values sum to 1; over one unit every
-        output is exactly 1.0 whatever the input, the gradient is zero and the model learns
-        nothing. It usually comes from a binary classifier written like a multi-class one, or a
-        one-channel segmentation mask given the multi-class activation.
+    ## Why is this bad?
+    Softmax normalises over the last axis so that the values sum to 1; over one unit every output is
+    exactly 1.0 whatever the input, the gradient is zero and the model learns nothing. It usually comes
+    from a binary classifier written like a multi-class one, or a one-channel segmentation mask given
+    the multi-class activation.
 
-    Example
-        model.add(layers.Dense(1, activation="softmax"))
-        model.compile(optimizer="adam", loss="binary_crossentropy")
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1, activation="softmax")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    ```
 
-    Use instead
-        model.add(layers.Dense(1, activation="sigmoid"))
-        model.compile(optimizer="adam", loss="binary_crossentropy")
+    Use instead (a sigmoid for one unit, or one unit per class with the softmax):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    ```
 
-        (or one unit per class: Dense(n_classes, activation="softmax").)
-
-    Fix safety
-        No automatic fix: sigmoid and one unit per class are different models.
-
-    References
-        keras/src/activations/activations.py (softmax)
+    ## References
+    - [Keras: softmax, keras/src/activations/activations.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/activations/activations.py)
+    - [Keras: layer activation functions](https://keras.io/api/layers/activations/)
     """
 
     code = "KC601"

@@ -7,41 +7,50 @@ from .base import Invalid, Rule, shape_text
 
 
 class MissingFlatten(Rule):
-    """A classifier's output still has spatial axes: a Flatten is probably missing.
+    """## What it does
+    Reports a classifier whose output still has spatial axes: a `Flatten` is probably missing.
 
-    What it does
-        Finds outputs compiled with a crossentropy loss that still have positions: a Dense applied
-        to convolution, pooling or recurrent features of rank 3 or more, or a convolution or
-        pooling layer as the output itself (a feature map with no head), in any model style.
-        Dense predictions are not reported: an output with one prediction per position of the
-        input (segmentation, sequence tagging) is what those models mean. One case is reported
-        although its positions match: a single sigmoid unit per time step with
-        binary_crossentropy, the shape of a per-sequence classifier whose last recurrent layer
-        still returns sequences.
+    It looks at outputs compiled with a crossentropy loss that still have positions: a `Dense` applied
+    to convolution, pooling or recurrent features of rank 3 or more, or a convolution or pooling layer
+    as the output itself (a feature map with no head), in any model style. Dense predictions are not
+    reported: an output with one prediction per position of the input (segmentation, sequence tagging)
+    is what those models mean. One case is reported although its positions match: a single sigmoid unit
+    per time step with `binary_crossentropy`, the shape of a per-sequence classifier whose last
+    recurrent layer still returns sequences.
 
-    Why is this bad?
-        Dense acts on the last axis only: on features of shape (None, 8, 8, 32) it returns
-        (None, 8, 8, 10), one prediction per position, not per image. The labels of shape
-        (batch, 10) are broadcast against it and the model trains without an error on the wrong
-        problem, or fails later when predict() returns a map.
+    ## Why is this bad?
+    `Dense` acts on the last axis only: on features of shape (None, 26, 26, 32) it returns
+    (None, 26, 26, 10), one prediction per position, not per image. Labels of shape (batch, 10) are
+    broadcast against it and the model trains without an error on the wrong problem, or fails later
+    when `predict()` returns a map.
 
-    Example
-        x = layers.Conv2D(32, 3, activation="relu")(inputs)
-        outputs = layers.Dense(10, activation="softmax")(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    ```
 
-    Use instead
-        x = layers.Conv2D(32, 3, activation="relu")(inputs)
-        x = layers.Flatten()(x)  # or layers.GlobalAveragePooling2D()(x)
-        outputs = layers.Dense(10, activation="softmax")(x)
+    Use instead (`Flatten` or global pooling before the head; for a recurrent classifier,
+    `return_sequences=False` on the last recurrent layer):
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    ```
 
-        (for a recurrent classifier: return_sequences=False on the last recurrent layer.)
-
-    Fix safety
-        No automatic fix: Flatten and global pooling give different models.
-
-    References
-        keras/src/layers/core/dense.py (Dense on the last axis); keras/src/losses/loss.py
-        (squeeze_or_expand_to_same_rank)
+    ## References
+    - [Keras: Dense on the last axis, keras/src/layers/core/dense.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/core/dense.py)
+    - [Keras: squeeze_or_expand_to_same_rank, keras/src/losses/loss.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/losses/loss.py)
     """
 
     code = "KC602"

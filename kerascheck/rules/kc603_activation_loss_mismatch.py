@@ -6,44 +6,47 @@ from .base import Invalid, Rule
 
 
 class ActivationLossMismatch(Rule):
-    """The output activation does not fit the crossentropy loss.
+    """## What it does
+    Reports an output activation that does not fit its crossentropy loss.
 
-    What it does
-        Checks each compiled output against its crossentropy loss when the loss expects
-        probabilities (from_logits=False, the default of every loss name, function and class):
-        binary_crossentropy on a softmax over several units; categorical or sparse categorical
-        crossentropy on sigmoid units; any crossentropy on an output that is not a probability
-        (no activation, relu, tanh, ...). The activation is read however it is written (the
-        activation argument, an Activation or Softmax layer, keras.activations or tf.nn functions,
-        the value returned by a subclassed model's call) and the loss however it is given (a name,
-        a function, a loss class or object, per output in a list or dict), in Sequential,
-        functional and subclassed models.
+    It checks each compiled output against its crossentropy loss when the loss expects probabilities
+    (`from_logits=False`, the default of every loss name, function and class): `binary_crossentropy` on
+    a softmax over several units; categorical or sparse categorical crossentropy on sigmoid units; any
+    crossentropy on an output that is not a probability (no activation, relu, tanh, ...). The
+    activation is read however it is written (the `activation` argument, an `Activation` or `Softmax`
+    layer, `keras.activations` or `tf.nn` functions, the value returned by a subclassed model's
+    `call()`) and the loss however it is given (a name, a function, a loss class or object, per output
+    in a list or dict), in Sequential, functional and subclassed models.
 
-    Why is this bad?
-        The model trains, but on the wrong problem. Categorical crossentropy divides the output by
-        its sum, so independent sigmoid scores are turned into a distribution they never were;
-        binary crossentropy on a softmax treats competing classes as independent labels. A loss
-        that expects probabilities clips an unbounded output into [1e-7, 1 - 1e-7]: every logit
-        above 1 gets no gradient, and a relu output that is all zero gives NaN.
+    ## Why is this bad?
+    The model trains, but on the wrong problem. Categorical crossentropy divides the output by its sum,
+    so independent sigmoid scores are turned into a distribution they never were; binary crossentropy
+    on a softmax treats competing classes as independent labels. A loss that expects probabilities
+    clips an unbounded output into [1e-7, 1 - 1e-7]: every logit above 1 gets no gradient, and a relu
+    output that is all zero gives NaN.
 
-    Example
-        model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    ```
 
-    Use instead
-        model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])
-        model.compile(optimizer="adam",
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    Use instead (a loss told that the output is logits, or `activation="softmax"` with the loss by
+    name; sigmoid goes with `binary_crossentropy`, softmax with categorical or sparse categorical
+    crossentropy):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    ```
 
-        (or Dense(10, activation="softmax") with the loss by name; sigmoid goes with
-        binary_crossentropy, softmax with categorical or sparse categorical crossentropy.)
-
-    Fix safety
-        No automatic fix: whether to add the activation or from_logits=True is the author's choice.
-
-    References
-        keras/src/losses/losses.py (from_logits); keras/src/backend/tensorflow/nn.py
-        (categorical_crossentropy, binary_crossentropy); https://keras.io/api/losses/
+    ## References
+    - [Keras: probabilistic losses](https://keras.io/api/losses/probabilistic_losses/)
+    - [Keras: from_logits, keras/src/losses/losses.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/losses/losses.py)
+    - [Keras: categorical_crossentropy, binary_crossentropy, keras/src/backend/tensorflow/nn.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/tensorflow/nn.py)
     """
 
     code = "KC603"

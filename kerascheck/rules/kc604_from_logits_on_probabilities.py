@@ -6,36 +6,40 @@ from .base import Invalid, Rule
 
 
 class FromLogitsOnProbabilities(Rule):
-    """A loss with from_logits=True on an output that already went through softmax or sigmoid.
+    """## What it does
+    Reports a loss with `from_logits=True` on an output that already went through a softmax or sigmoid.
 
-    What it does
-        Finds crossentropy loss objects created with from_logits=True whose output is produced by a
-        softmax or sigmoid (written as the activation argument, an Activation or Softmax layer, or
-        a keras.activations function), in any model style.
+    It finds crossentropy loss objects created with `from_logits=True` whose output is produced by a
+    softmax or sigmoid (written as the `activation` argument, an `Activation` or `Softmax` layer, or a
+    `keras.activations` function), in any model style.
 
-    Why is this bad?
-        from_logits=True tells the loss to apply the softmax (or sigmoid) itself. On the output of
-        one the activation is applied twice: the predictions are squashed towards uniform and the
-        gradients shrink. With the TensorFlow backend Keras notices the op, warns "received
-        from_logits=True, but the output argument was produced by a Softmax activation" and
-        reaches back for the logits; with JAX or PyTorch it silently trains the wrong function.
+    ## Why is this bad?
+    `from_logits=True` tells the loss to apply the softmax (or sigmoid) itself. On the output of one the
+    activation is applied twice: the predictions are squashed towards uniform and the gradients shrink.
+    With the TensorFlow backend Keras notices the op, warns "received from_logits=True, but the output
+    argument was produced by a Softmax activation" and reaches back for the logits; with JAX or PyTorch
+    it silently trains the wrong function.
 
-    Example
-        outputs = layers.Dense(10, activation="softmax")(x)
-        model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    ```
 
-    Use instead
-        outputs = layers.Dense(10)(x)
-        model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    Use instead (logits out of the model, or keep the softmax and drop `from_logits=True`; the output
+    of `predict()` changes with the first):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    ```
 
-        (or keep the softmax and drop from_logits=True.)
-
-    Fix safety
-        No automatic fix: either the activation or the flag goes, and predict() output changes
-        with the first.
-
-    References
-        keras/src/backend/tensorflow/nn.py (_get_logits); https://keras.io/api/losses/
+    ## References
+    - [Keras: _get_logits, keras/src/backend/tensorflow/nn.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/tensorflow/nn.py)
+    - [Keras: probabilistic losses](https://keras.io/api/losses/probabilistic_losses/)
     """
 
     code = "KC604"

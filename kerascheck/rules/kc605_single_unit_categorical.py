@@ -5,35 +5,34 @@ from .base import Invalid, Rule
 
 
 class SingleUnitCategorical(Rule):
-    """Categorical or sparse categorical crossentropy on an output of one unit.
+    """## What it does
+    Reports a categorical or sparse categorical crossentropy on an output of a single unit.
 
-    What it does
-        Finds outputs whose last axis has a single unit compiled with categorical_crossentropy or
-        sparse_categorical_crossentropy (by name, function or class), in any model style.
+    ## Why is this bad?
+    Categorical crossentropy normalises the output by its sum: over one unit the prediction is always
+    1.0 and the loss always 0 (nothing is learnt). Sparse categorical crossentropy accepts only the
+    label 0, and a label 1 is out of range (an error on CPU, NaN on GPU). It is usually a binary
+    problem written with a multi-class loss.
 
-    Why is this bad?
-        Both losses treat the last axis as the classes. With one unit there is one class:
-        categorical crossentropy normalises the output by its sum, so the prediction is always
-        1.0 and the loss always 0 (nothing is learnt); sparse categorical crossentropy accepts
-        only the label 0, and a label 1 is out of range (an error on CPU, NaN on GPU). It is
-        usually a binary problem written with a multi-class loss.
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    ```
 
-    Example
-        model.add(layers.Dense(1, activation="sigmoid"))
-        model.compile(loss="categorical_crossentropy", optimizer="adam")
+    Use instead (`binary_crossentropy` for one sigmoid unit, or one unit per class with a softmax):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    ```
 
-    Use instead
-        model.add(layers.Dense(1, activation="sigmoid"))
-        model.compile(loss="binary_crossentropy", optimizer="adam")
-
-        (or one unit per class, Dense(n_classes, activation="softmax").)
-
-    Fix safety
-        No automatic fix: the labels decide which loss is right.
-
-    References
-        keras/src/backend/tensorflow/nn.py (categorical_crossentropy,
-        sparse_categorical_crossentropy); https://keras.io/api/losses/probabilistic_losses/
+    ## References
+    - [Keras: probabilistic losses](https://keras.io/api/losses/probabilistic_losses/)
+    - [Keras: categorical_crossentropy, sparse_categorical_crossentropy, keras/src/backend/tensorflow/nn.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/tensorflow/nn.py)
     """
 
     code = "KC605"

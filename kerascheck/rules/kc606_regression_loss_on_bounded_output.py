@@ -6,36 +6,43 @@ from .base import Invalid, Rule
 
 
 class RegressionLossOnBoundedOutput(Rule):
-    """A regression loss (MSE, MAE, ...) on a softmax, sigmoid or tanh output.
+    """## What it does
+    Reports a regression loss (MSE, MAE, ...) on a softmax, sigmoid or tanh output.
 
-    What it does
-        Finds outputs compiled with a regression loss (mean squared, absolute, percentage or
-        logarithmic error, huber, log_cosh) whose activation bounds them: softmax, sigmoid, tanh
-        and their hard variants. An output with the shape of the model's input (an autoencoder
-        reconstructing data scaled to the same range) is not reported.
+    The losses are mean squared, absolute, percentage or logarithmic error, huber and log_cosh; the
+    activations that bound the output are softmax, sigmoid, tanh and their hard variants. An output
+    with the shape of the model's input (an autoencoder reconstructing data scaled to the same range)
+    is not reported.
 
-    Why is this bad?
-        A softmax output is a class distribution: mean squared error on it trains a classifier with
-        weak, vanishing gradients (the loss saturates with the softmax). A sigmoid bounds the
-        prediction to (0, 1) and tanh to (-1, 1): a target outside that range (a price, an age, a
-        count) can never be reached, and the loss plateaus. With 0/1 labels the problem is a
-        classification, which crossentropy trains faster and better calibrated.
+    ## Why is this bad?
+    A softmax output is a class distribution: mean squared error on it trains a classifier with weak,
+    vanishing gradients (the loss saturates with the softmax). A sigmoid bounds the prediction to
+    (0, 1) and tanh to (-1, 1): a target outside that range (a price, an age, a count) can never be
+    reached, and the loss plateaus. With 0/1 labels the problem is a classification, which
+    crossentropy trains faster and better calibrated.
 
-    Example
-        model.add(layers.Dense(1, activation="sigmoid"))
-        model.compile(optimizer="adam", loss="mse")  # y = house prices
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(13,)), layers.Dense(64, activation="relu"),
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="mse")  # the targets are house prices
+    ```
 
-    Use instead
-        model.add(layers.Dense(1))  # linear output for a real-valued target
-        model.compile(optimizer="adam", loss="mse")
+    Use instead (a linear output for real-valued targets, or keep the sigmoid with
+    `binary_crossentropy` when the targets are 0/1 labels):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([keras.Input(shape=(13,)), layers.Dense(64, activation="relu"),
+                              layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    ```
 
-        (or keep the sigmoid and use binary_crossentropy when the targets are 0/1 labels.)
-
-    Fix safety
-        No automatic fix: the range of the targets decides.
-
-    References
-        keras/src/activations/activations.py; https://keras.io/api/losses/regression_losses/
+    ## References
+    - [Keras: regression losses](https://keras.io/api/losses/regression_losses/)
+    - [Keras: sigmoid, tanh, softmax, keras/src/activations/activations.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/activations/activations.py)
     """
 
     code = "KC606"

@@ -22,35 +22,41 @@ def channels_last(layer) -> bool:
 
 
 class ChannelsFirstInput(Rule):
-    """Image data in channels-first layout, (C, H, W), fed to 2-D convolutions that expect channels last.
+    """## What it does
+    Reports image data in channels-first layout, (C, H, W), fed to 2-D convolutions that expect channels last.
 
-    What it does
-        Finds a 2-D convolution or pooling layer, with the default data_format, applied to a
-        model input of shape (C, H, W) where C is 1, 3 or 4 and H and W are larger: the layout
-        of PyTorch, of Theano-era Keras and of many arrays loaded as (N, 3, 32, 32). Layers that
-        keep the layout in between (Rescaling, augmentation, dropout) are looked through.
+    It finds a 2-D convolution or pooling layer, with the default `data_format`, applied to a model
+    input of shape (C, H, W) where C is 1, 3 or 4 and H and W are larger: the layout of PyTorch, of
+    Theano-era Keras and of many arrays loaded as (N, 3, 32, 32). Layers that keep the layout in
+    between (`Rescaling`, augmentation, dropout) are looked through. A script that sets the format
+    itself (`keras.config.set_image_data_format`) is not checked.
 
-    Why is this bad?
-        Keras layers default to data_format="channels_last" (keras.config.image_data_format()):
-        on (3, 32, 32) a Conv2D reads an image of 3 x 32 pixels with 32 channels. The model
-        builds and trains, on the wrong axes: a 3x3 kernel slides over the channel axis, pooling
-        halves the colour axis, and accuracy stays near chance.
+    ## Why is this bad?
+    Keras layers default to `data_format="channels_last"` (`keras.config.image_data_format()`): on
+    (3, 32, 32) a `Conv2D` reads an image of 3 x 32 pixels with 32 channels. The model builds and
+    trains, on the wrong axes: a 3x3 kernel slides over the channel axis, pooling halves the colour
+    axis, and accuracy stays near chance.
 
-    Example
-        inputs = keras.Input(shape=(3, 32, 32))
-        x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(3, 32, 32))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    ```
 
-    Use instead
-        inputs = keras.Input(shape=(32, 32, 3))  # and x_train = x_train.transpose(0, 2, 3, 1)
-        x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    Use instead (the channels last, with the data transposed to match, e.g.
+    `x_train.transpose(0, 2, 3, 1)`; or `data_format="channels_first"` on every image layer):
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    ```
 
-        (or data_format="channels_first" on every image layer.)
-
-    Fix safety
-        No automatic fix: the data must be transposed too.
-
-    References
-        keras/src/backend/config.py (image_data_format); https://keras.io/api/layers/convolution_layers/convolution2d/
+    ## References
+    - [Keras: image_data_format, keras/src/backend/config.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/config.py)
+    - [Keras: Conv2D layer](https://keras.io/api/layers/convolution_layers/convolution2d/)
     """
 
     code = "KC607"

@@ -9,33 +9,40 @@ from .kc607_channels_first_input import channels_first_changed, channels_last
 
 
 class NormalizationChannelAxis(Rule):
-    """BatchNormalization(axis=1) on channels-last feature maps: it normalises a spatial axis.
+    """## What it does
+    Reports a `BatchNormalization(axis=1)` on channels-last feature maps, where it normalises a spatial axis.
 
-    What it does
-        Finds a BatchNormalization whose axis is not the last one, applied to the output of a
-        convolution or pooling layer that uses the default channels_last layout (directly or
-        through activations and dropout), in a functional graph, a subclassed model or a
-        Sequential list.
+    It finds a `BatchNormalization` whose `axis` is not the last one, applied to the output of a
+    convolution or pooling layer that uses the default channels_last layout (directly or through
+    activations and dropout), in a functional graph, a subclassed model or a `Sequential` list.
 
-    Why is this bad?
-        axis is the channel axis BatchNormalization keeps one mean and variance for. axis=1 is
-        right for channels_first data (Theano-era and PyTorch code); on (None, 26, 26, 32) maps it
-        normalises each row of the image with its own statistics and shares them across the 32
-        channels. Nothing fails: the model trains worse, and differently at inference.
+    ## Why is this bad?
+    `axis` is the channel axis `BatchNormalization` keeps one mean and variance for. `axis=1` is right
+    for channels_first data (Theano-era and PyTorch code); on (None, 26, 26, 32) maps it normalises
+    each row of the image with its own statistics and shares them across the 32 channels. Nothing
+    fails: the model trains worse, and differently at inference.
 
-    Example
-        x = layers.Conv2D(32, 3)(inputs)
-        x = layers.BatchNormalization(axis=1)(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.BatchNormalization(axis=1)(x)
+    ```
 
-    Use instead
-        x = layers.Conv2D(32, 3)(inputs)
-        x = layers.BatchNormalization()(x)  # axis=-1, the channels
+    Use instead (the default `axis=-1`, the channels):
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.BatchNormalization()(x)
+    ```
 
-    Fix safety
-        No automatic fix: a saved model's statistics have the other shape.
-
-    References
-        keras/src/layers/normalization/batch_normalization.py (axis)
+    ## References
+    - [Keras: BatchNormalization layer](https://keras.io/api/layers/normalization_layers/batch_normalization/)
+    - [Keras: axis, keras/src/layers/normalization/batch_normalization.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/normalization/batch_normalization.py)
     """
 
     code = "KC608"

@@ -7,30 +7,42 @@ from .base import Invalid, Rule
 
 
 class ConstraintAsRegularizer(Rule):
-    """A weight constraint (max_norm, non_neg, unit_norm, min_max_norm) passed as a regularizer.
+    """## What it does
+    Reports a weight constraint (`max_norm`, `non_neg`, `unit_norm`, `min_max_norm`) passed as a regularizer.
 
-    What it does
-        Finds kernel_regularizer=, bias_regularizer=, activity_regularizer= (and the other
-        regularizer arguments of a layer) given a keras.constraints function, class or instance.
+    It finds `kernel_regularizer=`, `bias_regularizer=`, `activity_regularizer=` (and the other
+    regularizer arguments of a layer) given a `keras.constraints` function, class or instance.
 
-    Why is this bad?
-        keras.regularizers.get accepts any callable, so Keras takes the constraint without a
-        word. A regularizer returns a penalty added to the loss; a constraint returns the
-        projected weights. The weights are never constrained, and the "penalty" added to the
-        loss is the sum of the rescaled weights, which the optimizer then pushes down.
+    ## Why is this bad?
+    `keras.regularizers.get` accepts any callable, so Keras takes the constraint without a word. A
+    regularizer returns a penalty added to the loss; a constraint returns the projected weights. The
+    weights are never constrained, and the "penalty" added to the loss is the sum of the rescaled
+    weights, which the optimizer then pushes down.
 
-    Example
-        layers.Dense(64, kernel_regularizer=keras.constraints.max_norm(3))
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(20,))
+    x = layers.Dense(64, kernel_regularizer=keras.constraints.max_norm(3))(inputs)
+    ```
 
-    Use instead
-        layers.Dense(64, kernel_constraint=keras.constraints.max_norm(3))
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(20,))
+    x = layers.Dense(64, kernel_constraint=keras.constraints.max_norm(3))(inputs)
+    ```
 
-    Fix safety
-        Safe fix: the argument is renamed to the matching *_constraint, which is what the
-        constraint was written for (activity_regularizer has no constraint and is not fixed).
+    ## Fix safety
+    The fix renames the argument to the matching `*_constraint` (`kernel_regularizer=` becomes
+    `kernel_constraint=`), which is what the constraint was written for: the fix is safe.
+    `activity_regularizer=` has no constraint counterpart and is left to you (no automatic fix).
 
-    References
-        keras/src/regularizers/__init__.py (get); keras/src/constraints/constraints.py
+    ## References
+    - [Keras: regularizers.get, keras/src/regularizers/__init__.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/regularizers/__init__.py)
+    - [Keras: keras/src/constraints/constraints.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/constraints/constraints.py)
     """
 
     code = "KC609"

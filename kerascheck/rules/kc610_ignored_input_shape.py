@@ -7,37 +7,44 @@ from .base import Invalid, Rule, shape_text
 
 
 class IgnoredInputShape(Rule):
-    """input_shape= or input_dim= on a layer that is not the first one: Keras ignores it.
+    """## What it does
+    Reports `input_shape=` or `input_dim=` on a layer that is not the first one, which Keras ignores.
 
-    What it does
-        Finds input_shape= / input_dim= given to a layer of a Sequential model other than its first
-        (or to the first when the model already starts with an Input of another shape), and to a
-        layer called on a tensor whose shape differs from the one declared.
+    It finds `input_shape=` / `input_dim=` given to a layer of a `Sequential` model other than its first
+    (or to the first when the model already starts with an `Input` of another shape), and to a layer
+    called on a tensor whose shape differs from the one declared.
 
-    Why is this bad?
-        Only the first layer of a Sequential model turns input_shape into an Input; on any other
-        layer, and on a layer called in a functional graph, the argument is dropped without an
-        error. The shape the author believes the layer receives is not the one it gets: usually
-        the data was meant to be reshaped, or the layer was meant to come first.
+    ## Why is this bad?
+    Only the first layer of a `Sequential` model turns `input_shape` into an `Input`; on any other
+    layer, and on a layer called in a functional graph, the argument is dropped without an error. The
+    shape the author believes the layer receives is not the one it gets: usually the data was meant to
+    be reshaped, or the layer was meant to come first.
 
-    Example
-        model = keras.Sequential([
-            layers.Dense(64, activation="relu", input_shape=(784,)),
-            layers.Dense(32, activation="relu", input_shape=(64,)),
-        ])
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([
+        layers.Dense(64, activation="relu", input_shape=(784,)),
+        layers.Dense(32, activation="relu", input_shape=(128,)),
+    ])
+    ```
 
-    Use instead
-        model = keras.Sequential([
-            keras.Input(shape=(784,)),
-            layers.Dense(64, activation="relu"),
-            layers.Dense(32, activation="relu"),
-        ])
+    Use instead (one `Input` for the model's input, first):
+    ```python
+    import keras
+    from keras import layers
+    model = keras.Sequential([
+        keras.Input(shape=(784,)),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(32, activation="relu"),
+    ])
+    ```
 
-    Fix safety
-        No automatic fix: a differing shape means the model or the data is not what was meant.
-
-    References
-        keras/src/models/sequential.py (_maybe_rebuild); keras/src/layers/layer.py (input_shape)
+    ## References
+    - [Keras: specifying the input shape in advance](https://keras.io/guides/sequential_model/#specifying-the-input-shape-in-advance)
+    - [Keras: the input_shape argument, keras/src/layers/layer.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/layer.py)
+    - [Keras: keras/src/models/sequential.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/models/sequential.py)
     """
 
     code = "KC610"

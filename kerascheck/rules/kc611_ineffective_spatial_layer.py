@@ -11,36 +11,47 @@ _WORK = (SPATIAL - {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampli
 
 
 class IneffectiveSpatialLayer(Rule):
-    """A convolution or pooling layer applied to a 1x1 map: its window has nothing to slide over.
+    """## What it does
+    Reports a convolution or pooling layer applied to a 1x1 map, where its window has nothing to slide over.
 
-    What it does
-        Finds a convolution with a kernel larger than 1, or a pooling layer, whose input has
-        already been reduced to a single position on every spatial axis (NeuraLint's
-        checkInvFilterSize), with channels last.
+    It finds a convolution with a kernel larger than 1, or a pooling layer, whose input has already been
+    reduced to a single position on every spatial axis, with channels last (NeuraLint's
+    checkInvFilterSize).
 
-    Why is this bad?
-        On a 1x1 map (padding="same") a 3x3 convolution only ever uses the centre of its kernel:
-        8/9 of its weights are dead parameters, and a pooling layer returns its input unchanged.
-        The network downsampled too early or is too deep for the input size; the layers after
-        that point add cost and no spatial features.
+    ## Why is this bad?
+    On a 1x1 map (`padding="same"`) a 3x3 convolution only ever uses the centre of its kernel: 8/9 of
+    its weights are dead parameters, and a pooling layer returns its input unchanged. The network
+    downsampled too early or is too deep for the input size; the layers after that point add cost and
+    no spatial features.
 
-    Example
-        x = layers.MaxPooling2D()(x)  # (None, 1, 1, 256)
-        x = layers.Conv2D(512, 3, padding="same", activation="relu")(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(4, 4, 3))
+    x = layers.Conv2D(64, 3, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(128, 3, padding="same", activation="relu")(x)
+    ```
 
-    Use instead
-        x = layers.MaxPooling2D()(x)
-        x = layers.Flatten()(x)
-        x = layers.Dense(512, activation="relu")(x)
+    Use instead (a dense head once the map is 1x1; or fewer downsampling stages, or a larger input):
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(4, 4, 3))
+    x = layers.Conv2D(64, 3, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(128, activation="relu")(x)
+    ```
 
-        (or fewer downsampling stages, or a larger input.)
-
-    Fix safety
-        No automatic fix.
-
-    References
-        Nikanjam et al., "Automatic fault detection for deep learning programs using graph
-        transformations" (NeuraLint), TOSEM 2021
+    ## References
+    - [Keras: keras/src/layers/convolutional/base_conv.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/convolutional/base_conv.py)
+    - [Keras: keras/src/layers/pooling/base_pooling.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/pooling/base_pooling.py)
+    - Nikanjam et al., "Automatic fault detection for deep learning programs using graph
+      transformations" (NeuraLint), TOSEM 2021
     """
 
     code = "KC611"

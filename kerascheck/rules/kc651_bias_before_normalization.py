@@ -7,31 +7,40 @@ from .base import Invalid, Rule
 
 
 class BiasBeforeNormalization(Rule):
-    """A Dense or convolution with a bias directly before BatchNormalization (opt-in).
+    """## What it does
+    Reports a `Dense` or convolution with a bias directly before `BatchNormalization` (opt-in).
 
-    What it does
-        Finds a Dense or convolution layer without activation whose output goes straight into
-        BatchNormalization while it keeps use_bias=True (the default). Opt-in: select KC65 (or
-        this code) to enable it.
+    It finds a `Dense` or convolution layer without activation whose output goes straight into
+    `BatchNormalization` while it keeps `use_bias=True` (the default). Opt-in: select `KC65` (or this
+    code) to enable it.
 
-    Why is this bad?
-        BatchNormalization subtracts the batch mean of each channel, which removes any constant the
-        layer added: the bias is a set of weights that never change the output, trained for
-        nothing. BatchNormalization's own beta is the offset.
+    ## Why is this bad?
+    `BatchNormalization` subtracts the batch mean of each channel, which removes any constant the layer
+    added: the bias is a set of weights that never change the output, trained for nothing.
+    `BatchNormalization`'s own `beta` is the offset.
 
-    Example
-        x = layers.Conv2D(64, 3)(x)
-        x = layers.BatchNormalization()(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(64, 3)(inputs)
+    x = layers.BatchNormalization()(x)
+    ```
 
-    Use instead
-        x = layers.Conv2D(64, 3, use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(64, 3, use_bias=False)(inputs)
+    x = layers.BatchNormalization()(x)
+    ```
 
-    Fix safety
-        No automatic fix: the saved weights of the layer would change shape.
-
-    References
-        Ioffe and Szegedy, "Batch Normalization", 2015 (section 3.2)
+    ## References
+    - [Keras: BatchNormalization layer](https://keras.io/api/layers/normalization_layers/batch_normalization/)
+    - [Keras: keras/src/layers/normalization/batch_normalization.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/normalization/batch_normalization.py)
+    - Ioffe and Szegedy, "Batch Normalization", 2015 (section 3.2)
     """
 
     code = "KC651"

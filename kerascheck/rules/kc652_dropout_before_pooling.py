@@ -9,30 +9,41 @@ _DROPOUT = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D
 
 
 class DropoutBeforePooling(Rule):
-    """Dropout applied right before a pooling layer (opt-in).
+    """## What it does
+    Reports a dropout layer applied right before a pooling layer (opt-in).
 
-    What it does
-        Finds a dropout layer whose output goes straight into max or average pooling (NeuraLint's
-        checkDropoutBeforePooling). Opt-in: select KC65 (or this code) to enable it.
+    It finds a dropout layer whose output goes straight into max or average pooling (NeuraLint's
+    checkDropoutBeforePooling). Opt-in: select `KC65` (or this code) to enable it.
 
-    Why is this bad?
-        Max pooling keeps the largest value of each window, so most dropped positions are
-        discarded anyway and the regularisation is weaker and harder to reason about than intended;
-        the usual order is pooling, then dropout.
+    ## Why is this bad?
+    Max pooling keeps the largest value of each window, so most dropped positions are discarded anyway
+    and the regularisation is weaker and harder to reason about than intended; the usual order is
+    pooling, then dropout.
 
-    Example
-        x = layers.Dropout(0.25)(x)
-        x = layers.MaxPooling2D()(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.Dropout(0.25)(x)
+    x = layers.MaxPooling2D()(x)
+    ```
 
-    Use instead
-        x = layers.MaxPooling2D()(x)
-        x = layers.Dropout(0.25)(x)
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Dropout(0.25)(x)
+    ```
 
-    Fix safety
-        No automatic fix.
-
-    References
-        Nikanjam et al., NeuraLint, TOSEM 2021 (checkDropoutBeforePooling)
+    ## References
+    - [Keras: keras/src/layers/regularization/dropout.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/regularization/dropout.py)
+    - [Keras: keras/src/layers/pooling/base_pooling.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/pooling/base_pooling.py)
+    - Nikanjam et al., NeuraLint, TOSEM 2021 (checkDropoutBeforePooling)
     """
 
     code = "KC652"

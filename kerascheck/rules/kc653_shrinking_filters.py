@@ -10,34 +10,42 @@ _DECODERS = {"UpSampling1D", "UpSampling2D", "UpSampling3D", "Conv1DTranspose", 
 
 
 class ShrinkingFilters(Rule):
-    """A convolution with fewer filters than the one before it, in an encoder (opt-in).
+    """## What it does
+    Reports a convolution with fewer filters than the one before it, in an encoder (opt-in).
 
-    What it does
-        Finds a convolution whose filter count is smaller than the previous convolution's in the
-        same chain (NeuraLint's checkNonIncreasingFilters). Scripts with upsampling or transposed
-        convolutions (decoders, which shrink on purpose) are not checked. Opt-in: select KC65 (or
-        this code) to enable it.
+    It finds a convolution whose filter count is smaller than the previous convolution's in the same
+    chain (NeuraLint's checkNonIncreasingFilters). Scripts with upsampling or transposed convolutions
+    (decoders, which shrink on purpose) are not checked. Opt-in: select `KC65` (or this code) to
+    enable it.
 
-    Why is this bad?
-        A convolutional encoder trades resolution for features: deeper layers see larger patterns
-        and need more channels. Shrinking the channels while the map shrinks too throws away
-        capacity where the network needs it most.
+    ## Why is this bad?
+    A convolutional encoder trades resolution for features: deeper layers see larger patterns and need
+    more channels. Shrinking the channels while the map shrinks too throws away capacity where the
+    network needs it most.
 
-    Example
-        x = layers.Conv2D(128, 3, activation="relu")(x)
-        x = layers.MaxPooling2D()(x)
-        x = layers.Conv2D(64, 3, activation="relu")(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(128, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 3, activation="relu")(x)
+    ```
 
-    Use instead
-        x = layers.Conv2D(64, 3, activation="relu")(x)
-        x = layers.MaxPooling2D()(x)
-        x = layers.Conv2D(128, 3, activation="relu")(x)
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(64, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(128, 3, activation="relu")(x)
+    ```
 
-    Fix safety
-        No automatic fix.
-
-    References
-        Nikanjam et al., NeuraLint, TOSEM 2021 (checkNonIncreasingFilters)
+    ## References
+    - [Keras: keras/src/layers/convolutional/base_conv.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/convolutional/base_conv.py)
+    - Nikanjam et al., NeuraLint, TOSEM 2021 (checkNonIncreasingFilters)
     """
 
     code = "KC653"

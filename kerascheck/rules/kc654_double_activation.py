@@ -7,32 +7,41 @@ from .base import Invalid, Rule
 
 
 class DoubleActivation(Rule):
-    """An activation applied to the output of a layer that already has one (opt-in).
+    """## What it does
+    Reports an activation applied to the output of a layer that already has one (opt-in).
 
-    What it does
-        Finds an Activation layer (or ReLU, Softmax, LeakyReLU, ...) whose input comes straight
-        from a layer that already applies a non-linear activation, such as Dense(64,
-        activation="relu") followed by Activation("relu") (NeuraLint's checkDoubleActivation).
-        Opt-in: select KC65 (or this code) to enable it.
+    It finds an `Activation` layer (or `ReLU`, `Softmax`, `LeakyReLU`, ...) whose input comes straight
+    from a layer that already applies a non-linear activation, such as `Dense(64, activation="relu")`
+    followed by `Activation("relu")` (NeuraLint's checkDoubleActivation). Opt-in: select `KC65` (or
+    this code) to enable it.
 
-    Why is this bad?
-        relu after relu does nothing but cost; softmax after softmax flattens the distribution
-        towards uniform; sigmoid after tanh squeezes the range. It is usually a leftover of moving
-        the activation from the layer to its own line.
+    ## Why is this bad?
+    relu after relu does nothing but cost; softmax after softmax flattens the distribution towards
+    uniform; sigmoid after tanh squeezes the range. It is usually a leftover of moving the activation
+    from the layer to its own line.
 
-    Example
-        x = layers.Dense(64, activation="relu")(x)
-        x = layers.Activation("relu")(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(20,))
+    x = layers.Dense(64, activation="relu")(inputs)
+    x = layers.Activation("relu")(x)
+    ```
 
-    Use instead
-        x = layers.Dense(64)(x)
-        x = layers.Activation("relu")(x)
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(20,))
+    x = layers.Dense(64)(inputs)
+    x = layers.Activation("relu")(x)
+    ```
 
-    Fix safety
-        No automatic fix.
-
-    References
-        Nikanjam et al., NeuraLint, TOSEM 2021 (checkDoubleActivation)
+    ## References
+    - [Keras: keras/src/layers/activations/activation.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/activations/activation.py)
+    - [Keras: layer activation functions](https://keras.io/api/layers/activations/)
+    - Nikanjam et al., NeuraLint, TOSEM 2021 (checkDoubleActivation)
     """
 
     code = "KC654"

@@ -9,33 +9,41 @@ LIMIT = 5  # NeuraLint's checkLackofPooling flags long runs of convolutions with
 
 
 class NoPooling(Rule):
-    """Five or more convolutions in a row with no pooling or stride (opt-in).
+    """## What it does
+    Reports five or more convolutions in a row with no pooling or stride (opt-in).
 
-    What it does
-        Finds a chain of at least five convolutions with stride 1 and no pooling in between
-        (NeuraLint's checkLackofPooling); batch normalization, activations, dropout and padding do
-        not break the chain. Opt-in: select KC65 (or this code) to enable it.
+    It finds a chain of at least five convolutions with stride 1 and no pooling in between (NeuraLint's
+    checkLackofPooling); batch normalization, activations, dropout and padding do not break the chain.
+    Opt-in: select `KC65` (or this code) to enable it.
 
-    Why is this bad?
-        Without downsampling every layer works at full resolution: the receptive field grows by
-        only a few pixels per layer, memory and compute stay at their maximum, and the deep layers
-        still see local patterns.
+    ## Why is this bad?
+    Without downsampling every layer works at full resolution: the receptive field grows by only a few
+    pixels per layer, memory and compute stay at their maximum, and the deep layers still see local
+    patterns.
 
-    Example
-        for _ in range(6):
-            x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+    ## Example
+    ```python
+    import keras
+    from keras import layers
+    x = inputs = keras.Input(shape=(64, 64, 3))
+    for _ in range(6):
+        x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+    ```
 
-    Use instead
-        for i in range(6):
-            x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
-            if i % 2:
-                x = layers.MaxPooling2D()(x)
+    Use instead:
+    ```python
+    import keras
+    from keras import layers
+    x = inputs = keras.Input(shape=(64, 64, 3))
+    for i in range(6):
+        x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+        if i % 2:
+            x = layers.MaxPooling2D()(x)
+    ```
 
-    Fix safety
-        No automatic fix.
-
-    References
-        Nikanjam et al., NeuraLint, TOSEM 2021 (checkLackofPooling)
+    ## References
+    - [Keras: keras/src/layers/pooling/base_pooling.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/pooling/base_pooling.py)
+    - Nikanjam et al., NeuraLint, TOSEM 2021 (checkLackofPooling)
     """
 
     code = "KC655"
