@@ -38,7 +38,7 @@ record_keras2 = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("record_keras2", record_keras2)
 _spec.loader.exec_module(record_keras2)
 
-from kerascheck.fix import fix_source  # noqa: E402
+from kerascheck.fix import fix_source, with_fix_applicability  # noqa: E402
 from kerascheck.lint import lint_source  # noqa: E402
 
 
@@ -64,6 +64,10 @@ def analyse(name: str) -> dict:
     declared = record_keras2.parse_problems(source)
     problems = rec["problems"]
     diags, internal = safe_lint(source, path)
+    try:
+        diags = with_fix_applicability(diags, source)  # what ``check`` marks fixable
+    except Exception:  # noqa: BLE001
+        pass
     one_pass = {p["id"] for p in problems if found(p, diags)}
     offered = {p["id"] for p in problems if any(d.line in p["lines"] and d.fix for d in diags)}
     # One at a time: check, repair what it reported, check again.
@@ -107,6 +111,10 @@ def run_fixed(runner, item: dict) -> dict:
         lines = text.splitlines()
         ids = annotated_ids(lines[line - 1]) if line and line <= len(lines) else []
         ids = [i for i in ids if i not in hand]
+        err = result["error"]
+        recorded = {p["id"]: p for p in item["problems"]}
+        ids.sort(key=lambda i: (recorded.get(i, {}).get("exception") != err["type"],
+                                recorded.get(i, {}).get("message", "")[:40] != err.get("message", "")[:40]))
         if not ids:
             broke = result["error"]
             break
