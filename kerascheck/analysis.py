@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import libcst as cst
 
 from .diagnostics import SYNTAX_CODE, Diagnostic
 from .frontend.interpreter import Result, interpret
+from .frontend.scans import LazyTree
 from .notebook import PRELUDE, Notebook, NotNotebook, is_notebook
 from .notebook import read as read_notebook
 from .parsing import parse_module
@@ -80,10 +83,27 @@ def _analyse(analysis: FileAnalysis, source: str, path: str, overlay, dims, tree
     return analysis
 
 
-def _python_parse(source: str, path: str) -> tuple[ast.Module | None, Diagnostic | None]:
+_NOT_BRACKETS = re.compile(r"[^()\[\]{}]+")
+_OPERATORS = re.compile(r"[-+*/%|&^@<>.~]")
+_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+def _shallow(source: str) -> bool:
+    """Far from every nesting limit of CPython's parser (200 brackets, 100 indents, an expression of
+    thousands of operators), so its verdict on nesting can wait: a cheap scan of the text, which
+    can only overestimate (brackets and operators inside strings count too)."""
+    if len(source) > 64_000 or " " * 90 in source or "\t" * 90 in source:
+        return False
+    depth = max(itertools.accumulate(map(_DEPTH.__getitem__, _NOT_BRACKETS.sub("", source))), default=0)
+    return depth < 100 and len(_OPERATORS.findall(source)) < 2_500
+
+
+def _python_parse(source: str, path: str) -> tuple["ast.Module | LazyTree | None", Diagnostic | None]:
     """CPython's own parse (fast and bounded), before libcst sees the file: nesting Python itself
     refuses (``too many nested parentheses``, an expression too deep to compile) is one diagnostic;
     the tree is kept for the names the module binds."""
+    if _shallow(source):
+        return LazyTree(source), None  # parsed when a message needs a line (most files: never)
     try:
         return ast.parse(source, path), None
     except SyntaxError as err:

@@ -103,17 +103,39 @@ PY_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__
                                       "__package__", "__path__", "__annotations__"}
 
 
+class LazyTree:
+    """The module as CPython's ``ast`` parses it, parsed on first use (most analyses never need it:
+    it gives statement lines for messages and the names a module binds). ``None`` when CPython
+    refuses the text."""
+
+    __slots__ = ("_source", "_tree", "_parsed")
+
+    def __init__(self, source: str | None, tree: ast.Module | None = None):
+        self._source, self._tree, self._parsed = source, tree, tree is not None
+
+    def get(self) -> ast.Module | None:
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._tree = ast.parse(self._source) if self._source is not None else None
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._tree = None
+            self._source = None
+        return self._tree
+
+
 class LazyBoundNames:
     """``names_bound_in(module)``, computed on the first membership test."""
 
     __slots__ = ("_module", "_source", "_tree", "_names")
 
-    def __init__(self, module: cst.Module, source: str | None, tree: ast.Module | None = None):
+    def __init__(self, module: cst.Module, source: str | None, tree: "ast.Module | LazyTree | None" = None):
         self._module, self._source, self._tree, self._names = module, source, tree, None
 
     def __contains__(self, name: str) -> bool:
         if self._names is None:
-            self._names = names_bound_in(self._module, self._source, self._tree)
+            tree = self._tree.get() if isinstance(self._tree, LazyTree) else self._tree
+            self._names = names_bound_in(self._module, self._source, tree)
             self._module = self._source = self._tree = None
         return name in self._names
 
@@ -225,15 +247,16 @@ class StatementLines:
     paired block by block, in order; a block whose shapes differ is left out (the caller falls back
     to positions)."""
 
-    def __init__(self, module: cst.Module, tree: ast.Module | None):
+    def __init__(self, module: cst.Module, tree: "ast.Module | LazyTree | None"):
         self._module, self._tree, self._lines = module, tree, None
 
     def get(self, node: cst.CSTNode) -> int | None:
         if self._lines is None:
             self._lines = {}
-            if self._tree is not None:
+            tree = self._tree.get() if isinstance(self._tree, LazyTree) else self._tree
+            if tree is not None:
                 try:
-                    self._pair(self._module.body, self._tree.body)
+                    self._pair(self._module.body, tree.body)
                 except (IndexError, AttributeError, TypeError):
                     pass  # an unexpected shape: what was paired so far stays
             self._module = self._tree = None

@@ -198,17 +198,16 @@ class Statements:
         the state it reached) when its condition becomes unknown, a path may break out of it, or
         it exceeds its own budget of iterations and statements."""
         start = self.steps
-        where = self.where(node)
         self.loop_exits.append(None)
         try:
             for count in range(budgets.MAX_ITERATIONS + 1):
                 if count == budgets.MAX_ITERATIONS or self.steps - start > budgets.LOOP_STEPS:
-                    self.summarise_loop(node, scope, f"the loop {where} runs too long to follow")
+                    self.summarise_loop(node, scope, f"the loop {self.where(node)} runs too long to follow")
                     return
                 if items is None:
                     cond = self.truth(self.eval(node.test, scope))
                     if isinstance(cond, Unknown):
-                        self.unknown_loop(node, scope, f"the condition of the loop {where} is not known "
+                        self.unknown_loop(node, scope, f"the condition of the loop {self.where(node)} is not known "
                                                        f"statically ({cond.reason})")
                         return
                     if not cond:
@@ -227,7 +226,7 @@ class Statements:
                 exit_reason = self.loop_exits[-1]
                 if exit_reason is not None:
                     self.loop_exits[-1] = None
-                    self.unknown_loop(node, scope, f"the loop {where} may end early ({exit_reason})",
+                    self.unknown_loop(node, scope, f"the loop {self.where(node)} may end early ({exit_reason})",
                                       target=target)
                     return
         finally:
