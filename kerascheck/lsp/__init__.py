@@ -15,6 +15,6 @@ that the tests and the analysis worker use without it):
 - ``sources``  open buffers for the interpreter's sibling-module loader (multi-file analysis)
 
 May import: kerascheck (the version), kerascheck.config, kerascheck.diagnostics, kerascheck.fix,
-kerascheck.ir, kerascheck.lint, kerascheck.models, kerascheck.rules, kerascheck.summary, and the
+kerascheck.frontend (the result's event types), kerascheck.ir, kerascheck.lint, kerascheck.models, kerascheck.rules, kerascheck.summary, and the
 readers of a file's text: kerascheck.source_text (issue 18), kerascheck.notebook (issue 17).
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..frontend.result import LayerCalled, LayerCreated
 from ..ir import Layer, Tensor
 
 MAX_SHAPES = 4
@@ -63,19 +64,19 @@ def layer_hints(result: Any) -> list[Hint]:
             names.append(name)
 
     for event in result.events:
-        if event.kind != "layer_call":
+        if not isinstance(event, LayerCalled):
             continue
-        layer = event.data.get("layer")
+        layer = event.layer
         if not isinstance(layer, Layer):
             continue
         called.add(id(layer))
         span = loc_span(event.loc)
         if span is not None:
-            add(span, shape_text(event.data.get("outputs")), layer)
+            add(span, shape_text(event.outputs), layer)
     for event in result.events:
-        if event.kind != "layer_created":
+        if not isinstance(event, LayerCreated):
             continue
-        layer = event.data.get("layer")
+        layer = event.layer
         if not isinstance(layer, Layer) or id(layer) in called or not layer.nodes:
             continue
         span = loc_span(event.loc)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import catalogue
+from ..frontend.result import RefCalled
 from ..frontend.values import canonical
 from ..ir import Loc
 from ._syntax import dotted, in_file, loc_of
@@ -238,13 +239,13 @@ class RemovedImport(Rule):
                 imported.append(path)
                 yield diagnostic
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
+        for event in ctx.result.events_of(RefCalled):
             # Through tensorflow.keras, TensorFlow's compatibility namespace keeps legacy names.
-            path = event.data["path"]
-            found = _removed_attribute(f"tensorflow.{path}" if event.data.get("tf_keras") else path)
+            path = event.path
+            found = _removed_attribute(f"tensorflow.{path}" if event.tf_keras else path)
             if found is None or event.loc in seen or not in_file(event.loc):
                 continue
-            if any(event.data["path"] == p or event.data["path"].startswith(p + ".") for p in imported):
+            if any(event.path == p or event.path.startswith(p + ".") for p in imported):
                 continue
             seen.add(event.loc)
             module, name, replacement = found

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from .. import catalogue
+from ..frontend.result import MethodCalled, RefCalled
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import in_file, keyword_arg, loc_of, value_text
 from .base import Invalid, Rule
@@ -79,11 +80,11 @@ class RemovedArgument(Rule):
 
     def check(self, ctx):
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
-            cls = optimizer_class(event.data["path"])
+        for event in ctx.result.events_of(RefCalled):
+            cls = optimizer_class(event.path)
             if cls is None or event.loc in seen or not in_file(event.loc):
                 continue
-            kwargs = event.data["kwargs"]
+            kwargs = event.kwargs
             unknown = {k: v for k, v in kwargs.items() if k not in optimizer_params(cls) and k != "decay"}
             if not unknown:
                 continue
@@ -94,11 +95,11 @@ class RemovedArgument(Rule):
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
         from .kc305_bare_string_metrics import call_at
 
-        for event in ctx.result.events_of("method_call"):
-            method = event.data.get("name")
+        for event in ctx.result.events_of(MethodCalled):
+            method = event.name
             if method not in MODEL_METHODS or not in_file(event.loc):
                 continue
-            removed = removed_method_kwargs(method, event.data.get("kwargs", {}))
+            removed = removed_method_kwargs(method, event.kwargs)
             if not removed:
                 continue
             name = removed[0]  # Python names the first one

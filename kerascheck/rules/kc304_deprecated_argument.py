@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..frontend.result import RefCalled
 from ._optimizers import optimizer_class
 from ._syntax import in_file, keyword_arg, loc_of
 from .base import Invalid, Rule
@@ -71,8 +72,8 @@ class DeprecatedArgument(Rule):
 
     def check(self, ctx):
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
-            path, kwargs, node = event.data["path"], event.data["kwargs"], event.data.get("node")
+        for event in ctx.result.events_of(RefCalled):
+            path, kwargs, node = event.path, event.kwargs, event.node
             if not in_file(event.loc):
                 continue
             if path == "keras.layers.Embedding" and "input_length" in kwargs:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..frontend.result import MethodCalled
 from ._syntax import in_file, loc_of, positions
 from .base import Invalid, Rule
 
@@ -56,10 +57,10 @@ class BareStringMetrics(Rule):
     fix_safety = "safe"
 
     def check(self, ctx):
-        for event in ctx.result.events_of("method_call"):
-            if event.data.get("name") != "compile" or not in_file(event.loc):
+        for event in ctx.result.events_of(MethodCalled):
+            if event.name != "compile" or not in_file(event.loc):
                 continue
-            metrics = event.data.get("kwargs", {}).get("metrics")
+            metrics = event.kwargs.get("metrics")
             if not isinstance(metrics, str):
                 continue
             call = call_at(ctx, event.loc)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import catalogue
+from ..frontend.result import MethodCalled
 from ._syntax import in_file
 from .base import Invalid, Rule
 
@@ -86,15 +87,15 @@ class RemovedModelMethod(Rule):
 
     def check(self, ctx):
         removed = removed_methods()
-        for event in ctx.result.events_of("method_call"):
-            name = event.data.get("name")
+        for event in ctx.result.events_of(MethodCalled):
+            name = event.name
             if name not in removed or not in_file(event.loc):
                 continue
-            obj = event.data.get("obj")
+            obj = event.obj
             cls = type(obj).__name__ if obj is not None else "Model"
             cls = getattr(obj, "class_name", None) or cls
             new = removed[name]
-            kwargs = event.data.get("kwargs", {})
+            kwargs = event.kwargs
             text = f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
             if new is None:
                 yield self.diagnostic(ctx, event.loc, text + ADVICE[name])

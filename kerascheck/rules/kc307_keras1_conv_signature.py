@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..frontend.result import RefCalled
 from ._syntax import dotted, in_file, loc_of
 from .base import Invalid, Rule
 
@@ -88,10 +89,10 @@ class Keras1ConvSignature(Rule):
     def check(self, ctx):
         seen = set()
         found = []
-        for event in ctx.result.events_of("ref_call"):
-            if event.data["path"] not in _CONV or not in_file(event.loc):
+        for event in ctx.result.events_of(RefCalled):
+            if event.path not in _CONV or not in_file(event.loc):
                 continue
-            node = event.data.get("node")
+            node = event.node
             rank = keras1_kernel(node)
             # Tested before `seen`: hashing a Loc resolves its position (a pass over the whole module).
             if rank is not None:

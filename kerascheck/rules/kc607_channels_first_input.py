@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..frontend.result import RefCalled
 from ._facts import CONVOLUTIONS_2D, DATA_FORMAT_LAYERS, IMAGE_CHANNELS, POOLING, TRANSPARENT
 from ._flow import flow_of
 from ._syntax import in_file
@@ -12,7 +13,7 @@ _PASS = TRANSPARENT | {"Rescaling", "Normalization", "RandomFlip", "RandomRotati
 
 def channels_first_changed(ctx) -> bool:
     """The script sets the image data format itself (keras.config.set_image_data_format)."""
-    return any(e.data["path"].endswith("set_image_data_format") for e in ctx.result.events_of("ref_call"))
+    return any(e.path.endswith("set_image_data_format") for e in ctx.result.events_of(RefCalled))
 
 
 def channels_last(layer) -> bool:
