@@ -23,18 +23,10 @@ PACKAGE = ROOT / "kerascheck"
 # Import edges (importer, imported) inside a cycle in code others are changing right now: the lead
 # removes each entry once the issue named beside it is merged and the cycle is gone. Nothing else
 # belongs here: a new cycle is fixed, not listed.
-KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # Issue 18's branch adds rules/documentation.py, which imports rules.base, whose Rule methods
-    # import it back inside functions. (Listed ahead of that merge: ignored while the module is absent.)
-    ("kerascheck.rules.base", "kerascheck.rules.documentation"),
-})
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 # The same between packages (a subpackage or a top-level module is one node): every module of the
 # first imports nothing of the second.
-KNOWN_PACKAGE_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # Rules import their text edits from kerascheck.fix, which imports the rules to apply them.
-    # Issue 16's rules part (fixes declared by the rule, text edits in one rules module) / issue 18.
-    ("kerascheck.rules", "kerascheck.fix"),
-})
+KNOWN_PACKAGE_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 def module_name(path: Path) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from .. import catalogue
+from ._syntax import codemod, rename_keywords
 from .base import EngineErrorRule, Invalid
 
 _UNRECOGNIZED = re.compile(r"Unrecognized keyword arguments passed to (\w+): \{(.*)\}")
@@ -55,7 +56,6 @@ class InvalidLayerArgument(EngineErrorRule):
 
     code = "KC108"
     name = "invalid-layer-argument"
-    priority = 30
     fix_title = "Use the Keras 2+ argument names"
     fix_safety = "safe"
 
@@ -64,8 +64,6 @@ class InvalidLayerArgument(EngineErrorRule):
         ``Conv2D(32, (3, 3), padding='same', kernel_initializer='he_normal', strides=(2, 2))``:
         the renames of Keras 2's legacy interfaces (from the catalogue), when every unrecognised
         argument has one."""
-        from ..fix import codemod, rename_keywords
-
         missing = _MISSING.search(diagnostic.message)
         if missing:  # ``Dense(output_dim=3)``: Python reports the missing ``units`` before Keras sees the rest
             return self._fix_missing(diagnostic, source, missing.group(1), re.findall(r"'(\w+)'", missing.group(2)))
@@ -83,8 +81,6 @@ class InvalidLayerArgument(EngineErrorRule):
     def _fix_missing(diagnostic, source, cls, missing):
         """Rename the call's legacy keywords when every keyword Keras 3 does not take has a rename
         and the renames supply the missing required arguments."""
-        from ..fix import codemod, rename_keywords
-
         renames, path = legacy_renames(cls), f"keras.layers.{cls}"
 
         def change(call):

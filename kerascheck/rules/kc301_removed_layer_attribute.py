@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
 from ..frontend.keras_api import REMOVED_LAYER_ATTRIBUTES
-from .base import EngineErrorRule, Invalid, TextEdit
+from ._syntax import TextEdit, apply_edits
+from .base import EngineErrorRule, Invalid
 
 _ATTRIBUTE = re.compile(r"object has no attribute '(\w+)'")
 _SPECIFIC = re.compile(r"`([^`]+)` -> `([^`]+)`")
@@ -73,8 +76,8 @@ class RemovedLayerAttribute(EngineErrorRule):
 
     code = "KC301"
     name = "removed-layer-attribute"
-    priority = 10
     fix_title = "Use the Keras 3 spelling"
+    fix_safety = "safe"  # unsafe for some diagnostics: see fix_applicability
 
     def fix_applicability(self, diagnostic):
         """``conv.input_shape`` -> ``conv.input.shape`` is safe; naming the tensor of a call
@@ -84,8 +87,6 @@ class RemovedLayerAttribute(EngineErrorRule):
 
     def fix(self, diagnostic, source):
         """Replace the written expression with the one the message names (`` `old` -> `new` ``)."""
-        import libcst as cst
-
         found = _SPECIFIC.search(diagnostic.message)
         if not found or diagnostic.end_line != diagnostic.line:
             return []
@@ -97,8 +98,6 @@ class RemovedLayerAttribute(EngineErrorRule):
         if line[diagnostic.column - 1:diagnostic.column - 1 + len(old)] != old:
             return []
         edit = TextEdit(diagnostic.line, diagnostic.column, diagnostic.line, diagnostic.column + len(old), new)
-        from ..fix import apply_edits
-
         try:
             cst.parse_module(apply_edits(source, [edit]))
         except Exception:

@@ -6,7 +6,7 @@ from .. import catalogue
 from ..frontend.result import RefCalled
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import dotted, in_file, loc_of
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 # Existence is decided by the generated catalogue of the real packages (kerascheck.catalogue:
@@ -228,8 +228,6 @@ class RemovedImport(Rule):
         ``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``;
         ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
         ``MODULE_TWINS``, when Keras 3 has every name used there)."""
-        from ..fix import codemod
-
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
 
     def check(self, ctx):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from .. import catalogue
 from ..frontend.result import MethodCalled, RefCalled
 from ._optimizers import optimizer_class, optimizer_params
-from ._syntax import in_file, keyword_arg, loc_of, value_text
+from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
 from .base import Invalid, Rule
 
 # Keras 2 optimizer keywords and what Keras 3 calls them.
@@ -71,8 +71,6 @@ class RemovedArgument(Rule):
 
     def fix(self, diagnostic, source):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
-        from ..fix import codemod, rename_keywords
-
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
             return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES), where="around",
                            inner=True)
@@ -93,8 +91,6 @@ class RemovedArgument(Rule):
             fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
-        from .kc305_bare_string_metrics import call_at
-
         for event in ctx.result.events_of(MethodCalled):
             method = event.name
             if method not in MODEL_METHODS or not in_file(event.loc):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from ..frontend.result import RefCalled
 from ._optimizers import optimizer_class
-from ._syntax import in_file, keyword_arg, loc_of
+from ._syntax import codemod, in_file, keyword_arg, loc_of
 from .base import Invalid, Rule
 
 
@@ -49,10 +51,6 @@ class DeprecatedArgument(Rule):
     def fix(self, diagnostic, source):
         """Remove ``input_length=...`` (Keras 3 ignores it, so the model is the same); ``decay=`` needs
         a schedule, which is left to the user."""
-        import libcst as cst
-
-        from ..fix import codemod
-
         if "input_length" not in diagnostic.message:
             return []
 

@@ -3,19 +3,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..frontend.result import MethodCalled
-from ._syntax import in_file, loc_of, positions
+from ._syntax import call_at, codemod, in_file, loc_of
 from .base import Invalid, Rule
-
-
-def call_at(ctx, loc) -> cst.Call | None:
-    """The ``cst.Call`` spanning exactly ``loc`` in the analysed module."""
-    if ctx.module is None or loc is None:
-        return None
-    for node, rng in positions(ctx).items():
-        if isinstance(node, cst.Call) and (rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1) == (
-                loc.line, loc.column, loc.end_line, loc.end_column):
-            return node
-    return None
 
 
 class BareStringMetrics(Rule):
@@ -72,8 +61,6 @@ class BareStringMetrics(Rule):
                                             f"'str'>. Write metrics=[{metrics!r}]")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         def change(arg):
             if arg.keyword is None or arg.keyword.value != "metrics" or isinstance(
                     arg.value, (cst.List, cst.Tuple, cst.Dict)):

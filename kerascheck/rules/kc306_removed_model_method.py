@@ -4,7 +4,7 @@ import libcst as cst
 
 from .. import catalogue
 from ..frontend.result import MethodCalled
-from ._syntax import in_file
+from ._syntax import codemod, in_file
 from .base import Invalid, Rule
 
 KERAS, OLD = "3.15.1", "2.3.1"
@@ -84,6 +84,7 @@ class RemovedModelMethod(Rule):
     name = "removed-model-method"
     severity = "error"
     fix_title = "Use the Keras 3 method"
+    fix_safety = "safe"  # unsafe for some diagnostics: see fix_applicability
 
     def check(self, ctx):
         removed = removed_methods()
@@ -112,8 +113,6 @@ class RemovedModelMethod(Rule):
         return "unsafe" if _UNSAFE_MARK in diagnostic.message else "safe"
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         removed = removed_methods()
 
         def change(call):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..frontend.result import RefCalled
-from ._syntax import dotted, in_file, loc_of
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 # Keras 1 spellings and how many kernel dimensions follow the filter count.
@@ -116,8 +116,6 @@ class Keras1ConvSignature(Rule):
                                                   f"kernel_size as a tuple: ({sizes})")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         def change(call):
             rank = keras1_kernel(call)
             if rank is None:

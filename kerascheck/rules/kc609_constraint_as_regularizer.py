@@ -3,7 +3,7 @@ from __future__ import annotations
 from ..frontend.result import NOT_MADE, RefCalled
 from ..frontend.values import Ref
 from ._facts import CONSTRAINTS, REGULARIZER_ARGUMENTS
-from ._syntax import in_file, keyword_arg, loc_of
+from ._syntax import codemod, in_file, keyword_arg, loc_of, rename_keywords
 from .base import Invalid, Rule
 
 
@@ -63,8 +63,6 @@ class ConstraintAsRegularizer(Rule):
                                                 f"constrained and the loss gets their sum instead. {advice}")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod, rename_keywords
-
         key = diagnostic.message.split("=", 1)[0]
         if key not in REGULARIZER_ARGUMENTS or key == "activity_regularizer":
             return []
