@@ -102,4 +102,12 @@ class InvalidLayerArgument(EngineErrorRule):
         Invalid("import keras\nlayer = keras.layers.Dense(4, batch_input_shape=(None, 3))\n", line=2, column=9,
                 message="batch_input_shape"),
         Invalid("import keras\nlayer = keras.layers.Dense(0)\n", line=2, column=9),
+        Invalid("import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+                "y = Conv2D(4, (3, 3), border_mode='same',  # pad\n"
+                "           init='he_normal', subsample=(2, 2))(x)\ny = keras.layers.Flatten()(y)\n"
+                "z = Dense(output_dim=3, W_regularizer=None)(y)\n", line=4, column=5,
+                fixed="import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+                      "y = Conv2D(4, (3, 3), padding='same',  # pad\n"
+                      "           kernel_initializer='he_normal', strides=(2, 2))(x)\ny = keras.layers.Flatten()(y)\n"
+                      "z = Dense(units=3, kernel_regularizer=None)(y)\n"),
     ]

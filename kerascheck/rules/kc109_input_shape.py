@@ -75,4 +75,10 @@ class InputShape(EngineErrorRule):
     INVALID = [
         Invalid("import keras\nx = keras.Input(shape=(16))\n", line=2, column=5, message="shape=(16,)"),
         Invalid("from tensorflow import keras\nx = keras.Input(shape=16, name='a')\n", line=2, column=5),
+        Invalid("import keras\nx = keras.Input(shape=16)  # the features\n", line=2, column=5,
+                fixed="import keras\nx = keras.Input(shape=(16,))  # the features\n"),
+        Invalid("from tensorflow import keras\nx = keras.Input(shape=(16), name='a')\n", line=2, column=5,
+                fixed="from tensorflow import keras\nx = keras.Input(shape=(16,), name='a')\n"),
+        Invalid("import keras\nx = keras.Input(\n    shape=(16),  # one dim\n    name='a',\n)\n", line=2, column=5,
+                fixed="import keras\nx = keras.Input(\n    shape=(16,),  # one dim\n    name='a',\n)\n"),
     ]

@@ -136,6 +136,14 @@ class RemovedLayerAttribute(EngineErrorRule):
         Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
                 "y = conv(a)\nshape = conv.get_input_shape_at(0)\n", line=5, column=9,
                 message="`a.shape`"),
+        Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                "y = conv(a)\nshape = conv.input_shape  # the shape\n", line=5, column=9,
+                fixed="import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                      "y = conv(a)\nshape = conv.input.shape  # the shape\n"),
+        Invalid("import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+                "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
+                fixed="import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+                      "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n"),
     ]
 
 

@@ -307,6 +307,17 @@ class RemovedImport(Rule):
                 message="set_image_data_format"),
         Invalid("import keras\ny = keras.utils.np_utils.to_categorical([0, 1])\n", line=2, column=5,
                 message="`keras.utils` has no attribute 'np_utils'"),
+        Invalid("from keras.layers.convolutional import Conv2D, MaxPooling2D  # convs\n"
+                "from tensorflow.keras.layers.core import (Dense,\n    Dropout)\n"
+                "from keras.layers.merge import *\n", line=1, column=1,
+                fixed="from keras.layers import Conv2D, MaxPooling2D  # convs\n"
+                      "from tensorflow.keras.layers import (Dense,\n    Dropout)\nfrom keras.layers import *\n"),
+        Invalid("from keras.utils import np_utils\ny = np_utils.to_categorical([0, 1])\n", line=1, column=1,
+                fixed="from keras import utils as np_utils\ny = np_utils.to_categorical([0, 1])\n"),
+        Invalid("from tensorflow.keras.utils import np_utils as nu  # old\n", line=1, column=1,
+                fixed="from tensorflow.keras import utils as nu  # old\n"),
+        Invalid("import keras\ny = keras.utils.np_utils.to_categorical(\n    [0, 1])\n", line=2, column=5,
+                fixed="import keras\ny = keras.utils.to_categorical(\n    [0, 1])\n"),
     ]
 
 

@@ -116,4 +116,18 @@ class RemovedArgument(Rule):
         Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, verbose=0)\n",
                 line=5, column=43, message="unexpected keyword argument 'nb_epoch'"),
+        Invalid("import keras\nopt = keras.optimizers.Adam(\n    lr=0.01,  # rate\n    beta_1=0.9)\n", line=2, column=7,
+                fixed="import keras\nopt = keras.optimizers.Adam(\n    learning_rate=0.01,  # rate\n    beta_1=0.9)\n"),
+        Invalid("from tensorflow import keras\n"
+                "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer=keras.optimizers.RMSprop(lr=0.001), loss='mse')\n", line=3, column=21,
+                fixed="from tensorflow import keras\n"
+                      "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss='mse')\n"),
+        Invalid("import keras\nimport numpy as np\n"
+                "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      nb_epoch=2,  # epochs\n      verbose=0)\n", line=5, column=7,
+                fixed="import keras\nimport numpy as np\n"
+                      "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n"),
     ]

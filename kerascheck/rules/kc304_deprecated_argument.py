@@ -98,6 +98,12 @@ class DeprecatedArgument(Rule):
                 line=4, column=28, message="input_length"),
         Invalid("import keras\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-6)\n", line=2, column=47,
                 message="will not decay"),
+        Invalid("import keras\nx = keras.Input(shape=(100,))\n"
+                "y = keras.layers.Embedding(1000, 8, input_length=100)(x)\n"
+                "z = keras.layers.Embedding(1000, 8,\n                           input_length=100,\n"
+                "                           name='e')(x)  # e\n", line=3, column=37,
+                fixed="import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8)(x)\n"
+                      "z = keras.layers.Embedding(1000, 8,\n                           name='e')(x)  # e\n"),
     ]
 
 

@@ -75,4 +75,8 @@ class BareStringMetrics(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation='softmax')])\n"
                 "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics='accuracy')\n", line=3, column=62,
                 message="metrics=['accuracy']"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer='adam',\n          loss='mse', metrics='mae')  # metric\n", line=4, column=23,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.compile(optimizer='adam',\n          loss='mse', metrics=['mae'])  # metric\n"),
     ]

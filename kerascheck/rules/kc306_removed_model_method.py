@@ -149,4 +149,14 @@ class RemovedModelMethod(Rule):
                 message="np.argmax(model.predict(x), axis=-1)"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.fit_generator(iter([]), steps_per_epoch=3,  # steps\n                nb_epoch=2)\n"
+                "m.predict_generator(generator=iter([]), steps=1)\n", line=3, column=1,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.fit(iter([]), steps_per_epoch=3,  # steps\n                epochs=2)\n"
+                      "m.predict(x=iter([]), steps=1)\n"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n", line=3, column=1,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.evaluate(iter([]), steps=3)\n"),
     ]

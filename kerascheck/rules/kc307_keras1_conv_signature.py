@@ -138,4 +138,14 @@ class Keras1ConvSignature(Rule):
                 "def build(n_classes):\n    model = Sequential()\n"
                 "    model.add(Convolution2D(64, 5, 5, border_mode='same', input_shape=(64, 64, 3)))\n"
                 "    return model\n", line=6, column=15),
+        Invalid("import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+                "y = Convolution2D(32, 3, 3,  # k\n                  activation='relu')(x)\n"
+                "z = keras.layers.Conv2D(32, 3, 2)(x)\n", line=4, column=5,
+                fixed="import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+                      "y = Convolution2D(32, (3, 3),  # k\n                  activation='relu')(x)\n"
+                      "z = keras.layers.Conv2D(32, 3, 2)(x)\n"),
+        Invalid("import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+                "y = keras.layers.Convolution2D(32, 5, 5, border_mode='same', subsample=(2, 2))(x)\n", line=3, column=5,
+                fixed="import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+                      "y = keras.layers.Convolution2D(32, (5, 5), padding='same', strides=(2, 2))(x)\n"),
     ]

@@ -74,5 +74,7 @@ class ConstraintAsRegularizer(Rule):
     INVALID = [
         Invalid("import keras\nfrom keras.constraints import max_norm\n"
                 "y = keras.layers.Dense(8, kernel_regularizer=max_norm(3))\n", line=3, column=27,
-                message="never constrained"),
+                message="never constrained",
+                fixed="import keras\nfrom keras.constraints import max_norm\n"
+                      "y = keras.layers.Dense(8, kernel_constraint=max_norm(3))\n"),
     ]
