@@ -176,6 +176,14 @@ def test_known_cycle_edges_still_exist(graph_of, allowed):
     assert not stale, f"remove from the allow-list (no longer part of a cycle): {stale}"
 
 
+def test_rules_do_not_import_each_other():
+    """A helper two rules share lives in a ``rules/_*.py`` module, not in one of the rules."""
+    graph = import_graph()
+    rule = re.compile(r"kerascheck\.rules\.kc\d{3}_\w+$")
+    crossing = sorted((a, b) for a, deps in graph.items() if rule.match(a) for b in deps if rule.match(b))
+    assert not crossing, crossing
+
+
 @pytest.mark.parametrize("source, expected", [
     ("from . import b\n", {"pkg.b"}),
     ("from .b import f\n", {"pkg.b"}),
