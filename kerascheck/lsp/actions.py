@@ -20,16 +20,14 @@ from typing import Callable
 import libcst as cst
 
 from ..diagnostics import SYNTAX_CODE, Diagnostic
+from ..fix import rule_fix_safety
+from ..lint import _NOQA as NOQA  # the exact pattern ``# noqa`` comments are read with
 from ..rules import RULES
 from ..rules.base import Rule, TextEdit
 from .textmap import split_lines
 
 log = logging.getLogger(__name__)
 
-try:  # the exact pattern ``# noqa`` comments are read with
-    from ..lint import _NOQA as NOQA
-except ImportError:  # pragma: no cover
-    NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 @dataclass
@@ -201,14 +199,6 @@ BUILTIN_FIXERS: dict[str, Fixer] = {
 }
 
 
-def _safety(rule: Rule, diagnostic: Diagnostic) -> str:
-    try:
-        from ..fix import rule_fix_safety
-    except ImportError:  # pragma: no cover
-        return getattr(rule, "fix_safety", "safe")
-    return rule_fix_safety(rule, diagnostic)
-
-
 def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextEdit], bool]]:
     """(title, edits, safe) for each fix of one diagnostic: the rule's own ``fix`` (the very edit
     ``kerascheck check --fix`` applies, so editor and command line agree), else a built-in one."""
@@ -218,7 +208,7 @@ def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextE
         try:
             rule = rule_class()
             edits = list(rule.fix(diagnostic, source) or [])
-            safe = _safety(rule, diagnostic) != "unsafe"
+            safe = rule_fix_safety(rule, diagnostic) != "unsafe"
         except Exception:
             log.exception("fix of %s failed", diagnostic.code)
             edits, safe = [], False

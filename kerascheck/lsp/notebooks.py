@@ -23,7 +23,8 @@ from ..notebook import read as read_notebook
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
-    from .server import DocState, KerascheckServer
+    from .documents import DocState
+    from .server import KerascheckServer
 
 # Per notebook URI and script text: the Notebook and cell URIs it was built from; the cells published.
 _BUILT: OrderedDict[tuple[str, str], tuple[Notebook, dict[str, int]]] = OrderedDict()
