@@ -70,6 +70,15 @@ def test_fix_is_declared_with_its_safety(code):
         assert any(ex.fixed is not None for ex in rule.INVALID), "show the fix: Invalid(..., fixed=...)"
 
 
+def test_output_activations_come_from_the_recorded_signatures():
+    from kerascheck.rules._facts import ACTIVATION_ARGUMENT, ACTIVATIONS
+
+    assert {name: ACTIVATION_ARGUMENT.get(name) for name in ("Dense", "Conv2D", "Activation", "LSTM", "ConvLSTM2D")} \
+        == {"Dense": "linear", "Conv2D": "linear", "Activation": "linear", "LSTM": "tanh", "ConvLSTM2D": "tanh"}
+    assert not [name for name in ACTIVATION_ARGUMENT if name.endswith("Cell")]
+    assert set(ACTIVATION_ARGUMENT.values()) <= set(ACTIVATIONS)
+
+
 def test_engine_error_order():
     """Specific rules claim an engine error before the general ones; KC100 (any error) comes last."""
     engine = [code for code, rule in RULES.items() if issubclass(rule, EngineErrorRule)]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
 from ._syntax import codemod, rename_keywords
 from .base import EngineErrorRule, Invalid
 
@@ -18,7 +18,7 @@ def legacy_renames(cls: str) -> dict[str, str]:
     renames (catalogue) whose new name Keras 3.15.1 takes, same meaning."""
     path = f"keras.layers.{cls}"
     return {old: new for old, new in catalogue.legacy_renames("2.3.1", path).items()
-            if old not in _NOT_EXACT and catalogue.accepts("3.15.1", path, new)}
+            if old not in _NOT_EXACT and catalogue.accepts(KERAS_VERSION, path, new)}
 
 
 class InvalidLayerArgument(EngineErrorRule):
@@ -85,7 +85,7 @@ class InvalidLayerArgument(EngineErrorRule):
 
         def change(call):
             given = [a.keyword.value for a in call.args if a.keyword is not None]
-            unknown = [k for k in given if not catalogue.accepts("3.15.1", path, k)]
+            unknown = [k for k in given if not catalogue.accepts(KERAS_VERSION, path, k)]
             if not unknown or not all(k in renames for k in unknown):
                 return None
             if not set(missing) <= {renames[k] for k in unknown}:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
 from ..frontend.result import RefCalled
 from ..frontend.values import canonical
 from ..ir import Loc
@@ -91,7 +91,7 @@ MODULE_TWINS = {
         "merge", "convolutional", "core", "recurrent", "normalization", "embeddings", "pooling",
         "advanced_activations", "wrappers", "noise", "convolutional_recurrent")},
 }
-KERAS = "3.15.1"
+KERAS = KERAS_VERSION
 # Spellings of the Keras package under TensorFlow 2.16+ (Keras 3). ``tf_keras`` is Keras 2: not checked.
 _ALIASES = ("tensorflow.keras",)
 _OLD_VERSIONS = ("keras-1.2.2", "keras-2.3.1", "tf_keras-2.21.0")

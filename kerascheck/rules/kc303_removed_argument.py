@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled, RefCalled
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
@@ -23,9 +23,9 @@ METHOD_RENAMES = {"nb_epoch": "epochs"}
 def removed_method_kwargs(method: str, kwargs) -> list[str]:
     """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
     path = f"keras.models.Model.{method}"
-    if catalogue.accepts("3.15.1", path, "__surely_not_a_keyword__") is not False:
+    if catalogue.accepts(KERAS_VERSION, path, "__surely_not_a_keyword__") is not False:
         return []  # unknown, or takes **kwargs openly
-    return [k for k in kwargs if catalogue.accepts("3.15.1", path, k) is False and (
+    return [k for k in kwargs if catalogue.accepts(KERAS_VERSION, path, k) is False and (
         k in METHOD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
 
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled
 from ._syntax import codemod, in_file
 from .base import Invalid, Rule
 
-KERAS, OLD = "3.15.1", "2.3.1"
+KERAS, OLD = KERAS_VERSION, "2.3.1"
 # The Keras 3 method each removed method became: the ``*_generator`` methods take generators and
 # datasets themselves; ``predict_proba`` was ``predict`` under another name.
 REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
