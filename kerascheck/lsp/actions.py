@@ -23,6 +23,7 @@ from ..diagnostics import SYNTAX_CODE, Diagnostic
 from ..fix import rule_fix_safety
 from ..lint import _NOQA as NOQA  # the exact pattern ``# noqa`` comments are read with
 from ..rules import RULES
+from ..rules._syntax import differing_middle
 from ..rules.base import Rule, TextEdit
 from .textmap import split_lines
 
@@ -55,13 +56,7 @@ def range_text(lines: list[str], line: int, column: int, end_line: int, end_colu
 
 def minimal_edit(line: int, column: int, old: str, new: str) -> TextEdit:
     """One edit turning ``old`` (the text starting at line/column) into ``new``: only what differs."""
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
+    start, end_old, end_new = differing_middle(old, new)
     word = lambda c: c.isalnum() or c == "_"  # noqa: E731
     while start > 0 and word(old[start - 1]):  # whole identifiers: `lr` -> `learning_rate`, not `r` -> ...
         start -= 1

@@ -121,10 +121,9 @@ def _position(source: str, offset: int) -> tuple[int, int]:
     return line, offset - (before.rfind("\n") + 1) + 1
 
 
-def whole_edit(old: str, new: str) -> list[TextEdit]:
-    """The one edit turning ``old`` into ``new`` (their differing middle), [] when equal."""
-    if old == new:
-        return []
+def differing_middle(old: str, new: str) -> tuple[int, int, int]:
+    """``(start, end_old, end_new)``: ``old[start:end_old]`` replaced by ``new[start:end_new]`` makes
+    ``new``, the common prefix and suffix kept."""
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:
         start += 1
@@ -132,6 +131,14 @@ def whole_edit(old: str, new: str) -> list[TextEdit]:
     while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
         end_old -= 1
         end_new -= 1
+    return start, end_old, end_new
+
+
+def whole_edit(old: str, new: str) -> list[TextEdit]:
+    """The one edit turning ``old`` into ``new`` (their differing middle), [] when equal."""
+    if old == new:
+        return []
+    start, end_old, end_new = differing_middle(old, new)
     (l1, c1), (l2, c2) = _position(old, start), _position(old, end_old)
     return [TextEdit(l1, c1, l2, c2, new[start:end_new])]
 
