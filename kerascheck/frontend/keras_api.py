@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import optimizers
 from ..ir import Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
-from .. import optimizers
-from . import arrays, library
-from .result import AmbiguousIO, MethodCalled, SummaryEvent
-from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
-from .layer_calls import call_layer
-from .tensors import tensor_slice
-from .user_layers import KerasInit, builtin_build, keras_init, super_attribute, user_build
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from ..shapes.symbolic import Sym
+from ..summary.rows import snapshot
+from . import arrays, library
+from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
+from .layer_calls import call_layer
+from .result import AmbiguousIO, MethodCalled, SummaryEvent
+from .tensors import tensor_slice
+from .user_layers import KerasInit, builtin_build, keras_init, super_attribute, user_build
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -82,7 +83,6 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
 
 def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
     if name == "summary":
-        from ..summary.rows import snapshot
         try:
             event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs),
                                                     guessed=interp.keras.naming.guessed))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..frontend.result import LayerCalled, LayerCreated
 from ..ir import Layer, Tensor
+from .hover import value_shape
 
 MAX_SHAPES = 4
 
@@ -41,8 +42,6 @@ def loc_span(loc: Any) -> tuple[int, int, int, int] | None:
 
 
 def shape_text(value: Any) -> str:
-    from .hover import value_shape
-
     return value_shape(value)
 
 

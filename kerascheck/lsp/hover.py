@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from ..frontend.result import LayerCalled
 from ..ir import Layer, Model, Tensor
 from ..models import flatten
+from ..summary.rows import snapshot
 
 NONE_NOTE = "`None`: a size only known when data arrives (the batch, a variable length), as Keras shows it."
 MAX_CALLS_SHOWN = 6
@@ -196,8 +197,6 @@ class Table:
 
 def model_table(model: Model) -> Table:
     """The model's ``summary()`` as it stands at the end of the script."""
-    from ..summary.rows import snapshot
-
     try:
         return Table(snapshot(model))
     except Exception as exc:
