@@ -63,8 +63,8 @@ class Sequential(Model):
         return self.graph is not None or self.weights is not None
 
     def add(self, layer: Any, loc: Loc | None, rebuild: bool = True) -> None:
-        if not self.stack and isinstance(layer, Layer) and layer.spec is not None:
-            shape = layer.spec.input_shape_arg
+        if not self.stack and isinstance(layer, Layer):
+            shape = _input_shape_arg(layer)
             if shape is not None:
                 self.add(self.keras.input_layer(batch_shape=(None, *shape), loc=loc), loc)
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
@@ -428,6 +428,21 @@ def _check_init_rank(layer: Layer, shape: tuple) -> None:
     rank = class_fact("input_rank", layer.class_name)
     if rank is not None and layer.spec is not None:
         check_rank(layer.spec, shape, **rank)
+
+
+def _input_shape_arg(layer: Layer) -> tuple | None:
+    """The ``input_shape=`` a layer was constructed with (Keras's ``_input_shape_arg``)."""
+    spec = layer.spec if layer.spec is not None else getattr(layer, "builtin_spec", None)
+    if spec is not None:
+        return spec.input_shape_arg
+    shape = getattr(layer, "input_shape_arg", None)  # a user layer's, through Layer.__init__(**kwargs)
+    if shape is None:
+        return None
+    if not isinstance(shape, (tuple, list)):
+        if is_literal(shape):
+            raise KerasError(f"Cannot convert '{shape}' to a shape.")
+        raise Unresolvable("the input_shape is not known statically")
+    return tuple(shape)
 
 
 def _input_shape_property(layer: Layer) -> tuple | None:

@@ -58,3 +58,39 @@ def test_a_model_thousands_of_layers_deep_is_predicted(tmp_path: Path):
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert "dense_2999 (Dense)" in proc.stdout and "Total params: 60,000" in proc.stdout
+
+
+GRAMMAR_SCRIPT = HEADER + '''
+import numpy as np
+
+grammar = [[("B", 1)], [("T", 2), ("P", 3)], [([("X", 4)], 4)], [("S", 4)], [("E", None)]]
+
+
+def generate(rules):
+    state = 0
+    out = []
+    while state is not None:
+        symbol, state = rules[state][np.random.randint(len(rules[state]))]
+        if isinstance(symbol, list):
+            symbol = generate(symbol)
+        out.append(symbol)
+    return "".join(out)
+
+
+for _ in range(25):
+    print(generate(grammar))
+data = [generate(grammar) for _ in range(50_000)]
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(2)])
+model.summary()
+'''
+
+
+def test_recursion_and_long_comprehensions_over_unknown_data_have_their_own_budget():
+    """A recursive function walking data the analysis cannot read, called in a loop and in a long
+    comprehension: each construct is summarised, the file is not cut short, and the model after
+    it is predicted."""
+    from kerascheck.analysis import analyze_source
+
+    result = analyze_source(GRAMMAR_SCRIPT, "grammar.py").result
+    assert result.cut_short is None
+    assert [s.snapshot is not None for s in result.summaries] == [True]

@@ -208,3 +208,20 @@ def test_reasons_name_lines_without_a_position_pass():
     assert analysis.result.summaries[0].snapshot is not None
     assert analysis.result.main_source[2] is None  # positions never resolved
     assert any("the condition at line 4 " in reason for _, reason in analysis.result.unresolved)
+
+
+def test_a_return_statement_the_analysis_cannot_follow_returns_unknown_not_none():
+    """``return keras.Model(...)`` over inputs of a shape not known: the function's value is unknown
+    with that reason (never None, which made ``model.summary()`` "an attribute of NoneType")."""
+    source = HEADER + textwrap.dedent('''
+        import numpy as np
+        shape = np.load("x.npy")[0].shape
+        def build(instance_shape):
+            inp = layers.Input(instance_shape)
+            return keras.Model(inp, layers.Dense(2)(inp))
+        models = [build(shape) for _ in range(2)]
+        models[0].summary()
+    ''')
+    (summary,) = _summaries(source)
+    assert summary.snapshot is None
+    assert "shape" in summary.reason and "NoneType" not in summary.reason

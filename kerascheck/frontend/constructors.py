@@ -41,7 +41,7 @@ def call_ref(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Lo
                 return result
     op = path.split(".", 1)[1] if "." in path else path
     if path.split(".")[0] in ("tf", "keras", "np") and any(is_tensor_arg(a) for a in list(args) + list(kwargs.values())):
-        return tensor_function(interp, op, args, kwargs, loc)
+        return tensor_function(interp, op, args, kwargs, loc, root=path.split(".")[0])
     return Opaque(f"{path}()")
 
 
@@ -343,7 +343,21 @@ def clone_model(interp: "Interpreter", model: Functional, loc: Loc) -> Functiona
     return keras.functional(rebuild(model.inputs), rebuild(model.outputs), model.name, loc)
 
 
+def _tensor_shape(interp: "Interpreter", path: str, args: list, kwargs: dict, loc: Loc) -> Any:
+    """``tf.TensorShape(dims)``: the dims as the tuple Keras 3 takes wherever it takes a shape."""
+    dims = args[0] if args else kwargs.get("dims")
+    if dims is None:
+        return Unknown("tf.TensorShape(None) has an unknown rank")
+    if isinstance(dims, int) and not isinstance(dims, bool):
+        return (dims,)
+    if isinstance(dims, (tuple, list)) and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                               or isinstance(d, Sym) for d in dims):
+        return tuple(dims)
+    return Unknown("the dims of tf.TensorShape() are not known statically")
+
+
 _BY_PATH = {
+    "tf.TensorShape": _tensor_shape,
     "keras.Input": _input,
     "keras.layers.InputLayer": _input_layer,
     "keras.Sequential": _sequential,

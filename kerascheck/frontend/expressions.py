@@ -3,6 +3,7 @@ Python's argument binding, builtins; Keras, TensorFlow and NumPy names go to ``k
 
 from __future__ import annotations
 
+import collections
 import operator
 from dataclasses import replace
 from typing import Any
@@ -40,15 +41,21 @@ class Expressions:
             return Unknown(f"{type(node).__name__} expressions are not evaluated")
         return handler(self, node, scope)
 
+    # Literals without libcst's ``evaluated_value`` (an ``ast.literal_eval``, a compile, per use).
     def expr_Integer(self, node, scope):
-        return node.evaluated_value
+        return int(node.value, 0)
 
-    expr_Float = expr_Integer
+    def expr_Float(self, node, scope):
+        return float(node.value)
 
     def expr_Imaginary(self, node, scope):
         return node.evaluated_value
 
     def expr_SimpleString(self, node, scope):
+        text = node.value
+        if "\\" not in text and "\r" not in text and text[0] in "'\"":  # no prefix, escapes or CRs: as written
+            quote = 3 if text[:3] in ('"""', "'''") else 1
+            return text[quote:-quote]
         return node.evaluated_value
 
     def expr_ConcatenatedString(self, node, scope):
@@ -261,12 +268,22 @@ class Expressions:
     def comprehension(self, for_in: cst.CompFor, produce, scope: Scope) -> Any:
         inner = Scope(scope, scope.module)
         out: list = []
+        start, count = self.steps, 0
+        names = collections.Counter(self.keras.naming.uids)
 
         def loop(clause: cst.CompFor | None) -> None:
+            nonlocal count
             if clause is None:
                 out.extend(produce(inner))
                 return
             for item in self.iterate(self.eval(clause.iter, inner)):
+                count += 1  # the comprehension's own budget, as a loop's (budgets.LOOP_STEPS)
+                if count > budgets.MAX_ITERATIONS or self.steps - start > budgets.LOOP_STEPS:
+                    if self.keras.naming.uids != names:
+                        for prefix in set(self.keras.naming.uids) | set(names):
+                            if self.keras.naming.uids[prefix] != names[prefix]:
+                                self.keras.naming.uncertain.setdefault(prefix, f"the comprehension {self.where(for_in)} runs too long to follow")
+                    raise Unresolvable(f"the comprehension {self.where(for_in)} runs too long to follow")
                 self.assign(clause.target, item, inner)
                 ok = True
                 for cond in clause.ifs:
@@ -347,6 +364,10 @@ class Expressions:
     def call_function(self, func: Function, args: list, kwargs: dict) -> Any:
         if self.depth >= budgets.MAX_DEPTH:
             raise Unresolvable(f"recursion deeper than {budgets.MAX_DEPTH} calls in `{func.name}`")
+        if self.speculative and any(frame[0] is func for frame in self.frames):
+            # Recursion on a path the analysis cannot decide (``if isinstance(part, list): walk(part)``
+            # over unknown data) would be explored on every path at every level: summarised instead.
+            return Unknown(f"`{func.name}` calls itself on a path not known statically")
         func.calls += 1
         scope = Scope(func.scope, func.scope.module)
         self.bind_params(func, args, kwargs, scope)
@@ -432,7 +453,8 @@ class Expressions:
             if name == "len":
                 return keras_api.length(args[0])
             if name in ("list", "tuple", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "set"):
-                iterables = [self.iterate(a) if not isinstance(a, (int, float)) else a for a in args]
+                unordered = name in _ORDER_FREE
+                iterables = [self.iterate(a, unordered) if not isinstance(a, (int, float)) else a for a in args]
                 fn = {"list": list, "tuple": tuple, "sorted": sorted, "enumerate": enumerate, "zip": zip,
                       "sum": sum, "min": min, "max": max, "any": any, "all": all, "set": set,
                       "reversed": lambda x: list(reversed(list(x)))}[name]
@@ -444,6 +466,8 @@ class Expressions:
                         "divmod": divmod}[name](*args, **kwargs)
             if name == "isinstance":
                 return is_instance(args[0], args[1])
+            if name == "hasattr" and len(args) == 2 and isinstance(args[1], str) and _plain(args[0]):
+                return hasattr(args[0], args[1])  # ``v.value if hasattr(v, "value") else v`` over a shape
             if name == "map" and args and isinstance(args[0], (Function, BoundMethod, Builtin)):
                 return [self.call(args[0], list(items), {}, cst.Name("map")) for items in zip(*map(self.iterate, args[1:]))]
         except (TypeError, ValueError) as exc:
@@ -451,8 +475,9 @@ class Expressions:
         return Unknown(f"{name}() is not evaluated")
 
     # -- helpers --------------------------------------------------------------------------------------
-    def iterate(self, value: Any):
-        """The items of ``value`` (a range is not materialised: a loop stops at its budget)."""
+    def iterate(self, value: Any, unordered: bool = False):
+        """The items of ``value`` (a range is not materialised: a loop stops at its budget);
+        ``unordered``: the consumer ignores the order (``sorted``, ``len``, ``set``)."""
         if isinstance(value, Unknown):
             raise Unresolvable(value.reason)
         if isinstance(value, range):
@@ -460,6 +485,10 @@ class Expressions:
         if isinstance(value, (list, tuple, str)):
             return list(value)
         if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, (set, frozenset)):
+            if not unordered and any(isinstance(v, str) for v in value):  # hash order: differs per run
+                raise Unresolvable("the order of a set of strings changes from run to run")
             return list(value)
         it = keras_api.iterate(self, value)
         if it is None:
@@ -477,6 +506,16 @@ class Expressions:
             return bool(value)
         except Exception:
             return Unknown("truth value not known")
+
+
+_ORDER_FREE = {"sorted", "sum", "min", "max", "any", "all", "set"}  # results that ignore the items' order
+
+
+def _plain(value: Any) -> bool:
+    """A plain Python value, whose attributes are Python's own."""
+    if isinstance(value, (tuple, list)):
+        return all(_plain(v) for v in value)
+    return value is None or type(value) in (bool, int, float, str, dict)
 
 
 _BINOPS = {

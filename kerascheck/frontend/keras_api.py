@@ -120,6 +120,12 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         elif isinstance(obj, Layer):
             obj.build(tuple(shape))
         return None
+    if name == "compute_output_shape" and isinstance(obj, Layer) and obj.spec is not None:
+        # A built-in layer asked directly (a user layer building its sublayers by hand).
+        shape = args[0] if args else kwargs.get("input_shape")
+        if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) or d is None for d in shape):
+            raise Unresolvable("compute_output_shape() on a shape not known statically")
+        return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))
     if name == "get_layer":
         layer_name, index = bind_arguments(args, kwargs, ("name", "index"))
         for layer in getattr(obj, "layers", []):
@@ -222,6 +228,10 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
             value = found[0]
             if isinstance(value, Function) and value.is_property:
                 return interp.call_function(value, [obj], {})
+            if isinstance(value, Function) and value.is_staticmethod:
+                return value
+            if isinstance(value, Function) and value.is_classmethod:
+                return BoundMethod(value, obj.cls if isinstance(obj, Instance) else obj.user_class)
             return BoundMethod(value, obj) if isinstance(value, Function) else value
         if isinstance(obj, Instance):
             return Unknown(f"attribute `{name}` is not set")
@@ -351,7 +361,7 @@ def iterate(interp: "Interpreter", value: Any) -> list | None:
 
 
 def length(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict, str, range)):
+    if isinstance(value, (list, tuple, dict, str, range, set, frozenset)):
         return len(value)
     if isinstance(value, Tensor) and value.shape and isinstance(value.shape[0], int):
         return value.shape[0]
@@ -367,3 +377,10 @@ def star_import(module: str) -> dict[str, Any]:
     return {}
 
 
+
+
+def _as_tuples(shape: Any) -> Any:
+    """A shape (or a structure of shapes) as the tuples Keras returns."""
+    if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
+        return [tuple(s) for s in shape]
+    return tuple(shape) if isinstance(shape, list) else shape

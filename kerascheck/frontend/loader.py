@@ -20,11 +20,28 @@ def _is_installed(path: Path) -> bool:
     return any(part in ("site-packages", "dist-packages") for part in path.parts)
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+PROJECT_DEPTH = 4  # folders above the analysed file searched for the project's root
+
+
+def _project_root(folder: Path) -> Path | None:
+    """The nearest folder above ``folder`` (itself excluded, within PROJECT_DEPTH) that a package
+    build file marks as a project's root: its packages are importable from the project's scripts
+    (``tasks/train.py`` importing ``tcn`` from the repository's root) once the project is installed
+    for development, which is how such scripts are run. Installed code is never a project."""
+    for parent in list(folder.parents)[:PROJECT_DEPTH]:
+        if _is_installed(parent):
+            return None
+        if any((parent / marker).is_file() for marker in PROJECT_MARKERS):
+            return parent
+    return None
+
+
 class ModuleLoader:
     """Finds and runs the user's own modules next to the analysed file (never library code).
 
-    Absolute imports are looked up in the analysed file's folder (Python's ``sys.path[0]``) and
-    the package roots above it; relative ones from the importing module's package. Each module
+    Absolute imports are looked up in the analysed file's folder (Python's ``sys.path[0]``), the
+    package roots above it and the project's root (``_project_root``); relative ones from the importing module's package. Each module
     runs once, sharing the Keras state (automatic names) as Python's import would. ``overlay``
     maps paths to in-memory text (an editor's unsaved buffers), which takes precedence over disk.
     """
@@ -42,6 +59,9 @@ class ModuleLoader:
         while self._exists(folder / "__init__.py") and folder.parent != folder and not _is_installed(folder.parent):
             folder = folder.parent
             roots.append(folder)
+        project = _project_root(main.parent)
+        if project is not None and project not in roots:
+            roots.append(project)  # the project's own packages, as an editable install provides them
         self.roots = roots
         self.loaded: dict[str, ModuleValue | None] = {}
 
@@ -89,6 +109,8 @@ class ModuleLoader:
         interp = self.interp
         module = parsed.entry[0]
         scope = interp.module_scope(module, path, names=parsed.names)
+        scope.vars["__name__"] = name  # an imported module is not the script: its ``__main__`` block does not run
+        scope.vars["__file__"] = path
         value = ModuleValue(name, scope)
         interp.sources.append(parsed.entry)
         interp.file_stack.append(path)

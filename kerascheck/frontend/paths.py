@@ -182,6 +182,9 @@ def _join_values(values: list, unknown: Unknown) -> Any:
     return next((v for v in values if isinstance(v, Unknown)), unknown)
 
 
+JOIN_COST = 8  # values captured and joined per statement counted
+
+
 def run_paths(interp: "Interpreter", scope: Scope, paths: list[Callable[[], None] | None], reason: str,
               replay: bool = False) -> PathsResult:
     """Run each path (None: a path that changes nothing) from the current state, then join them.
@@ -189,6 +192,9 @@ def run_paths(interp: "Interpreter", scope: Scope, paths: list[Callable[[], None
     ``replay``: the paths were run already from an earlier state (a loop's second pass): what they
     report (summaries, errors) is not reported again."""
     state = capture(interp, scope)
+    # Capturing and joining costs as much as the state is large: counted as statements, so that a
+    # loop's own budget (LOOP_STEPS) also bounds the paths it runs.
+    interp.steps += (len(state.containers) + len(state.attrs) + sum(len(v) for _, v in state.scopes)) // JOIN_COST
     outcomes: list[_Outcome] = []
     errors: list[KerasErrorAt] = []
     result = PathsResult()

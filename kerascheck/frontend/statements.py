@@ -14,6 +14,7 @@ from ..ir import Layer, Model, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from . import budgets, keras_api, paths
 from .control import Break, Budget, Continue, KerasErrorAt, Return
+from .expressions import BUILTINS
 from .result import ClassDefined, SummaryEvent
 from .symbols import SymbolicShape
 from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls, walk
@@ -95,6 +96,8 @@ class Statements:
             raise KerasErrorAt(exc.loc or self.loc(node), exc) from None
         except Unresolvable as exc:
             self.unresolved(node, exc.reason, scope)
+            if isinstance(node, cst.Return):  # the function returns, with a value not known
+                raise Return(Unknown(exc.reason)) from None
 
     def unresolved(self, node: cst.CSTNode, reason: str, scope: Scope) -> None:
         """Record why a statement could not be followed and make what it binds unknown.
@@ -131,6 +134,14 @@ class Statements:
                     value.uncertain = f"a statement that changes it could not be followed ({reason})"
             elif isinstance(value, (list, dict, set)):
                 scope.assign(name, Unknown(reason))
+        for base, attr in _attribute_targets(node):  # ``self._model = Model(...)`` that failed
+            try:
+                obj = scope.lookup(base)
+            except KeyError:
+                continue
+            attrs = getattr(obj, "attrs", None)
+            if isinstance(attrs, dict):
+                attrs[attr] = Unknown(reason)
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         try:
@@ -399,7 +410,8 @@ class Statements:
             self.import_local(node, scope)
             return
         for imported, bound in import_names(node):
-            scope.assign(bound, Ref.of(spelled).attr(imported))
+            builtin = _python2_builtin(module, imported)
+            scope.assign(bound, builtin if builtin is not None else Ref.of(spelled).attr(imported))
 
     def import_local(self, node: cst.ImportFrom, scope: Scope) -> None:
         """``from .blocks import conv_block`` / ``from blocks import x``: a module next to this one."""
@@ -483,3 +495,32 @@ def _capture_names(pattern: cst.CSTNode) -> list[str]:
         elif isinstance(node, cst.MatchMapping) and node.rest is not None:
             names.append(node.rest.value)
     return names
+
+
+def _attribute_targets(node: cst.CSTNode) -> list[tuple[str, str]]:
+    """``name.attr`` targets a small statement assigns: (name, attr)."""
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+        targets = [node.target]
+    else:
+        return []
+    found = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(e.value for e in target.elements)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            found.append((target.value.value, target.attr.value))
+    return found
+
+
+# Python 2/3 compatibility modules whose names are the builtins (``from six.moves import range``).
+_BUILTIN_MODULES = {"six.moves", "six.moves.builtins", "builtins", "future.builtins", "past.builtins"}
+_PYTHON2_NAMES = {"xrange": "range", "izip": "zip", "imap": "map", "ifilter": "filter"}
+
+
+def _python2_builtin(module: str, name: str) -> Any:
+    if module not in _BUILTIN_MODULES:
+        return None
+    return BUILTINS.get(_PYTHON2_NAMES.get(name, name))

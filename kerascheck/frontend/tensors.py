@@ -94,7 +94,7 @@ def tensor_binop(interp: "Interpreter", op: str, left: Any, right: Any, loc: Loc
     return apply_op(interp, OPERATORS[op], [left, right], {}, loc)
 
 
-def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc) -> Any:
+def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, loc: Loc, root: str = "") -> Any:
     """A library function called with tensors: ``keras.ops.*`` ops, ``tf.*``/``np.*`` inside layers."""
     name = op.split(".")[-1]
     library = op.split(".")[0] if "." in op else ""
@@ -107,6 +107,8 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
         name = _ACTIVATION_OPS[name]
     elif symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
         raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
+    if root == "tf" and op in _TF_OWN:
+        return _TF_OWN[op](args, {k: v for k, v in kwargs.items() if k != "name"})
     if library == "tf" or op in _TF_TWINS or op.split(".")[0] in ("math", "nn", "linalg"):
         return _tf_function(interp, op, args, kwargs, loc)
     name = _TF_NAMES.get(name, name)
@@ -162,6 +164,45 @@ _TF_TWINS = {
     "ones_like": ("ones_like", ("input",)),
     "zeros_like": ("zeros_like", ("input",)),
 }
+
+
+def _tf_identity(args: list, kwargs: dict) -> Any:
+    """``tf.identity(input)``: the same shape and dtype."""
+    x = args[0] if args else kwargs.get("input")
+    if len(args) > 1 or set(kwargs) - {"input"} or not isinstance(x, Tensor):
+        return Unknown("tf.identity() with these arguments is not modelled")
+    return Tensor(x.shape, x.dtype, symbolic=x.symbolic)
+
+
+def _tf_extract_patches(args: list, kwargs: dict) -> Any:
+    """``tf.image.extract_patches(images, sizes, strides, rates, padding)`` (tensorflow/python/ops/
+    array_ops.py): each output position holds a ``size_rows * size_cols * depth`` patch."""
+    names = ("images", "sizes", "strides", "rates", "padding")
+    if len(args) > len(names) or set(kwargs) - set(names):
+        return Unknown("tf.image.extract_patches() with these arguments is not modelled")
+    bound = dict(zip(names, args), **kwargs)
+    images, padding = bound.get("images"), bound.get("padding")
+    sizes, strides, rates = (bound.get(n) for n in ("sizes", "strides", "rates"))
+    lists = [v for v in (sizes, strides, rates)]
+    if (not isinstance(images, Tensor) or len(images.shape) != 4 or not isinstance(padding, str)
+            or padding.upper() not in ("SAME", "VALID")
+            or not all(isinstance(v, (list, tuple)) and len(v) == 4 and all(isinstance(d, int) for d in v) for v in lists)):
+        return Unknown("tf.image.extract_patches() with these arguments is not modelled")
+    batch, rows, cols, depth = images.shape
+    out = []
+    for dim, k, stride, rate in ((rows, sizes[1], strides[1], rates[1]), (cols, sizes[2], strides[2], rates[2])):
+        if not isinstance(dim, int):
+            out.append(None)
+        elif padding.upper() == "SAME":
+            out.append(-(-dim // stride))
+        else:
+            out.append(max((dim - (k + (k - 1) * (rate - 1))) // stride + 1, 0))
+    channels = sizes[1] * sizes[2] * depth if isinstance(depth, int) else None
+    return Tensor((batch, out[0], out[1], channels), images.dtype, symbolic=images.symbolic)
+
+
+# TensorFlow functions with no keras.ops twin, modelled with their own signatures.
+_TF_OWN = {"identity": _tf_identity, "image.extract_patches": _tf_extract_patches}
 
 
 # tf / numpy spellings of the same operations, used inside layers' call().

@@ -41,6 +41,8 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
         shape = interp.call_function(own[0], [layer, shapes], {})
         if not isinstance(shape, (tuple, list)) or not _is_shape_structure(shape):
             raise Unresolvable(f"{layer.class_name}.compute_output_shape() did not return a known shape")
+        if not shape or not all(isinstance(s, (tuple, list)) for s in shape):
+            return tuple(shape)  # one shape, a list of dims included (Keras's ``is_shape_tuple``)
         return tuple(shape) if isinstance(shape, tuple) else list(shape)
     found = layer.user_class.find("call")
     if found is None:
@@ -213,6 +215,8 @@ def keras_init(interp: "Interpreter", obj: Any, kwargs: dict, args: list | None 
     obj.name = name if isinstance(name, str) else interp.keras.naming.auto(obj.class_name)
     trainable = kwargs.get("trainable", True)
     obj.trainable = trainable if isinstance(trainable, bool) else True
+    if isinstance(obj, CustomLayer):  # Layer.__init__ keeps it for Sequential (``_input_shape_arg``)
+        obj.input_shape_arg = (kwargs["input_dim"],) if kwargs.get("input_dim") is not None else kwargs.get("input_shape")
     builtin = obj.user_class.builtin_layer if isinstance(obj, CustomLayer) else None
     if builtin is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ _CANONICAL_PREFIXES = (
     ("tensorflow.keras", "keras"),
     ("tensorflow", "tf"),
     ("tf.keras", "keras"),
+    ("tf.compat.v1.keras", "keras"),  # TensorFlow 2.16+: the same Keras 3 objects
+    ("tf.compat.v2.keras", "keras"),
     ("keras.api", "keras"),
     ("keras.src", "keras"),
     ("keras.models.Sequential", "keras.Sequential"),
@@ -35,6 +38,7 @@ _CANONICAL_PREFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(path: str) -> str:
     """``tensorflow.keras.layers.Dense`` and ``tf.keras.layers.Dense`` -> ``keras.layers.Dense``."""
     changed = True
@@ -64,7 +68,7 @@ class Ref:
 
     def attr(self, name: str) -> "Ref":
         raw = f"{self.path}.{name}"
-        return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras")))
+        return Ref(canonical(raw), self.tf_keras or raw.startswith(("tf.keras", "tensorflow.keras", "tf.compat.v")))
 
     @staticmethod
     def of(dotted: str) -> "Ref":
@@ -139,10 +143,15 @@ class Function:
 
     @property
     def is_classmethod(self) -> bool:
+        return self._decorated("classmethod")
+
+    @property
+    def is_staticmethod(self) -> bool:
+        return self._decorated("staticmethod")
+
+    def _decorated(self, name: str) -> bool:
         return isinstance(self.node, cst.FunctionDef) and any(
-            isinstance(d.decorator, cst.Name) and d.decorator.value in ("classmethod", "staticmethod")
-            for d in self.node.decorators
-        )
+            isinstance(d.decorator, cst.Name) and d.decorator.value == name for d in self.node.decorators)
 
 
 @dataclass(eq=False)
@@ -263,6 +272,7 @@ class CustomLayer(Layer):
         self.own_weights: list[Weight] = []
         self.has_user_build = cls.find("build") is not None
         self.builtin_spec: Any = None  # a subclass of a built-in layer: that layer's spec, once __init__ binds it
+        self.input_shape_arg: Any = None  # ``input_shape=``/``input_dim=`` given to Layer.__init__
 
     @property
     def sublayers(self) -> list[Layer]:

@@ -130,6 +130,8 @@ def format_shape(shape: Shape) -> str:
 
 def standardize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> tuple:
     """Keras's ``argument_validation.standardize_tuple``, with its exact messages (bools count as ints)."""
+    if isinstance(value, int) and value > 0 and not isinstance(value, bool):
+        return (value,) * n  # the common case, without formatting the message
     error_msg = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
     if isinstance(value, (int, Sym)):
         value_tuple = (value,) * n

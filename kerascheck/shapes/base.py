@@ -140,7 +140,9 @@ class LayerSpec:
     def arg(self, name: str, default: Any = None) -> Any:
         """A constructor argument that must be statically known."""
         value = self.args.get(name, default)
-        return known(value, f"`{name}` of {self.class_name}")
+        if isinstance(value, (Unknown, Opaque, list, tuple)):  # (the message only when one is needed)
+            return known(value, f"`{name}` of {self.class_name}")
+        return value
 
     def value(self, name: str) -> Any:
         """A constructor argument that must be a plain value (``arguments.plain_value``), not an opaque
