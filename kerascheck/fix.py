@@ -2,10 +2,11 @@
 
 A fix belongs to its rule: ``Rule.fix(diagnostic, source) -> list[TextEdit]`` (the hook the
 language server offers as a quick fix). Each fix is a libcst codemod of the node the diagnostic
-points at (see ``codemod`` below), so formatting and comments outside that node, and inside it
+points at (``codemod`` in ``rules/_syntax.py``), so formatting and comments outside that node, and inside it
 apart from the rewritten part, are kept. Safety follows Ruff's split: a rule's fix is ``safe``
-unless the class says ``fix_safety = "unsafe"`` or its ``fix_applicability(diagnostic)`` returns
-``"unsafe"`` for that diagnostic; unsafe fixes are applied only with ``--unsafe-fixes``.
+as the class declares it (``fix_safety``: ``"safe"``, ``"unsafe"``, None for no fix), or as its
+``fix_applicability(diagnostic)`` hook decides for one diagnostic; unsafe fixes are applied only
+with ``--unsafe-fixes``.
 
 The driver lints, applies every non-overlapping fix of the file at once, and lints again until
 nothing more is fixable (at most ``MAX_ROUNDS`` rounds: the engine stops at the first error
@@ -15,6 +16,7 @@ parse is dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from dataclasses import dataclass, field
@@ -22,159 +24,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .rules import RULES
+from .rules._syntax import apply_edits  # the text edits live with the rules that make them
+from .rules.base import SAFE, UNSAFE
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
-    from .rules.base import TextEdit
+    from .rules.base import Rule, TextEdit
 
 log = logging.getLogger(__name__)
 
-SAFE, UNSAFE = "safe", "unsafe"
 MAX_ROUNDS = 8
 
 
-# -- helpers for rules' fix hooks ----------------------------------------------------------------
-def _offsets(source: str) -> list[int]:
-    starts, pos = [0], 0
-    for line in source.splitlines(keepends=True):
-        pos += len(line)
-        starts.append(pos)
-    return starts
-
-
-def _offset(starts: list[int], line: int, column: int) -> int:
-    line = max(1, min(line, len(starts)))
-    return starts[line - 1] + column - 1
-
-
-def _position(source: str, offset: int) -> tuple[int, int]:
-    before = source[:offset]
-    line = before.count("\n") + 1
-    return line, offset - (before.rfind("\n") + 1) + 1
-
-
-def whole_edit(old: str, new: str) -> "list[TextEdit]":
-    """The one edit turning ``old`` into ``new`` (their differing middle), [] when equal."""
-    from .rules.base import TextEdit
-
-    if old == new:
-        return []
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    (l1, c1), (l2, c2) = _position(old, start), _position(old, end_old)
-    return [TextEdit(l1, c1, l2, c2, new[start:end_new])]
-
-
-def apply_edits(source: str, edits: "Iterable[TextEdit]") -> str:
-    """Apply non-overlapping edits (an edit overlapping an earlier-kept one is skipped)."""
-    starts = _offsets(source)
-    spans = sorted(((_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.new_text)
-                    for e in edits), key=lambda s: (s[0], s[1]))
-    out, pos = [], 0
-    for begin, end, text in spans:
-        if begin < pos:
-            continue  # overlaps an edit already taken: the next round will redo it if still needed
-        out.append(source[pos:begin])
-        out.append(text)
-        pos = end
-    out.append(source[pos:])
-    return "".join(out)
-
-
-def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode], cst.CSTNode | None],
-            node_type: type | tuple = cst.Call, where: str = "start", inner: bool = False) -> "list[TextEdit]":
-    """Rewrite the node of ``node_type`` the diagnostic points at with ``change`` (None: no fix).
-
-    ``where="start"``: the outermost such node starting at the diagnostic's start;
-    ``"inside"``: the first (outermost) such node within the diagnostic's range; ``"around"``: one
-    containing the range (the call of a keyword argument the diagnostic points at); ``inner``: the
-    innermost instead (``Conv2D(...)`` rather than ``Conv2D(...)(x)``). The whole module
-    goes through libcst, so the result is the source with only that node's changed text replaced.
-    """
-    try:
-        module = cst.parse_module(source)
-    except Exception:
-        return []
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
-    start = (diagnostic.line, diagnostic.column)
-    end = (diagnostic.end_line or diagnostic.line, diagnostic.end_column or diagnostic.column)
-    target = None
-    for node, rng in pos.items():
-        if not isinstance(node, node_type):
-            continue
-        s, e = (rng.start.line, rng.start.column + 1), (rng.end.line, rng.end.column + 1)
-        if where == "start":
-            ok = s == start
-        elif where == "around":  # a node containing the diagnostic's range
-            ok = s <= start and end <= e
-        else:
-            ok = start <= s and e <= end
-        key = (s, e if inner else (-e[0], -e[1]))
-        if ok and (target is None or key < target[1]):
-            target = (node, key)
-    if target is None:
-        return []
-    node = target[0]
-
-    class Replace(cst.CSTTransformer):
-        done = False
-
-        def on_leave(self, original, updated):
-            if original is node and not self.done:
-                self.done = True
-                new = change(updated)
-                return updated if new is None else new
-            return updated
-
-    try:
-        new_module = module.visit(Replace())
-        new_source = new_module.code
-        cst.parse_module(new_source)
-    except Exception:
-        log.exception("fix of %s failed", diagnostic.code)
-        return []
-    return whole_edit(source, new_source)
-
-
-def rename_keywords(call: cst.Call, renames: dict[str, str]) -> cst.Call | None:
-    """``call`` with keyword arguments renamed (not when the new name is already given)."""
-    given = {a.keyword.value for a in call.args if a.keyword is not None}
-    todo = {old: new for old, new in renames.items() if old in given and new not in given}
-    if not todo:
-        return None
-    return call.with_changes(args=[
-        a.with_changes(keyword=cst.Name(todo[a.keyword.value])) if a.keyword is not None and a.keyword.value in todo
-        else a for a in call.args])
-
-
 # -- the driver -----------------------------------------------------------------------------------
-def rule_fix_safety(rule, diagnostic: "Diagnostic") -> str:
-    applicability = getattr(rule, "fix_applicability", None)
-    if callable(applicability):
-        try:
-            return applicability(diagnostic) or SAFE
-        except Exception:
-            return UNSAFE
-    return getattr(rule, "fix_safety", SAFE)
+def rule_fix_safety(rule: "Rule", diagnostic: "Diagnostic") -> str:
+    """The safety of ``rule``'s fix of this diagnostic: its ``fix_applicability`` hook, which
+    defaults to the class's ``fix_safety`` (unsafe when the hook fails)."""
+    try:
+        return rule.fix_applicability(diagnostic) or SAFE
+    except Exception:
+        return UNSAFE
 
 
-def has_fix(rule_class) -> bool:
-    from .rules.base import Rule
-
-    return getattr(rule_class, "fix", Rule.fix) is not Rule.fix
+def has_fix(rule_class: "type[Rule] | None") -> bool:
+    return rule_class is not None and rule_class.has_fix()
 
 
 def edits_for(diagnostic: "Diagnostic", source: str, unsafe: bool = False) -> "list[TextEdit]":
     """The edits of the rule's own fix for one diagnostic ([] without one, or unsafe and not allowed)."""
-    from .rules import RULES
-
     rule_class = RULES.get(diagnostic.code)
     if rule_class is None or not has_fix(rule_class):
         return []
@@ -191,10 +70,6 @@ def edits_for(diagnostic: "Diagnostic", source: str, unsafe: bool = False) -> "l
 def with_fix_applicability(diagnostics: "list[Diagnostic]", source: str) -> "list[Diagnostic]":
     """The diagnostics, each marked ``fix="safe"``/``"unsafe"`` when its rule's fix applies to it here
     (what the closing line's "N fixable with --fix" counts); unmarked when there is no fix."""
-    import dataclasses
-
-    from .rules import RULES
-
     marked = []
     for d in diagnostics:
         rule_class = RULES.get(d.code)

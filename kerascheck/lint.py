@@ -11,7 +11,7 @@ from typing import Iterable
 
 from .analysis import FileAnalysis, analyze_source
 from .diagnostics import CUT_SHORT, NOT_PREDICTED, NOTE_CODE, SYNTAX_CODE, Diagnostic
-from .rules import RULES, EngineErrorRule, RuleContext
+from .rules import ENGINE_RULES, RULES, EngineErrorRule, RuleContext
 from .shapes.base import Unresolvable
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -76,7 +76,7 @@ def analysis_notes(path: str, result) -> list[Diagnostic]:
 
 def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    engine_rules = sorted((r() for r in RULES.values() if issubclass(r, EngineErrorRule)), key=lambda r: r.priority)
+    engine_rules = [r() for r in ENGINE_RULES]
     stop = ctx.result.error
     for error in ([stop] if stop is not None else []) + ctx.result.later_errors + ctx.result.conditional_errors:
         if error.error is None:

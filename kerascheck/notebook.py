@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from .diagnostics import Diagnostic
+from .diagnostics import SYNTAX_CODE, Diagnostic
 
 SUFFIX = ".ipynb"
 PRELUDE = "from IPython import get_ipython, In, Out; from IPython.display import display  # kerascheck: Jupyter's names"
@@ -67,7 +67,7 @@ class NotNotebook(Exception):
         self.message, self.line, self.column = message, line, column
 
     def diagnostic(self, path: str) -> Diagnostic:
-        return Diagnostic(path, self.line, self.column, "KC000", self.message)
+        return Diagnostic(path, self.line, self.column, SYNTAX_CODE, self.message)
 
 
 @dataclass
@@ -321,7 +321,7 @@ def not_a_notebook(data: bytes, path: str) -> Diagnostic | None:
     try:
         read(data.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
-        return Diagnostic(path, data[: exc.start].count(b"\n") + 1, 1, "KC000", "file is not valid UTF-8")
+        return Diagnostic(path, data[: exc.start].count(b"\n") + 1, 1, SYNTAX_CODE, "file is not valid UTF-8")
     except NotNotebook as exc:
         return exc.diagnostic(path)
     return None

@@ -1,4 +1,4 @@
-"""``kerascheck check --fix`` / ``--diff`` / ``--unsafe-fixes`` and each rule's fix (kerascheck/fix.py)."""
+"""``kerascheck check --fix`` / ``--diff`` / ``--unsafe-fixes``: the driver (kerascheck/fix.py) and the command line."""
 
 from __future__ import annotations
 
@@ -9,80 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kerascheck.fix import fix_source, has_fix
+from kerascheck.fix import fix_source
 from kerascheck.lint import lint_source
-from kerascheck.rules import RULES
 
-# (id, before, after, unsafe): each fix's before/after, with comments and line breaks to keep.
-CASES = [
-    ("input-shape-int", "import keras\nx = keras.Input(shape=16)  # the features\n",
-     "import keras\nx = keras.Input(shape=(16,))  # the features\n", False),
-    ("input-shape-paren", "from tensorflow import keras\nx = keras.Input(shape=(16), name='a')\n",
-     "from tensorflow import keras\nx = keras.Input(shape=(16,), name='a')\n", False),
-    ("input-shape-multiline", "import keras\nx = keras.Input(\n    shape=(16),  # one dim\n    name='a',\n)\n",
-     "import keras\nx = keras.Input(\n    shape=(16,),  # one dim\n    name='a',\n)\n", False),
-    ("lr", "import keras\nopt = keras.optimizers.Adam(\n    lr=0.01,  # rate\n    beta_1=0.9)\n",
-     "import keras\nopt = keras.optimizers.Adam(\n    learning_rate=0.01,  # rate\n    beta_1=0.9)\n", False),
-    ("lr-in-compile", "from tensorflow import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.compile(optimizer=keras.optimizers.RMSprop(lr=0.001), loss='mse')\n",
-     "from tensorflow import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss='mse')\n", False),
-    ("import-layers-module", "from keras.layers.convolutional import Conv2D, MaxPooling2D  # convs\n"
-     "from tensorflow.keras.layers.core import (Dense,\n    Dropout)\nfrom keras.layers.merge import *\n",
-     "from keras.layers import Conv2D, MaxPooling2D  # convs\n"
-     "from tensorflow.keras.layers import (Dense,\n    Dropout)\nfrom keras.layers import *\n", False),
-    ("import-np-utils", "from keras.utils import np_utils\ny = np_utils.to_categorical([0, 1])\n",
-     "from keras import utils as np_utils\ny = np_utils.to_categorical([0, 1])\n", False),
-    ("import-np-utils-as", "from tensorflow.keras.utils import np_utils as nu  # old\n",
-     "from tensorflow.keras import utils as nu  # old\n", False),
-    ("attribute-np-utils", "import keras\ny = keras.utils.np_utils.to_categorical(\n    [0, 1])\n",
-     "import keras\ny = keras.utils.to_categorical(\n    [0, 1])\n", False),
-    ("bare-metric", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.compile(optimizer='adam',\n          loss='mse', metrics='mae')  # metric\n",
-     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.compile(optimizer='adam',\n          loss='mse', metrics=['mae'])  # metric\n", False),
-    ("fit-generator", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.fit_generator(iter([]), steps_per_epoch=3,  # steps\n                nb_epoch=2)\n"
-     "m.predict_generator(generator=iter([]), steps=1)\n",
-     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.fit(iter([]), steps_per_epoch=3,  # steps\n                epochs=2)\n"
-     "m.predict(x=iter([]), steps=1)\n", False),
-    ("evaluate-generator-workers", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n",
-     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.evaluate(iter([]), steps=3)\n", True),
-    ("keras1-layer-keywords", "import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
-     "y = Conv2D(4, (3, 3), border_mode='same',  # pad\n           init='he_normal', subsample=(2, 2))(x)\n"
-     "y = keras.layers.Flatten()(y)\nz = Dense(output_dim=3, W_regularizer=None)(y)\n",
-     "import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
-     "y = Conv2D(4, (3, 3), padding='same',  # pad\n           kernel_initializer='he_normal', strides=(2, 2))(x)\n"
-     "y = keras.layers.Flatten()(y)\nz = Dense(units=3, kernel_regularizer=None)(y)\n", False),
-    ("input-length", "import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8, input_length=100)(x)\n"
-     "z = keras.layers.Embedding(1000, 8,\n                           input_length=100,\n                           name='e')(x)  # e\n",
-     "import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8)(x)\n"
-     "z = keras.layers.Embedding(1000, 8,\n                           name='e')(x)  # e\n", False),
-    ("layer-input-shape", "import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
-     "y = conv(a)\nshape = conv.input_shape  # the shape\n",
-     "import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
-     "y = conv(a)\nshape = conv.input.shape  # the shape\n", False),
-    ("layer-get-output-at", "import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
-     "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n",
-     "import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
-     "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n", True),
-    ("keras1-conv", "import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
-     "y = Convolution2D(32, 3, 3,  # k\n                  activation='relu')(x)\nz = keras.layers.Conv2D(32, 3, 2)(x)\n",
-     "import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
-     "y = Convolution2D(32, (3, 3),  # k\n                  activation='relu')(x)\nz = keras.layers.Conv2D(32, 3, 2)(x)\n",
-     False),
-    ("keras1-conv-and-keywords", "import keras\nx = keras.Input(shape=(28, 28, 1))\n"
-     "y = keras.layers.Convolution2D(32, 5, 5, border_mode='same', subsample=(2, 2))(x)\n",
-     "import keras\nx = keras.Input(shape=(28, 28, 1))\n"
-     "y = keras.layers.Convolution2D(32, (5, 5), padding='same', strides=(2, 2))(x)\n", False),
-    ("fit-nb-epoch", "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      nb_epoch=2,  # epochs\n      verbose=0)\n",
-     "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n", False),
-]
+# Each rule's fix is shown and checked by its own examples: ``Invalid(..., fixed=...)`` in the rule
+# (tests/test_rules.py runs them: the fixed text, idempotence, nothing fixable left, unsafe needs the
+# flag). Here: the driver and the command line.
 
 
 def test_no_fix_for_a_rename_whose_values_changed():
@@ -97,35 +29,6 @@ def test_no_fix_when_a_name_is_not_in_the_twin():
 
 def _fixed(source: str, unsafe: bool = False) -> str:
     return fix_source(source, "t.py", unsafe=unsafe).fixed
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_fix_before_after(case):
-    _, before, after, unsafe = case
-    assert _fixed(before, unsafe) == after
-    ast.parse(after)
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_fix_idempotent(case):
-    _, before, after, unsafe = case
-    once = _fixed(before, unsafe)
-    assert _fixed(once, unsafe) == once
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_fixed_code_has_no_fixable_diagnostic(case):
-    _, before, _, unsafe = case
-    result = fix_source(before, "t.py", unsafe=unsafe)
-    assert result.applied
-    assert not [d for d in result.remaining if has_fix(RULES.get(d.code))]
-
-
-def test_unsafe_fix_needs_the_flag():
-    unsafe_cases = [c for c in CASES if c[3]]
-    for _, before, after, _ in unsafe_cases:
-        assert _fixed(before, unsafe=False) != after
-        assert _fixed(before, unsafe=True) == after
 
 
 def test_crlf_and_untouched_text_kept():

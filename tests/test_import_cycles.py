@@ -23,18 +23,10 @@ PACKAGE = ROOT / "kerascheck"
 # Import edges (importer, imported) inside a cycle in code others are changing right now: the lead
 # removes each entry once the issue named beside it is merged and the cycle is gone. Nothing else
 # belongs here: a new cycle is fixed, not listed.
-KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # Issue 18's branch adds rules/documentation.py, which imports rules.base, whose Rule methods
-    # import it back inside functions. (Listed ahead of that merge: ignored while the module is absent.)
-    ("kerascheck.rules.base", "kerascheck.rules.documentation"),
-})
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 # The same between packages (a subpackage or a top-level module is one node): every module of the
 # first imports nothing of the second.
-KNOWN_PACKAGE_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # Rules import their text edits from kerascheck.fix, which imports the rules to apply them.
-    # Issue 16's rules part (fixes declared by the rule, text edits in one rules module) / issue 18.
-    ("kerascheck.rules", "kerascheck.fix"),
-})
+KNOWN_PACKAGE_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 def module_name(path: Path) -> str:
@@ -184,6 +176,14 @@ def test_known_cycle_edges_still_exist(graph_of, allowed):
     assert not stale, f"remove from the allow-list (no longer part of a cycle): {stale}"
 
 
+def test_rules_do_not_import_each_other():
+    """A helper two rules share lives in a ``rules/_*.py`` module, not in one of the rules."""
+    graph = import_graph()
+    rule = re.compile(r"kerascheck\.rules\.kc\d{3}_\w+$")
+    crossing = sorted((a, b) for a, deps in graph.items() if rule.match(a) for b in deps if rule.match(b))
+    assert not crossing, crossing
+
+
 @pytest.mark.parametrize("source, expected", [
     ("from . import b\n", {"pkg.b"}),
     ("from .b import f\n", {"pkg.b"}),
@@ -214,7 +214,7 @@ def declared_imports(docstring: str) -> set[str] | None:
 
 
 # Packages that another branch creates without the paragraph yet (the lead writes it when merging).
-PENDING_DOCSTRINGS = frozenset({"kerascheck.cli", "kerascheck.report"})  # issue 18
+PENDING_DOCSTRINGS: frozenset[str] = frozenset()
 
 
 @pytest.mark.parametrize("init", _packages(), ids=lambda p: module_name(p))

@@ -67,13 +67,9 @@ def test_one_keras_version():
     assert kerascheck.KERAS_VERSION.startswith(coverage.KERAS_VERSION + ".")
 
 
-# Modules that still write the Keras version as a literal, in code others are changing now (issue 15:
-# rules/_losses.py and the KC6xx rules; issue 18: every rule module): they read
-# ``kerascheck.KERAS_VERSION`` once those are merged, and the entries go.
-KNOWN_VERSION_LITERALS = frozenset({
-    "rules/_optimizers.py", "rules/kc108_invalid_layer_argument.py", "rules/kc302_removed_import.py",
-    "rules/kc303_removed_argument.py", "rules/kc306_removed_model_method.py",
-})
+# Modules that still write the Keras version as a literal (none: every module reads
+# ``kerascheck.KERAS_VERSION``; a new literal is replaced, not listed).
+KNOWN_VERSION_LITERALS: frozenset[str] = frozenset()
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

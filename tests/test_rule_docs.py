@@ -70,9 +70,9 @@ def test_doc_says_whether_a_fix_exists_and_whether_it_is_safe(code):
         assert fix_line == "Fix: none; change the code by hand."
         return
     safety = sections(rule.doc())["Fix safety"]
-    if callable(getattr(rule, "fix_applicability", None)):
+    if rule.fix_safety_varies():
         assert "unsafe" in fix_line and "--unsafe-fixes" in safety
-    elif getattr(rule, "fix_safety", "safe") == "unsafe":
+    elif rule.fix_safety == "unsafe":
         assert "unsafe" in fix_line and "unsafe" in safety
     else:
         assert fix_line.startswith("Fix: available and safe") and "safe" in safety

@@ -1,9 +1,14 @@
 """The command line: one module per command, loaded when that command runs (or ``--help`` lists them).
 
 This package owns argument parsing, exit codes and what is printed; the work is done by the
-library modules (``check``, ``analysis``, ``fix``, ``formats``, ``verify``, ``lsp``). It may import
+library modules (``check``, ``analysis``, ``fix``, ``report``, ``verify``, ``lsp``). It may import
 any of them, lazily: the engine, libcst and the rules are most of a short run's time, and a run
 replayed from the cache needs none of them. Nothing outside ``cli`` imports this package.
+
+May import: kerascheck (the version), kerascheck.analysis, kerascheck.cache, kerascheck.check,
+kerascheck.config, kerascheck.diagnostics, kerascheck.files, kerascheck.fix, kerascheck.frontend,
+kerascheck.lsp, kerascheck.report, kerascheck.rules, kerascheck.shapes, kerascheck.source_text,
+kerascheck.summary, kerascheck.verify, kerascheck.notebook, kerascheck.lint (all lazily).
 
     summary  cli/summary.py   predicted model.summary() tables
     check    cli/check.py     diagnostics, --fix/--diff, output formats

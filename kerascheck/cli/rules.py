@@ -11,8 +11,8 @@ def fix_line(rule_class) -> str:
 
     if not has_fix(rule_class):
         return "Fix: none; change the code by hand."
-    dynamic = callable(getattr(rule_class, "fix_applicability", None))
-    if getattr(rule_class, "fix_safety", "safe") == "unsafe" and not dynamic:
+    dynamic = rule_class.fix_safety_varies()
+    if rule_class.fix_safety == "unsafe" and not dynamic:
         return "Fix: available, unsafe (it may change behaviour): applied only with --fix --unsafe-fixes."
     if dynamic:
         return ("Fix: available; safe in the cases `--fix` applies, unsafe in the others (applied only with "

@@ -104,6 +104,7 @@ def _replay(entry: list) -> bool:
 def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: int | None, columns: int,
                      show_unresolved: bool, emit: Callable[[str, bool], None] = _emit, cell: int | None = None) -> bool:
     """Print one file's summaries; False when the file could not be analysed (e.g. a syntax error)."""
+    from ..frontend.result import Assumption
     from ..shapes.base import Unresolvable
     from ..summary.rows import snapshot
 
@@ -132,8 +133,8 @@ def _print_summaries(analysis: "FileAnalysis", all_models: bool, line_length: in
                 emit(f"{analysis.where(event.loc.line, event.loc.column)}: summary() not predicted: {event.reason}", True)
                 continue
             table(event.snapshot.render(line_length, columns))
-    for event in result.events_of("assumption"):
-        emit(f"{analysis.path}: note: assuming {event.data['what']}", True)
+    for event in result.events_of(Assumption):
+        emit(f"{analysis.path}: note: assuming {event.what}", True)
     shown = [name for name in result.symbol_names if any(name in text for text in printed)]
     if shown:
         emit(f"{analysis.path}: note: data-dependent sizes shown as symbols: {', '.join(shown)} "

@@ -12,7 +12,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe, is_literal
 from ..shapes.symbolic import Sym
 from . import library
-from .result import Event
+from .result import LayerCreated
 from .layer_calls import call_layer
 from .tensors import (
     CONCRETE_FROM_DATA, CONCRETE_MAKERS, RANDOM_DIMS, RANDOM_SIZE, RANGES, arange, concrete, data_shape, is_tensor_arg,
@@ -136,7 +136,7 @@ def _layer(interp, path, args, kwargs, loc):
         except KerasError as exc:
             raise exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
         layer = interp.keras.layer(spec, loc)
-        interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
+        interp.result.events.append(LayerCreated(loc, layer))
         return layer
     if name in FUNCTIONAL_FORMS:
         inputs, rest = (args[0], args[1:]) if args else (kwargs.pop("inputs", Unknown("no inputs")), [])
@@ -274,7 +274,7 @@ def _deserialize(interp: "Interpreter", args: list, kwargs: dict, loc: Loc) -> A
     else:
         raise Unresolvable("keras.layers.deserialize() of a config not known statically")
     layer = interp.keras.layer(spec, loc)
-    interp.result.events.append(Event("layer_created", loc, {"layer": layer}))
+    interp.result.events.append(LayerCreated(loc, layer))
     return layer
 
 

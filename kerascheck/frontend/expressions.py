@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import operator
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -15,7 +16,7 @@ from ..shapes.symbolic import Sym
 from . import budgets, keras_api, paths, tensors, user_layers
 from .classes import is_instance
 from .control import KerasErrorAt, Return
-from .result import Event, SummaryEvent
+from .result import RefCalled, SummaryEvent
 from .scans import PY_BUILTINS, hashable, is_generator, is_summary_call
 from .symbols import SymbolicShape, has_symbol
 from .symbols import compare as symbolic_compare
@@ -351,11 +352,12 @@ class Expressions:
         if isinstance(func, Super):
             return func
         if isinstance(func, Ref):
-            event = Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
-                                            "tf_keras": func.tf_keras})
-            self.result.events.append(event)
+            events = self.result.events
+            index = len(events)  # the event comes before those of the call itself (the layer it creates)
+            events.append(RefCalled(loc, func.path, args, kwargs, node, func.tf_keras))
+            value = keras_api.call(self, func, args, kwargs, loc)
             # The value made is kept for rules that read its arguments later (a loss object's from_logits).
-            event.data["result"] = value = keras_api.call(self, func, args, kwargs, loc)
+            events[index] = replace(events[index], result=value)
             return value
         return keras_api.call(self, func, args, kwargs, loc)
 

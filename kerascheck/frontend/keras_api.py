@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import optimizers
 from ..ir import Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
-from .. import optimizers
-from . import arrays, library
-from .result import Event, SummaryEvent
-from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
-from .layer_calls import call_layer
-from .tensors import tensor_slice
-from .user_layers import KerasInit, builtin_build, keras_init, super_attribute, user_build
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from ..shapes.symbolic import Sym
+from ..summary.rows import snapshot
+from . import arrays, library
+from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
+from .layer_calls import call_layer
+from .result import AmbiguousIO, MethodCalled, SummaryEvent
+from .tensors import tensor_slice
+from .user_layers import KerasInit, builtin_build, keras_init, super_attribute, user_build
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -82,7 +83,6 @@ def call(interp: "Interpreter", func: Any, args: list, kwargs: dict, loc: Loc) -
 
 def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> Any:
     if name == "summary":
-        from ..summary.rows import snapshot
         try:
             event = SummaryEvent(loc, obj, snapshot(obj, **_summary_options(args, kwargs),
                                                     guessed=interp.keras.naming.guessed))
@@ -157,7 +157,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
             interp.keras.naming.auto("InputLayer")
             interp.keras.naming.auto("Functional")
     if name in _MODEL_NOOPS:
-        interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
+        interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):
@@ -291,7 +291,7 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
         if not layer.nodes:
             raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
         if len(layer.nodes) > 1 and loc is not None:
-            interp.result.events.append(Event("ambiguous_io", loc, {"layer": layer, "attr": name}))
+            interp.result.events.append(AmbiguousIO(loc, layer, name))
         node = layer.nodes[0]  # Keras 3 returns the first call's tensors
         tensors = node.outputs if name == "output" else node.inputs
         return tensors[0] if len(tensors) == 1 and not (name == "output" and node.multi_output) else list(tensors)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import flatten
 from ..shapes.base import KerasError, Unknown, Unresolvable
-from .result import Event
+from .result import LayerCalled
 from .user_layers import run_user_call
 from .values import (
     CustomLayer, CustomModel,
@@ -34,7 +34,7 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     options = _call_options(layer, {k: v for k, v in kwargs.items() if k not in ("inputs", "x")})
     outputs = interp.keras.call(layer, inputs, loc, run=run, extra=extra, options=options,
                                 plain=len(args) == 1 and not kwargs)
-    interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": flatten(inputs), "outputs": outputs}))
+    interp.result.events.append(LayerCalled(loc, layer, flatten(inputs), outputs))
     return outputs
 
 
@@ -69,7 +69,7 @@ def _call_named(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, l
     node = layer.nodes[-1] if layer.nodes and layer.nodes[-1].outputs == flatten(outputs) else None
     if node is not None:
         node.call = (list(args), dict(kwargs))  # how to call a clone of the layer (``from_config``)
-    interp.result.events.append(Event("layer_call", loc, {"layer": layer, "inputs": node_inputs, "outputs": outputs}))
+    interp.result.events.append(LayerCalled(loc, layer, node_inputs, outputs))
     return outputs
 
 

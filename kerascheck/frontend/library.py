@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..ir import Tensor
 from ..shapes.base import Opaque, Unknown, Unresolvable
 from . import arrays
-from .result import Event
+from .result import Assumption
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -101,7 +101,7 @@ class ArgumentParser(LibraryObject):
 
 
 def _assume(interp: "Interpreter", what: str) -> None:
-    interp.result.events.append(Event("assumption", interp.loc(None), {"what": what}))
+    interp.result.events.append(Assumption(interp.loc(None), what))
 
 
 def _environ_get(interp, args, kwargs):

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..ir import Loc
+from ..ir import Layer, Loc
 from ..models import Keras
 from ..shapes.base import KerasError
+from .values import UserClass
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class SummaryEvent:
+    """A ``model.summary()`` call: the table Keras prints there, or why it cannot be predicted."""
+
     loc: Loc
     model: Any  # the Model, or Unknown when it could not be resolved
     snapshot: Any = None  # summary.rows.Snapshot taken at the call
     reason: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class ErrorEvent:
     """Keras (or Python) would raise here: the script stops at this line."""
 
@@ -31,14 +34,87 @@ class ErrorEvent:
     error: KerasError | None = None  # with the engine's context: stage, layer, input tensors
 
 
-@dataclass
-class Event:
-    """Something rules may want to know that does not stop the script (``kind`` names it)."""
+# -- events: what rules (and the editor's hover and hints) may want to know, in execution order.
+# One frozen class per kind; ``Result.events_of(LayerCalled)`` gives those of one kind.
 
-    # "ambiguous_io", "method_call", "class_def", "ref_call", "layer_created", "layer_call"
-    kind: str
+@dataclass(frozen=True, eq=False)
+class Event:
+    """Something that happened while the script ran and does not stop it."""
+
     loc: Loc
-    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerCreated(Event):
+    """A layer (or model) object was constructed."""
+
+    layer: Layer
+
+
+@dataclass(frozen=True, eq=False)
+class LayerCalled(Event):
+    """A layer (or model) was called on tensors: its inputs (flattened) and outputs (as returned)."""
+
+    layer: Layer
+    inputs: list
+    outputs: Any
+
+
+@dataclass(frozen=True, eq=False)
+class MethodCalled(Event):
+    """A method of a Keras object was called (``model.compile(...)``, ``model.fit_generator(...)``)."""
+
+    obj: Any
+    name: str
+    args: list
+    kwargs: dict
+
+
+class _NotMade:
+    def __repr__(self) -> str:
+        return "NOT_MADE"
+
+
+NOT_MADE: Any = _NotMade()  # ``RefCalled.result`` when the call raised (or was not evaluated)
+
+
+@dataclass(frozen=True, eq=False)
+class RefCalled(Event):
+    """A Keras (or TensorFlow) name was called: ``keras.layers.Dense(...)``, ``keras.losses.X(...)``."""
+
+    path: str  # the dotted Keras path the name resolved to
+    args: list
+    kwargs: dict
+    node: cst.CSTNode | None  # the call as written
+    tf_keras: bool  # reached through ``tensorflow.keras``
+    # The value the call made (rules read a loss object's arguments through it); NOT_MADE if it raised.
+    result: Any = NOT_MADE
+
+
+@dataclass(frozen=True, eq=False)
+class ClassDefined(Event):
+    """A ``class`` statement ran: the user class it made and its syntax."""
+
+    cls: UserClass
+    node: cst.ClassDef
+
+
+@dataclass(frozen=True, eq=False)
+class AmbiguousIO(Event):
+    """``layer.output`` (or ``input``, ``output_shape``...) read on a layer called more than once."""
+
+    layer: Layer
+    attr: str
+
+
+@dataclass(frozen=True, eq=False)
+class Assumption(Event):
+    """The analysis assumed something it could not see (a dataset's shape...): ``summary`` notes it."""
+
+    what: str
+
+
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -66,8 +142,8 @@ class Result:
     # Files besides the analysed one whose presence or contents the result depends on (for caches).
     dependencies: set[str] = field(default_factory=set, repr=False, compare=False)
 
-    def events_of(self, kind: str) -> list[Event]:
-        return [e for e in self.events if e.kind == kind]
+    def events_of(self, kind: type[E]) -> list[E]:
+        return [e for e in self.events if isinstance(e, kind)]
 
     def positions(self, module: cst.Module):
         """Node -> CodeRange when ``module`` is the analysed module (resolved on first use), else None."""

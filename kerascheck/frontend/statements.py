@@ -15,7 +15,7 @@ from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from . import budgets, keras_api, paths
 from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import BUILTINS
-from .result import Event, SummaryEvent
+from .result import ClassDefined, SummaryEvent
 from .symbols import SymbolicShape
 from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls, walk
 from .values import BoundMethod, Function, Ref, Scope, UserClass, canonical
@@ -377,7 +377,7 @@ class Statements:
                 value.owner = cls
             cls.attrs[name] = value
         scope.assign(node.name.value, cls)
-        self.result.events.append(Event("class_def", self.loc(node.name), {"cls": cls, "node": node}))
+        self.result.events.append(ClassDefined(self.loc(node.name), cls, node))
 
     # -- imports ------------------------------------------------------------------------------------
     def do_import(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:

@@ -20,16 +20,15 @@ from typing import Callable
 import libcst as cst
 
 from ..diagnostics import SYNTAX_CODE, Diagnostic
+from ..fix import rule_fix_safety
+from ..lint import _NOQA as NOQA  # the exact pattern ``# noqa`` comments are read with
 from ..rules import RULES
+from ..rules._syntax import differing_middle
 from ..rules.base import Rule, TextEdit
 from .textmap import split_lines
 
 log = logging.getLogger(__name__)
 
-try:  # the exact pattern ``# noqa`` comments are read with
-    from ..lint import _NOQA as NOQA
-except ImportError:  # pragma: no cover
-    NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 @dataclass
@@ -57,13 +56,7 @@ def range_text(lines: list[str], line: int, column: int, end_line: int, end_colu
 
 def minimal_edit(line: int, column: int, old: str, new: str) -> TextEdit:
     """One edit turning ``old`` (the text starting at line/column) into ``new``: only what differs."""
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
+    start, end_old, end_new = differing_middle(old, new)
     word = lambda c: c.isalnum() or c == "_"  # noqa: E731
     while start > 0 and word(old[start - 1]):  # whole identifiers: `lr` -> `learning_rate`, not `r` -> ...
         start -= 1
@@ -201,14 +194,6 @@ BUILTIN_FIXERS: dict[str, Fixer] = {
 }
 
 
-def _safety(rule: Rule, diagnostic: Diagnostic) -> str:
-    try:
-        from ..fix import rule_fix_safety
-    except ImportError:  # pragma: no cover
-        return getattr(rule, "fix_safety", "safe")
-    return rule_fix_safety(rule, diagnostic)
-
-
 def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextEdit], bool]]:
     """(title, edits, safe) for each fix of one diagnostic: the rule's own ``fix`` (the very edit
     ``kerascheck check --fix`` applies, so editor and command line agree), else a built-in one."""
@@ -218,7 +203,7 @@ def fixes_for(diagnostic: Diagnostic, source: str) -> list[tuple[str, list[TextE
         try:
             rule = rule_class()
             edits = list(rule.fix(diagnostic, source) or [])
-            safe = _safety(rule, diagnostic) != "unsafe"
+            safe = rule_fix_safety(rule, diagnostic) != "unsafe"
         except Exception:
             log.exception("fix of %s failed", diagnostic.code)
             edits, safe = [], False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..frontend.result import LayerCalled, LayerCreated
 from ..ir import Layer, Model, Tensor
 from ..models import flatten
 from . import hover
@@ -88,16 +89,16 @@ def compute_facts(result: Any) -> Facts:
         return None
 
     for event in result.events:
-        if event.kind not in ("layer_created", "layer_call"):
+        if not isinstance(event, (LayerCreated, LayerCalled)):
             continue
-        layer = event.data.get("layer")
+        layer = event.layer
         if not isinstance(layer, Layer):
             continue
         layers.setdefault(id(layer), layer)
         span = _span(event.loc)
         if span is None:
             continue
-        if event.kind == "layer_created":
+        if isinstance(event, LayerCreated):
             layer_loc.setdefault(id(layer), span)
             found = raised(span) if not layer.nodes else None
             raises = found[1] if found else None
@@ -108,7 +109,7 @@ def compute_facts(result: Any) -> Facts:
                                            "layer"))
         else:
             table = hover.model_table(layer) if isinstance(layer, Model) else None
-            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event.data), "call", table))
+            facts.hovers.append(HoverEntry(span, hover.layer_markdown(layer, call=event), "call", table))
     claimed: set[int] = set()
     for index, (error, error_span) in enumerate(errors):
         if index in raised_layers or error.error is None or error.error.stage != "call":
@@ -162,15 +163,15 @@ def compute_facts(result: Any) -> Facts:
         name = NameEntry(span.line, entry.markdown, entry.table) if entry else NameEntry(span.line, hover.layer_markdown(layer))
         facts.names.setdefault(label, []).append(name)
     for event in result.events:  # tensor variables: ``x = layer(...)(x)`` binds a new tensor each time
-        if event.kind != "layer_call":
+        if not isinstance(event, LayerCalled):
             continue
         span = _span(event.loc)
         if span is None:
             continue
-        for tensor in flatten([event.data.get("outputs")]):
+        for tensor in flatten([event.outputs]):
             if isinstance(tensor, Tensor) and tensor.label:
                 facts.names.setdefault(tensor.label, []).append(
-                    NameEntry(span.line, hover.tensor_markdown(tensor.label, tensor, event.data.get("layer"))))
+                    NameEntry(span.line, hover.tensor_markdown(tensor.label, tensor, event.layer)))
     for key, layer in layers.items():
         if layer.class_name == "InputLayer" and layer.nodes and key in layer_loc:
             tensor = layer.nodes[0].outputs[0]

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..frontend.result import LayerCalled, LayerCreated
 from ..ir import Layer, Tensor
+from .hover import value_shape
 
 MAX_SHAPES = 4
 
@@ -40,8 +42,6 @@ def loc_span(loc: Any) -> tuple[int, int, int, int] | None:
 
 
 def shape_text(value: Any) -> str:
-    from .hover import value_shape
-
     return value_shape(value)
 
 
@@ -63,19 +63,19 @@ def layer_hints(result: Any) -> list[Hint]:
             names.append(name)
 
     for event in result.events:
-        if event.kind != "layer_call":
+        if not isinstance(event, LayerCalled):
             continue
-        layer = event.data.get("layer")
+        layer = event.layer
         if not isinstance(layer, Layer):
             continue
         called.add(id(layer))
         span = loc_span(event.loc)
         if span is not None:
-            add(span, shape_text(event.data.get("outputs")), layer)
+            add(span, shape_text(event.outputs), layer)
     for event in result.events:
-        if event.kind != "layer_created":
+        if not isinstance(event, LayerCreated):
             continue
-        layer = event.data.get("layer")
+        layer = event.layer
         if not isinstance(layer, Layer) or id(layer) in called or not layer.nodes:
             continue
         span = loc_span(event.loc)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ..frontend.result import LayerCalled
 from ..ir import Layer, Model, Tensor
 from ..models import flatten
+from ..summary.rows import snapshot
 
 NONE_NOTE = "`None`: a size only known when data arrives (the batch, a variable length), as Keras shows it."
 MAX_CALLS_SHOWN = 6
@@ -92,20 +94,20 @@ def tuple_str(shape: Any) -> str:
     return str(tuple(shape)) if isinstance(shape, (tuple, list)) else "?"
 
 
-def layer_markdown(layer: Layer, *, call: dict | None = None, unresolved: str | None = None,
+def layer_markdown(layer: Layer, *, call: LayerCalled | None = None, unresolved: str | None = None,
                    raises: str | None = None) -> str:
-    """A layer; ``call`` (a ``layer_call`` event's data) makes it about that one call; ``unresolved``
+    """A layer; ``call`` (a ``LayerCalled`` event) makes it about that one call; ``unresolved``
     is why the statement that made it could not be followed, if it could not; ``raises``: the error
     Keras raises in that statement (the layer's call fails, so it has no output)."""
     lines = [title(layer)]
     shown: list[str] = []
     if call is not None:
-        inputs = [t for t in call.get("inputs") or [] if isinstance(t, Tensor)]
+        inputs = [t for t in call.inputs or [] if isinstance(t, Tensor)]
         ins = [shape_str(t.shape) for t in inputs]
-        out = value_shape(call.get("outputs"))
+        out = value_shape(call.outputs)
         lines.append(f"**Input:** `{ins[0] if len(ins) == 1 else '[' + ', '.join(ins) + ']'}`" if ins else "**Input:** ?")
         if out == "?":
-            reason = unknown_reason(call.get("outputs"))
+            reason = unknown_reason(call.outputs)
             lines.append("**Output:** unknown" + (f" ({reason})" if reason else ""))
         else:
             lines.append(f"**Output:** `{out}`")
@@ -195,8 +197,6 @@ class Table:
 
 def model_table(model: Model) -> Table:
     """The model's ``summary()`` as it stands at the end of the script."""
-    from ..summary.rows import snapshot
-
     try:
         return Table(snapshot(model))
     except Exception as exc:

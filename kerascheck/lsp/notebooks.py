@@ -20,10 +20,12 @@ from lsprotocol import types as lsp
 
 from ..notebook import NotNotebook, Notebook, is_notebook, not_a_notebook
 from ..notebook import read as read_notebook
+from .textmap import split_lines, to_client
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
-    from .server import DocState, KerascheckServer
+    from .documents import DocState
+    from .server import KerascheckServer
 
 # Per notebook URI and script text: the Notebook and cell URIs it was built from; the cells published.
 _BUILT: OrderedDict[tuple[str, str], tuple[Notebook, dict[str, int]]] = OrderedDict()
@@ -90,8 +92,6 @@ def publish(server: "KerascheckServer", doc: "DocState", version: int | None, so
             diagnostics: list["Diagnostic"]) -> bool:
     """Publish a notebook's diagnostics per cell, or an ``.ipynb`` text's at its JSON positions.
     False when the document is neither (the server publishes it as usual)."""
-    from .textmap import split_lines, to_client
-
     def convert(lines, d, start, end):
         start = to_client(lines, *start, server.encoding)
         end = max(start, to_client(lines, *end, server.encoding))

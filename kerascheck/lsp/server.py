@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 import re
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,110 +34,20 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..config import Config, ConfigError, load
-from ..diagnostics import Diagnostic
-from ..diagnostics import SYNTAX_CODE
+from ..diagnostics import SYNTAX_CODE, Diagnostic
 from ..rules import RULES
 from ..source_text import mentions_keras
-from . import actions as actions_mod
-from . import notebooks
+from . import notebooks, requests
+from .documents import ConfigCache, DocState, Options
 from .engine import Engine, WorkerDied, WorkerTimeout
-from .facts import Facts, pick
-from .textmap import LineMap, from_client, split_lines, to_client, word_at
+from .facts import Facts
+from .textmap import split_lines, to_client
 
 log = logging.getLogger(__name__)
 
 RECENT_RESULTS = 8  # per document
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
-
-
-@dataclass
-class Options:
-    inlay_hints: bool = True
-    debounce: float = 0.025
-    timeout: float = 10.0
-    max_size: int = 1_000_000
-    columns: int = 80
-
-    @classmethod
-    def parse(cls, raw: Any) -> "Options":
-        options = cls()
-        if not isinstance(raw, dict):
-            return options
-        if isinstance(raw.get("kerascheck"), dict):
-            raw = {**raw, **raw["kerascheck"]}
-
-        def number(key: str, default: float, low: float) -> float:
-            value = raw.get(key, default)
-            return max(float(value), low) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
-
-        if isinstance(raw.get("inlayHints"), bool):
-            options.inlay_hints = raw["inlayHints"]
-        options.debounce = number("debounceMs", options.debounce * 1000, 0) / 1000
-        options.timeout = number("analysisTimeout", options.timeout, 0.05)
-        options.max_size = int(number("maxFileSize", options.max_size, 1))
-        options.columns = int(number("summaryColumns", options.columns, 20))
-        return options
-
-
-@dataclass
-class DocState:
-    uri: str
-    path: str  # the filesystem path the analysis reports and resolves sibling modules from
-    dirty: bool = False
-    due: float = 0.0
-    task: asyncio.Task | None = None
-    analyses: int = 0
-    # What was last published, for code actions: the text, its diagnostics and their LSP form.
-    published_source: str | None = None
-    published: list[tuple[Diagnostic, lsp.Diagnostic]] = field(default_factory=list)
-    # The last analysis that parsed: its facts and the lines they refer to.
-    facts: Facts | None = None
-    facts_lines: list[str] | None = None
-    facts_ready: asyncio.Event = field(default_factory=asyncio.Event)
-    linemap: tuple[int, int, LineMap] | None = None  # (id of facts_lines, hash of current text, map)
-    last_elapsed: float | None = None
-    fresh: bool = False  # the next analysis must not come from ``recent`` (open, save, config change)
-    # Results of the last few texts (typing a character and deleting it, undo, redo): key -> results
-    recent: OrderedDict = field(default_factory=OrderedDict)
-    cache_hits: int = 0
-    # A notebook document: its code cells as one script, and each cell URI's index (``notebooks``).
-    notebook: Any = None
-    cells: dict[str, int] = field(default_factory=dict)
-    cell_published: dict[int, lsp.Diagnostic] = field(default_factory=dict)
-
-
-class ConfigCache:
-    """``[tool.kerascheck]`` per folder, reloaded when a pyproject.toml above it changes."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Path, tuple[tuple, Config, str | None]] = {}
-
-    @staticmethod
-    def _signature(folder: Path) -> tuple:
-        stamps = []
-        for parent in [folder, *folder.parents]:
-            try:
-                stamps.append((parent, (parent / "pyproject.toml").stat().st_mtime_ns))
-            except OSError:
-                pass
-        return tuple(stamps)
-
-    def get(self, path: Path) -> tuple[Config, str | None]:
-        folder = path.parent if path.suffix else path
-        signature = self._signature(folder)
-        hit = self.cache.get(folder)
-        if hit is not None and hit[0] == signature:
-            return hit[1], hit[2]
-        try:
-            config, error = load(path), None
-        except ConfigError as exc:
-            config, error = Config(), str(exc)
-        except Exception as exc:  # an unreadable tree must not stop the server
-            config, error = Config(), f"cannot read the configuration: {exc}"
-        self.cache[folder] = (signature, config, error)
-        return config, error
 
 
 class Protocol(LanguageServerProtocol):
@@ -417,134 +325,18 @@ class KerascheckServer(LanguageServer):
         except Exception:
             pass
 
-    # -- requests ------------------------------------------------------------------------------------
-    async def current_facts(self, uri: str) -> tuple[Facts | None, LineMap | None, list[str]]:
-        """The facts to answer from, the map from the current lines to theirs, the current lines."""
-        doc = self.docs.get(uri)
-        try:
-            source = notebooks.source_of(self, uri)[1]
-        except Exception:
-            return None, None, []
-        lines = split_lines(source)
-        if doc is None:
-            return None, None, lines
-        if not doc.facts_ready.is_set():
-            try:  # the current text is being analysed: its answer is worth a short wait
-                await asyncio.wait_for(doc.facts_ready.wait(), min(self.options.timeout, 3.0))
-            except asyncio.TimeoutError:
-                pass
-        if doc.facts is None or doc.facts_lines is None:
-            return None, None, lines
-        key = (id(doc.facts_lines), hash(source))
-        if doc.linemap is None or doc.linemap[:2] != key:
-            doc.linemap = (*key, LineMap(doc.facts_lines, lines))
-        return doc.facts, doc.linemap[2], lines
-
+    # -- requests (``requests``) ----------------------------------------------------------------------
     async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
-        if notebooks.containing_notebook(self, params.text_document.uri) is not None:
-            return await notebooks.hover(self, params)
-        facts, linemap, lines = await self.current_facts(params.text_document.uri)
-        if facts is None or linemap is None:
-            return None
-        line, column = from_client(lines, params.position.line, params.position.character, self.encoding)
-        old_line = linemap.to_old(line)
-        if old_line is None:
-            return None
-        text = pick(facts, old_line, column, word_at(lines, line, column), self.options.columns)
-        if text is None:
-            return None
-        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+        return await requests.hover(self, params)
 
     async def inlay_hints(self, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
-        if not self.options.inlay_hints:
-            return []
-        if notebooks.containing_notebook(self, params.text_document.uri) is not None:
-            return await notebooks.inlay_hints(self, params)
-        facts, linemap, lines = await self.current_facts(params.text_document.uri)
-        if facts is None or linemap is None:
-            return []
-        first, last = params.range.start.line + 1, params.range.end.line + 1
-        hints = []
-        for hint in facts.hints:
-            line = linemap.to_new(hint.line)
-            if line is None or not first <= line <= last or line > len(lines):
-                continue
-            character = to_client(lines, line, len(lines[line - 1]) + 1, self.encoding)[1]
-            hints.append(lsp.InlayHint(position=lsp.Position(line - 1, character), label=hint.label,
-                                       kind=lsp.InlayHintKind.Type, padding_left=True, tooltip=hint.tooltip))
-        return hints
+        return await requests.inlay_hints(self, params)
 
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        uri = params.text_document.uri
-        if notebooks.containing_notebook(self, uri) is not None:
-            return notebooks.code_actions(self, params)
-        doc = self.docs.get(uri)
-        try:
-            source = notebooks.source_of(self, uri)[1]
-        except Exception:
-            return []
-        if doc is None or doc.published_source != source or not doc.published:
-            return []  # the diagnostics are for an older text: their ranges may not fit any more
-        wanted = params.range
-        chosen = []
-        for diagnostic, converted in doc.published:
-            r = converted.range
-            overlaps = (r.start.line, r.start.character) <= (wanted.end.line, wanted.end.character) and \
-                       (wanted.start.line, wanted.start.character) <= (r.end.line, r.end.character)
-            if overlaps:
-                chosen.append((diagnostic, converted))
-        only = params.context.only if params.context else None
-        if only and not any(str(getattr(k, "value", k)).startswith("quickfix") for k in only):
-            return []
-        lines = split_lines(source)
-        by_diagnostic = {id(d): c for d, c in chosen}
-        result = []
-        for action in actions_mod.code_actions(source, [d for d, _ in chosen]):
-            edits = []
-            for edit in action.edits:
-                start = to_client(lines, edit.line, edit.column, self.encoding)
-                end = to_client(lines, edit.end_line, edit.end_column, self.encoding)
-                edits.append(lsp.TextEdit(range=lsp.Range(lsp.Position(*start), lsp.Position(*end)),
-                                          new_text=edit.new_text))
-            result.append(lsp.CodeAction(
-                title=action.title, kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[by_diagnostic[id(action.diagnostic)]], is_preferred=action.preferred or None,
-                edit=lsp.WorkspaceEdit(changes={uri: edits})))
-        return result
+        return requests.code_actions(self, params)
 
     async def stats(self) -> dict:
-        from .worker import rss_bytes
-
-        worker: dict = {}
-        if self.engine.pid is not None:
-            try:
-                worker = await self.engine.request({"op": "stats"}, self.options.timeout)
-            except Exception as exc:
-                worker = {"error": str(exc)}
-        return {
-            "server_rss": rss_bytes(), "worker": worker, "documents": len(self.docs),
-            "analyses": sum(d.analyses for d in self.docs.values()),
-            "cache_hits": sum(d.cache_hits for d in self.docs.values()),
-            "last_elapsed": {d.uri: d.last_elapsed for d in self.docs.values()},
-            "worker_starts": self.engine.starts, "worker_timeouts": self.engine.timeouts,
-            "worker_crashes": self.engine.crashes,
-            **self._allocations(),
-        }
-
-    def _allocations(self) -> dict:
-        """With PYTHONTRACEMALLOC set: where the server's memory grew since the previous stats call
-        (to find a leak)."""
-        import tracemalloc
-
-        if not tracemalloc.is_tracing():
-            return {}
-        snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
-        previous, self._snapshot = getattr(self, "_snapshot", None), snapshot
-        if previous is None:
-            return {"allocations": []}
-        top = snapshot.compare_to(previous, "traceback")[:10]
-        return {"allocations": [f"{s.size_diff / 1024:+.0f} KiB {s.count_diff:+d}\n" + "\n".join(s.traceback.format())
-                                for s in top]}
+        return await requests.stats(self)
 
 
 def create_server() -> KerascheckServer:

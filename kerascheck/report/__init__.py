@@ -9,6 +9,8 @@
 
 This package only formats; it imports the rules (names, documentation) lazily, for the formats
 that describe them, so that plain text costs no rule import.
+
+May import: kerascheck (the version, for SARIF), kerascheck.diagnostics, kerascheck.rules.
 """
 
 from __future__ import annotations

@@ -6,14 +6,15 @@ from typing import Iterator
 
 import libcst as cst
 
+from ..frontend.result import ClassDefined
 from ._syntax import dotted, in_file
 
 
 def keras_classes(ctx) -> Iterator[tuple]:
     """(event, UserClass, ClassDef) for each Keras Layer/Model subclass defined in the analysed file."""
     seen = set()
-    for event in ctx.result.events_of("class_def"):
-        cls, node = event.data["cls"], event.data["node"]
+    for event in ctx.result.events_of(ClassDefined):
+        cls, node = event.cls, event.node
         if id(node) in seen or not in_file(event.loc) or cls.keras_kind is None:
             continue  # seen already, defined in an imported module, or not a Keras class
         seen.add(id(node))

@@ -1,12 +1,15 @@
 """Facts about Keras activations, losses, constraints and layers that the model-fault rules read
-(not a rule module). Kept declarative and in one place; each comes from the Keras 3.15 sources
-named beside it, never from the analysed code.
+(not a rule module). Kept declarative and in one place; each comes from the Keras sources named
+beside it or from the facts recorded from Keras (``shapes.stubs``), never from the analysed code.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from ..shapes.arguments import NO_DEFAULT, parse_signature
+from ..shapes.stubs import layer_classes
 
 INF = math.inf
 
@@ -55,12 +58,25 @@ ACTIVATION_ALIASES = {"swish": "silu", "hard_swish": "hard_silu", "exp": "expone
 ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu", "PReLU": "leaky_relu"}
 # keras.ops operations (their class names as Keras names the op layers) that are an activation.
 ACTIVATION_OPS = {"Softmax": "softmax", "Sigmoid": "sigmoid", "Tanh": "tanh", "Relu": "relu", "Exp": "exponential"}
-# Layers whose ``activation`` argument applies to their output, and its default when not given.
-ACTIVATION_ARGUMENT = {name: "linear" for name in (
-    "Dense", "EinsumDense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
-    "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D", "Activation")}
-ACTIVATION_ARGUMENT |= {"LSTM": "tanh", "GRU": "tanh", "SimpleRNN": "tanh", "ConvLSTM1D": "tanh",
-                        "ConvLSTM2D": "tanh", "ConvLSTM3D": "tanh"}
+
+
+def _activation_argument() -> dict[str, str]:
+    """Layers whose ``activation`` argument applies to their output, and its default when not given
+    (``None`` is linear): read from the constructor signatures recorded from Keras
+    (``data/layer_classes.json``), so a layer added there is known here. RNN cells are left out: a
+    model calls the RNN layer that runs them, never the cell."""
+    found = {}
+    for name, signature in layer_classes()["signatures"].items():
+        if "activation" not in signature or name.endswith("Cell"):
+            continue
+        default = dict(parse_signature(signature)).get("activation", _ABSENT)
+        if default is not _ABSENT:
+            found[name] = "linear" if default is None or default is NO_DEFAULT else default
+    return found
+
+
+_ABSENT = object()
+ACTIVATION_ARGUMENT = _activation_argument()
 # Layers that leave values unchanged in inference (an activation before them is still the output's).
 TRANSPARENT = {"Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity",
                "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ..frontend.result import LayerCalled
 from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import Sequential, flatten
 
@@ -42,10 +43,10 @@ class Flow:
         for layer in result.keras.layers:
             for node in layer.nodes:
                 self._add(Call(layer, list(node.inputs), list(node.outputs), node.loc), seen)
-        for event in result.events_of("layer_call"):
-            outputs = [t for t in flatten(event.data["outputs"]) if isinstance(t, Tensor)]
-            inputs = [t for t in event.data["inputs"] if isinstance(t, Tensor)]
-            self._add(Call(event.data["layer"], inputs, outputs, event.loc), seen)
+        for event in result.events_of(LayerCalled):
+            outputs = [t for t in flatten(event.outputs) if isinstance(t, Tensor)]
+            inputs = [t for t in event.inputs if isinstance(t, Tensor)]
+            self._add(Call(event.layer, inputs, outputs, event.loc), seen)
         self.models = [m for m in result.keras.models]
 
     def _add(self, call: Call, seen: set[int]) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import libcst as cst
 
+from ..frontend.result import NOT_MADE, MethodCalled, RefCalled
 from ..frontend.values import CustomModel, Function, Ref
 from ..ir import Layer, Loc, Tensor
 from ..models import Functional, OpLayer, Sequential
@@ -233,7 +234,7 @@ def model_input(model: Any) -> tuple | None:
 def _made(ctx) -> dict[int, Any]:
     made = getattr(ctx, "_made", None)
     if made is None:
-        made = ctx._made = {id(e.data["result"]): e for e in ctx.result.events_of("ref_call") if "result" in e.data}
+        made = ctx._made = {id(e.result): e for e in ctx.result.events_of(RefCalled) if e.result is not NOT_MADE}
     return made
 
 
@@ -248,14 +249,14 @@ def read_loss(ctx, value: Any) -> LossSpec | None:
         return LossSpec(name, LOSSES[name], False, value.path) if name in LOSSES else None
     if isinstance(value, Opaque):
         event = _made(ctx).get(id(value))
-        if event is None or not event.data["path"].startswith("keras.losses."):
+        if event is None or not event.path.startswith("keras.losses."):
             return None
-        short = event.data["path"].rsplit(".", 1)[-1]
+        short = event.path.rsplit(".", 1)[-1]
         name = LOSS_CLASSES.get(short)
         if name is None:
             return None
         fact = LOSSES[name]
-        logits = event.data["kwargs"].get("from_logits", event.data["args"][0] if event.data["args"] else False)
+        logits = event.kwargs.get("from_logits", event.args[0] if event.args else False)
         if fact.logits_option and not isinstance(logits, bool):
             return None  # from_logits not known statically
         written = f"{short}(from_logits=True)" if logits is True else f"{short}()"
@@ -267,11 +268,11 @@ def compiled(ctx) -> Iterator[Compiled]:
     """Each output of each model compiled in the analysed file, with its loss."""
     flow = flow_of(ctx)
     seen: set = set()
-    for event in ctx.result.events_of("method_call"):
-        if event.data["name"] != "compile" or not in_file(event.loc):
+    for event in ctx.result.events_of(MethodCalled):
+        if event.name != "compile" or not in_file(event.loc):
             continue
-        model = event.data["obj"]
-        args, kwargs = event.data["args"], event.data["kwargs"]
+        model = event.obj
+        args, kwargs = event.args, event.kwargs
         loss = kwargs["loss"] if "loss" in kwargs else args[1] if len(args) > 1 else None
         if loss is None or (event.loc, id(model)) in seen:
             continue

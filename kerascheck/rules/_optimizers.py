@@ -3,16 +3,16 @@
 That ``__init__`` pops ``decay`` (a deprecation warning when it is not None) and raises
 ``ValueError: Argument(s) not recognized: {...}`` for any other keyword the class's own signature
 does not take (keras/src/optimizers/base_optimizer.py). The signatures come from the catalogue of
-the real package (kerascheck.catalogue, Keras 3.15.1).
+the real package (kerascheck.catalogue, at ``kerascheck.KERAS_VERSION``).
 """
 
 from __future__ import annotations
 
 import functools
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
 
-KERAS = "3.15.1"
+KERAS = KERAS_VERSION
 OPTIMIZERS = ("Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Muon",
               "Nadam", "RMSprop", "SGD", "ScheduleFreeAdamW")
 

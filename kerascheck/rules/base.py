@@ -7,7 +7,8 @@ suite runs. Rules read the semantic model the interpreter built (``RuleContext``
 never re-interpret the source.
 
 ``EngineErrorRule`` is the base for errors Keras raises while the script runs: the engine stops
-at the first one, as the script would, and the most specific rule that ``matches`` reports it.
+at the first one, as the script would, and the first rule of ``ENGINE_ERROR_ORDER`` (in
+``rules/__init__.py``) that ``matches`` reports it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Literal
 
 from ..diagnostics import Diagnostic
+from . import documentation
+from ._syntax import TextEdit  # noqa: F401  (what ``fix`` returns)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -29,12 +32,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Invalid:
-    """An example the rule must flag, at ``line`` (and ``column`` when given)."""
+    """An example the rule must flag, at ``line`` (and ``column`` when given).
+
+    ``fixed``: the source after ``kerascheck check --fix`` (every rule's fix, round after round, with
+    ``--unsafe-fixes`` when this rule's fix of the example is unsafe); the harness checks it, that
+    fixing it again changes nothing, and that an unsafe fix needs the flag.
+    """
 
     source: str
     line: int
     column: int | None = None
     message: str | None = None  # a substring the message must contain
+    fixed: str | None = None
 
 
 @dataclass
@@ -46,19 +55,10 @@ class RuleContext:
     module: "cst.Module | None" = None  # the parsed source, for rules that read syntax (imports)
 
 
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace the source from (line, column) to (end_line, end_column) with ``new_text``.
-
-    Positions as in ``Diagnostic``: 1-based lines, 1-based columns counted in characters (code
-    points), the end exclusive; an insertion has an empty range.
-    """
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    new_text: str
+# Ruff's split: a safe fix keeps what the code does; an unsafe one may change it (``--unsafe-fixes``).
+FixSafety = Literal["safe", "unsafe"]
+SAFE: FixSafety = "safe"
+UNSAFE: FixSafety = "unsafe"
 
 
 class Rule:
@@ -73,6 +73,8 @@ class Rule:
 
     # Editors show a rule's fix as a quick fix titled ``fix_title`` (the default names the rule).
     fix_title: ClassVar[str] = ""
+    # A rule that overrides ``fix`` declares its fix's safety; None: the rule has no fix.
+    fix_safety: ClassVar[FixSafety | None] = None
 
     def fix(self, diagnostic: Diagnostic, source: str) -> list[TextEdit]:
         """Optional hook: the edits that fix one of this rule's diagnostics in ``source``.
@@ -82,6 +84,19 @@ class Rule:
         diagnostic is the one this rule reported for this exact ``source``.
         """
         return []
+
+    def fix_applicability(self, diagnostic: Diagnostic) -> FixSafety | None:
+        """Optional hook: the safety of the fix of this one diagnostic (default: ``fix_safety``)."""
+        return self.fix_safety
+
+    @classmethod
+    def has_fix(cls) -> bool:
+        return cls.fix_safety is not None
+
+    @classmethod
+    def fix_safety_varies(cls) -> bool:
+        """The rule decides per diagnostic (it overrides ``fix_applicability``): safe or unsafe."""
+        return cls.fix_applicability is not Rule.fix_applicability
 
     def diagnostic(self, ctx: RuleContext, loc: "Loc", message: str) -> Diagnostic:
         return Diagnostic(ctx.path, loc.line, loc.column, self.code, shorten(message), self.severity,
@@ -94,16 +109,12 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         """One line: the first paragraph of "What it does" (Markdown inline code kept)."""
-        from .documentation import summary
-
-        return summary(cls.doc())
+        return documentation.summary(cls.doc())
 
     @classmethod
     def plain_doc(cls) -> str:
         """The documentation as terminal text (see ``documentation.plain_text``)."""
-        from .documentation import plain_text
-
-        return plain_text(cls.doc())
+        return documentation.plain_text(cls.doc())
 
 
 MAX_MESSAGE = 300
@@ -123,8 +134,6 @@ class EngineErrorRule(Rule):
     """Base for an exception Keras raises at runtime that the engine predicted."""
 
     severity = "error"
-    # Lower runs first: specific rules claim an error before the general ``keras-raises`` rule.
-    priority: ClassVar[int] = 50
 
     def matches(self, error: "KerasError") -> bool:
         return False

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 
-from .base import Rule
-
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 _HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^```[a-z]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -74,12 +72,12 @@ def markdown_table(rules: dict) -> str:
     """The README's rules table: code, name, severity, fix, and the summary of each rule."""
     lines = ["| Code | Name | Severity | Fix | What it finds |", "| --- | --- | --- | --- | --- |"]
     for code, rule in rules.items():
-        if rule.fix is Rule.fix:  # no fix of its own
+        if not rule.has_fix():
             fix = ""
-        elif callable(getattr(rule, "fix_applicability", None)):
+        elif rule.fix_safety_varies():
             fix = "safe / unsafe"
         else:
-            fix = getattr(rule, "fix_safety", "safe")
+            fix = rule.fix_safety
         summary = summary_of(rule).replace("|", "\\|")
         lines.append(f"| `{code}` | {rule.name} | {rule.severity} | {fix} | {summary} |")
     return "\n".join(lines) + "\n"

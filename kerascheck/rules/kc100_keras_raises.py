@@ -37,7 +37,6 @@ class KerasRaises(EngineErrorRule):
 
     code = "KC100"
     name = "keras-raises"
-    priority = 100  # the fallback: any engine error no other rule claimed
 
     def matches(self, error):
         return True

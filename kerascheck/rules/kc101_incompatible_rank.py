@@ -35,7 +35,6 @@ class IncompatibleRank(EngineErrorRule):
 
     code = "KC101"
     name = "incompatible-rank"
-    priority = 10
 
     def matches(self, error):
         text = error.message

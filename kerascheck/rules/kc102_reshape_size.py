@@ -33,7 +33,6 @@ class ReshapeSize(EngineErrorRule):
 
     code = "KC102"
     name = "reshape-size"
-    priority = 10
 
     def matches(self, error):
         return error.stage == "call" and error.layer == "Reshape" and "total size" in error.message

@@ -39,7 +39,6 @@ class MergeShapes(EngineErrorRule):
 
     code = "KC103"
     name = "merge-shapes"
-    priority = 10
 
     def matches(self, error):
         return error.stage == "call" and error.layer in MERGE_LAYERS

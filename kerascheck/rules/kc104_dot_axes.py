@@ -36,7 +36,6 @@ class DotAxes(EngineErrorRule):
 
     code = "KC104"
     name = "dot-axes"
-    priority = 5  # before the general merge-shapes rule (KC103)
 
     def matches(self, error):
         return error.stage == "call" and error.layer == "Dot" and "Incompatible input shapes" in error.message

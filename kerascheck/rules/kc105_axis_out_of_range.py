@@ -33,7 +33,6 @@ class AxisOutOfRange(EngineErrorRule):
 
     code = "KC105"
     name = "axis-out-of-range"
-    priority = 20
 
     def matches(self, error):
         text = error.message.lower()

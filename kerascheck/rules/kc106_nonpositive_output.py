@@ -35,7 +35,6 @@ class NonPositiveOutput(EngineErrorRule):
 
     code = "KC106"
     name = "non-positive-output"
-    priority = 10
 
     def matches(self, error):
         text = error.message

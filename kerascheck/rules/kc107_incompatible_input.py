@@ -41,7 +41,6 @@ class IncompatibleInput(EngineErrorRule):
 
     code = "KC107"
     name = "incompatible-input"
-    priority = 5
 
     def matches(self, error):
         text = error.message

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import re
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
+from ._syntax import codemod, rename_keywords
 from .base import EngineErrorRule, Invalid
 
 _UNRECOGNIZED = re.compile(r"Unrecognized keyword arguments passed to (\w+): \{(.*)\}")
@@ -17,7 +18,7 @@ def legacy_renames(cls: str) -> dict[str, str]:
     renames (catalogue) whose new name Keras 3.15.1 takes, same meaning."""
     path = f"keras.layers.{cls}"
     return {old: new for old, new in catalogue.legacy_renames("2.3.1", path).items()
-            if old not in _NOT_EXACT and catalogue.accepts("3.15.1", path, new)}
+            if old not in _NOT_EXACT and catalogue.accepts(KERAS_VERSION, path, new)}
 
 
 class InvalidLayerArgument(EngineErrorRule):
@@ -55,7 +56,6 @@ class InvalidLayerArgument(EngineErrorRule):
 
     code = "KC108"
     name = "invalid-layer-argument"
-    priority = 30
     fix_title = "Use the Keras 2+ argument names"
     fix_safety = "safe"
 
@@ -64,8 +64,6 @@ class InvalidLayerArgument(EngineErrorRule):
         ``Conv2D(32, (3, 3), padding='same', kernel_initializer='he_normal', strides=(2, 2))``:
         the renames of Keras 2's legacy interfaces (from the catalogue), when every unrecognised
         argument has one."""
-        from ..fix import codemod, rename_keywords
-
         missing = _MISSING.search(diagnostic.message)
         if missing:  # ``Dense(output_dim=3)``: Python reports the missing ``units`` before Keras sees the rest
             return self._fix_missing(diagnostic, source, missing.group(1), re.findall(r"'(\w+)'", missing.group(2)))
@@ -83,13 +81,11 @@ class InvalidLayerArgument(EngineErrorRule):
     def _fix_missing(diagnostic, source, cls, missing):
         """Rename the call's legacy keywords when every keyword Keras 3 does not take has a rename
         and the renames supply the missing required arguments."""
-        from ..fix import codemod, rename_keywords
-
         renames, path = legacy_renames(cls), f"keras.layers.{cls}"
 
         def change(call):
             given = [a.keyword.value for a in call.args if a.keyword is not None]
-            unknown = [k for k in given if not catalogue.accepts("3.15.1", path, k)]
+            unknown = [k for k in given if not catalogue.accepts(KERAS_VERSION, path, k)]
             if not unknown or not all(k in renames for k in unknown):
                 return None
             if not set(missing) <= {renames[k] for k in unknown}:
@@ -106,4 +102,12 @@ class InvalidLayerArgument(EngineErrorRule):
         Invalid("import keras\nlayer = keras.layers.Dense(4, batch_input_shape=(None, 3))\n", line=2, column=9,
                 message="batch_input_shape"),
         Invalid("import keras\nlayer = keras.layers.Dense(0)\n", line=2, column=9),
+        Invalid("import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+                "y = Conv2D(4, (3, 3), border_mode='same',  # pad\n"
+                "           init='he_normal', subsample=(2, 2))(x)\ny = keras.layers.Flatten()(y)\n"
+                "z = Dense(output_dim=3, W_regularizer=None)(y)\n", line=4, column=5,
+                fixed="import keras\nfrom keras.layers import Conv2D, Dense\nx = keras.Input(shape=(8, 8, 3))\n"
+                      "y = Conv2D(4, (3, 3), padding='same',  # pad\n"
+                      "           kernel_initializer='he_normal', strides=(2, 2))(x)\ny = keras.layers.Flatten()(y)\n"
+                      "z = Dense(units=3, kernel_regularizer=None)(y)\n"),
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ._syntax import codemod
 from .base import EngineErrorRule, Invalid
 
 
@@ -37,15 +38,12 @@ class InputShape(EngineErrorRule):
 
     code = "KC109"
     name = "input-shape-not-tuple"
-    priority = 10
     fix_title = "Write the shape as a one-element tuple"
     fix_safety = "safe"
 
     def fix(self, diagnostic, source):
         """``Input(shape=16)`` / ``Input(shape=(16))`` -> ``Input(shape=(16,))`` (an int literal or a
         name only: anything else may already be a tuple)."""
-        from ..fix import codemod
-
         def change(call):
             for i, arg in enumerate(call.args):
                 keyword = arg.keyword.value if arg.keyword is not None else None
@@ -77,4 +75,10 @@ class InputShape(EngineErrorRule):
     INVALID = [
         Invalid("import keras\nx = keras.Input(shape=(16))\n", line=2, column=5, message="shape=(16,)"),
         Invalid("from tensorflow import keras\nx = keras.Input(shape=16, name='a')\n", line=2, column=5),
+        Invalid("import keras\nx = keras.Input(shape=16)  # the features\n", line=2, column=5,
+                fixed="import keras\nx = keras.Input(shape=(16,))  # the features\n"),
+        Invalid("from tensorflow import keras\nx = keras.Input(shape=(16), name='a')\n", line=2, column=5,
+                fixed="from tensorflow import keras\nx = keras.Input(shape=(16,), name='a')\n"),
+        Invalid("import keras\nx = keras.Input(\n    shape=(16),  # one dim\n    name='a',\n)\n", line=2, column=5,
+                fixed="import keras\nx = keras.Input(\n    shape=(16,),  # one dim\n    name='a',\n)\n"),
     ]

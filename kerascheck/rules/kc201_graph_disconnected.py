@@ -37,7 +37,6 @@ class GraphDisconnected(EngineErrorRule):
 
     code = "KC201"
     name = "graph-disconnected"
-    priority = 10
 
     def matches(self, error):
         return error.stage == "model" and ("Graph disconnected" in error.message

@@ -40,7 +40,6 @@ class DuplicateLayerName(EngineErrorRule):
 
     code = "KC202"
     name = "duplicate-layer-name"
-    priority = 10
 
     def matches(self, error):
         return "is used" in error.message and "times in the model" in error.message \

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..frontend.result import AmbiguousIO
 from ._syntax import in_file
 from .base import Invalid, Rule
 
@@ -47,8 +48,8 @@ class AmbiguousOutput(Rule):
 
     def check(self, ctx):
         seen = set()
-        for event in ctx.result.events_of("ambiguous_io"):
-            layer, attr = event.data["layer"], event.data["attr"]
+        for event in ctx.result.events_of(AmbiguousIO):
+            layer, attr = event.layer, event.attr
             if (event.loc, attr) in seen or not in_file(event.loc):
                 continue
             seen.add((event.loc, attr))

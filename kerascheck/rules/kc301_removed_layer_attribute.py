@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
 from ..frontend.keras_api import REMOVED_LAYER_ATTRIBUTES
-from .base import EngineErrorRule, Invalid, TextEdit
+from ._syntax import TextEdit, apply_edits
+from .base import EngineErrorRule, Invalid
 
 _ATTRIBUTE = re.compile(r"object has no attribute '(\w+)'")
 _SPECIFIC = re.compile(r"`([^`]+)` -> `([^`]+)`")
@@ -73,8 +76,8 @@ class RemovedLayerAttribute(EngineErrorRule):
 
     code = "KC301"
     name = "removed-layer-attribute"
-    priority = 10
     fix_title = "Use the Keras 3 spelling"
+    fix_safety = "safe"  # unsafe for some diagnostics: see fix_applicability
 
     def fix_applicability(self, diagnostic):
         """``conv.input_shape`` -> ``conv.input.shape`` is safe; naming the tensor of a call
@@ -84,8 +87,6 @@ class RemovedLayerAttribute(EngineErrorRule):
 
     def fix(self, diagnostic, source):
         """Replace the written expression with the one the message names (`` `old` -> `new` ``)."""
-        import libcst as cst
-
         found = _SPECIFIC.search(diagnostic.message)
         if not found or diagnostic.end_line != diagnostic.line:
             return []
@@ -97,8 +98,6 @@ class RemovedLayerAttribute(EngineErrorRule):
         if line[diagnostic.column - 1:diagnostic.column - 1 + len(old)] != old:
             return []
         edit = TextEdit(diagnostic.line, diagnostic.column, diagnostic.line, diagnostic.column + len(old), new)
-        from ..fix import apply_edits
-
         try:
             cst.parse_module(apply_edits(source, [edit]))
         except Exception:
@@ -137,6 +136,14 @@ class RemovedLayerAttribute(EngineErrorRule):
         Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
                 "y = conv(a)\nshape = conv.get_input_shape_at(0)\n", line=5, column=9,
                 message="`a.shape`"),
+        Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                "y = conv(a)\nshape = conv.input_shape  # the shape\n", line=5, column=9,
+                fixed="import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
+                      "y = conv(a)\nshape = conv.input.shape  # the shape\n"),
+        Invalid("import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+                "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
+                fixed="import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
+                      "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n"),
     ]
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
+from ..frontend.result import RefCalled
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import dotted, in_file, loc_of
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 # Existence is decided by the generated catalogue of the real packages (kerascheck.catalogue:
@@ -90,7 +91,7 @@ MODULE_TWINS = {
         "merge", "convolutional", "core", "recurrent", "normalization", "embeddings", "pooling",
         "advanced_activations", "wrappers", "noise", "convolutional_recurrent")},
 }
-KERAS = "3.15.1"
+KERAS = KERAS_VERSION
 # Spellings of the Keras package under TensorFlow 2.16+ (Keras 3). ``tf_keras`` is Keras 2: not checked.
 _ALIASES = ("tensorflow.keras",)
 _OLD_VERSIONS = ("keras-1.2.2", "keras-2.3.1", "tf_keras-2.21.0")
@@ -227,8 +228,6 @@ class RemovedImport(Rule):
         ``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``;
         ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
         ``MODULE_TWINS``, when Keras 3 has every name used there)."""
-        from ..fix import codemod
-
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
 
     def check(self, ctx):
@@ -238,13 +237,13 @@ class RemovedImport(Rule):
                 imported.append(path)
                 yield diagnostic
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
+        for event in ctx.result.events_of(RefCalled):
             # Through tensorflow.keras, TensorFlow's compatibility namespace keeps legacy names.
-            path = event.data["path"]
-            found = _removed_attribute(f"tensorflow.{path}" if event.data.get("tf_keras") else path)
+            path = event.path
+            found = _removed_attribute(f"tensorflow.{path}" if event.tf_keras else path)
             if found is None or event.loc in seen or not in_file(event.loc):
                 continue
-            if any(event.data["path"] == p or event.data["path"].startswith(p + ".") for p in imported):
+            if any(event.path == p or event.path.startswith(p + ".") for p in imported):
                 continue
             seen.add(event.loc)
             module, name, replacement = found
@@ -308,6 +307,17 @@ class RemovedImport(Rule):
                 message="set_image_data_format"),
         Invalid("import keras\ny = keras.utils.np_utils.to_categorical([0, 1])\n", line=2, column=5,
                 message="`keras.utils` has no attribute 'np_utils'"),
+        Invalid("from keras.layers.convolutional import Conv2D, MaxPooling2D  # convs\n"
+                "from tensorflow.keras.layers.core import (Dense,\n    Dropout)\n"
+                "from keras.layers.merge import *\n", line=1, column=1,
+                fixed="from keras.layers import Conv2D, MaxPooling2D  # convs\n"
+                      "from tensorflow.keras.layers import (Dense,\n    Dropout)\nfrom keras.layers import *\n"),
+        Invalid("from keras.utils import np_utils\ny = np_utils.to_categorical([0, 1])\n", line=1, column=1,
+                fixed="from keras import utils as np_utils\ny = np_utils.to_categorical([0, 1])\n"),
+        Invalid("from tensorflow.keras.utils import np_utils as nu  # old\n", line=1, column=1,
+                fixed="from tensorflow.keras import utils as nu  # old\n"),
+        Invalid("import keras\ny = keras.utils.np_utils.to_categorical(\n    [0, 1])\n", line=2, column=5,
+                fixed="import keras\ny = keras.utils.to_categorical(\n    [0, 1])\n"),
     ]
 
 

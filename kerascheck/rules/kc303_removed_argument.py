@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from .. import catalogue
+from .. import KERAS_VERSION, catalogue
+from ..frontend.result import MethodCalled, RefCalled
 from ._optimizers import optimizer_class, optimizer_params
-from ._syntax import in_file, keyword_arg, loc_of, value_text
+from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
 from .base import Invalid, Rule
 
 # Keras 2 optimizer keywords and what Keras 3 calls them.
@@ -22,9 +23,9 @@ METHOD_RENAMES = {"nb_epoch": "epochs"}
 def removed_method_kwargs(method: str, kwargs) -> list[str]:
     """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
     path = f"keras.models.Model.{method}"
-    if catalogue.accepts("3.15.1", path, "__surely_not_a_keyword__") is not False:
+    if catalogue.accepts(KERAS_VERSION, path, "__surely_not_a_keyword__") is not False:
         return []  # unknown, or takes **kwargs openly
-    return [k for k in kwargs if catalogue.accepts("3.15.1", path, k) is False and (
+    return [k for k in kwargs if catalogue.accepts(KERAS_VERSION, path, k) is False and (
         k in METHOD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
 
 
@@ -70,8 +71,6 @@ class RemovedArgument(Rule):
 
     def fix(self, diagnostic, source):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
-        from ..fix import codemod, rename_keywords
-
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
             return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES), where="around",
                            inner=True)
@@ -79,11 +78,11 @@ class RemovedArgument(Rule):
 
     def check(self, ctx):
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
-            cls = optimizer_class(event.data["path"])
+        for event in ctx.result.events_of(RefCalled):
+            cls = optimizer_class(event.path)
             if cls is None or event.loc in seen or not in_file(event.loc):
                 continue
-            kwargs = event.data["kwargs"]
+            kwargs = event.kwargs
             unknown = {k: v for k, v in kwargs.items() if k not in optimizer_params(cls) and k != "decay"}
             if not unknown:
                 continue
@@ -92,13 +91,11 @@ class RemovedArgument(Rule):
             fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
-        from .kc305_bare_string_metrics import call_at
-
-        for event in ctx.result.events_of("method_call"):
-            method = event.data.get("name")
+        for event in ctx.result.events_of(MethodCalled):
+            method = event.name
             if method not in MODEL_METHODS or not in_file(event.loc):
                 continue
-            removed = removed_method_kwargs(method, event.data.get("kwargs", {}))
+            removed = removed_method_kwargs(method, event.kwargs)
             if not removed:
                 continue
             name = removed[0]  # Python names the first one
@@ -119,4 +116,18 @@ class RemovedArgument(Rule):
         Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, verbose=0)\n",
                 line=5, column=43, message="unexpected keyword argument 'nb_epoch'"),
+        Invalid("import keras\nopt = keras.optimizers.Adam(\n    lr=0.01,  # rate\n    beta_1=0.9)\n", line=2, column=7,
+                fixed="import keras\nopt = keras.optimizers.Adam(\n    learning_rate=0.01,  # rate\n    beta_1=0.9)\n"),
+        Invalid("from tensorflow import keras\n"
+                "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer=keras.optimizers.RMSprop(lr=0.001), loss='mse')\n", line=3, column=21,
+                fixed="from tensorflow import keras\n"
+                      "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss='mse')\n"),
+        Invalid("import keras\nimport numpy as np\n"
+                "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      nb_epoch=2,  # epochs\n      verbose=0)\n", line=5, column=7,
+                fixed="import keras\nimport numpy as np\n"
+                      "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n"),
     ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import libcst as cst
+
+from ..frontend.result import RefCalled
 from ._optimizers import optimizer_class
-from ._syntax import in_file, keyword_arg, loc_of
+from ._syntax import codemod, in_file, keyword_arg, loc_of
 from .base import Invalid, Rule
 
 
@@ -48,10 +51,6 @@ class DeprecatedArgument(Rule):
     def fix(self, diagnostic, source):
         """Remove ``input_length=...`` (Keras 3 ignores it, so the model is the same); ``decay=`` needs
         a schedule, which is left to the user."""
-        import libcst as cst
-
-        from ..fix import codemod
-
         if "input_length" not in diagnostic.message:
             return []
 
@@ -71,8 +70,8 @@ class DeprecatedArgument(Rule):
 
     def check(self, ctx):
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
-            path, kwargs, node = event.data["path"], event.data["kwargs"], event.data.get("node")
+        for event in ctx.result.events_of(RefCalled):
+            path, kwargs, node = event.path, event.kwargs, event.node
             if not in_file(event.loc):
                 continue
             if path == "keras.layers.Embedding" and "input_length" in kwargs:
@@ -99,6 +98,12 @@ class DeprecatedArgument(Rule):
                 line=4, column=28, message="input_length"),
         Invalid("import keras\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-6)\n", line=2, column=47,
                 message="will not decay"),
+        Invalid("import keras\nx = keras.Input(shape=(100,))\n"
+                "y = keras.layers.Embedding(1000, 8, input_length=100)(x)\n"
+                "z = keras.layers.Embedding(1000, 8,\n                           input_length=100,\n"
+                "                           name='e')(x)  # e\n", line=3, column=37,
+                fixed="import keras\nx = keras.Input(shape=(100,))\ny = keras.layers.Embedding(1000, 8)(x)\n"
+                      "z = keras.layers.Embedding(1000, 8,\n                           name='e')(x)  # e\n"),
     ]
 
 

@@ -2,19 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._syntax import in_file, loc_of, positions
+from ..frontend.result import MethodCalled
+from ._syntax import call_at, codemod, in_file, loc_of
 from .base import Invalid, Rule
-
-
-def call_at(ctx, loc) -> cst.Call | None:
-    """The ``cst.Call`` spanning exactly ``loc`` in the analysed module."""
-    if ctx.module is None or loc is None:
-        return None
-    for node, rng in positions(ctx).items():
-        if isinstance(node, cst.Call) and (rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1) == (
-                loc.line, loc.column, loc.end_line, loc.end_column):
-            return node
-    return None
 
 
 class BareStringMetrics(Rule):
@@ -56,10 +46,10 @@ class BareStringMetrics(Rule):
     fix_safety = "safe"
 
     def check(self, ctx):
-        for event in ctx.result.events_of("method_call"):
-            if event.data.get("name") != "compile" or not in_file(event.loc):
+        for event in ctx.result.events_of(MethodCalled):
+            if event.name != "compile" or not in_file(event.loc):
                 continue
-            metrics = event.data.get("kwargs", {}).get("metrics")
+            metrics = event.kwargs.get("metrics")
             if not isinstance(metrics, str):
                 continue
             call = call_at(ctx, event.loc)
@@ -71,8 +61,6 @@ class BareStringMetrics(Rule):
                                             f"'str'>. Write metrics=[{metrics!r}]")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         def change(arg):
             if arg.keyword is None or arg.keyword.value != "metrics" or isinstance(
                     arg.value, (cst.List, cst.Tuple, cst.Dict)):
@@ -87,4 +75,8 @@ class BareStringMetrics(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation='softmax')])\n"
                 "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics='accuracy')\n", line=3, column=62,
                 message="metrics=['accuracy']"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer='adam',\n          loss='mse', metrics='mae')  # metric\n", line=4, column=23,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.compile(optimizer='adam',\n          loss='mse', metrics=['mae'])  # metric\n"),
     ]

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import catalogue
-from ._syntax import in_file
+from .. import KERAS_VERSION, catalogue
+from ..frontend.result import MethodCalled
+from ._syntax import codemod, in_file
 from .base import Invalid, Rule
 
-KERAS, OLD = "3.15.1", "2.3.1"
+KERAS, OLD = KERAS_VERSION, "2.3.1"
 # The Keras 3 method each removed method became: the ``*_generator`` methods take generators and
 # datasets themselves; ``predict_proba`` was ``predict`` under another name.
 REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
@@ -83,18 +84,19 @@ class RemovedModelMethod(Rule):
     name = "removed-model-method"
     severity = "error"
     fix_title = "Use the Keras 3 method"
+    fix_safety = "safe"  # unsafe for some diagnostics: see fix_applicability
 
     def check(self, ctx):
         removed = removed_methods()
-        for event in ctx.result.events_of("method_call"):
-            name = event.data.get("name")
+        for event in ctx.result.events_of(MethodCalled):
+            name = event.name
             if name not in removed or not in_file(event.loc):
                 continue
-            obj = event.data.get("obj")
+            obj = event.obj
             cls = type(obj).__name__ if obj is not None else "Model"
             cls = getattr(obj, "class_name", None) or cls
             new = removed[name]
-            kwargs = event.data.get("kwargs", {})
+            kwargs = event.kwargs
             text = f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
             if new is None:
                 yield self.diagnostic(ctx, event.loc, text + ADVICE[name])
@@ -111,8 +113,6 @@ class RemovedModelMethod(Rule):
         return "unsafe" if _UNSAFE_MARK in diagnostic.message else "safe"
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         removed = removed_methods()
 
         def change(call):
@@ -149,4 +149,14 @@ class RemovedModelMethod(Rule):
                 message="np.argmax(model.predict(x), axis=-1)"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.fit_generator(iter([]), steps_per_epoch=3,  # steps\n                nb_epoch=2)\n"
+                "m.predict_generator(generator=iter([]), steps=1)\n", line=3, column=1,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.fit(iter([]), steps_per_epoch=3,  # steps\n                epochs=2)\n"
+                      "m.predict(x=iter([]), steps=1)\n"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n", line=3, column=1,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "m.evaluate(iter([]), steps=3)\n"),
     ]

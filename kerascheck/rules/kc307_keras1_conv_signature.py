@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._syntax import dotted, in_file, loc_of
+from ..frontend.result import RefCalled
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 # Keras 1 spellings and how many kernel dimensions follow the filter count.
@@ -88,10 +89,10 @@ class Keras1ConvSignature(Rule):
     def check(self, ctx):
         seen = set()
         found = []
-        for event in ctx.result.events_of("ref_call"):
-            if event.data["path"] not in _CONV or not in_file(event.loc):
+        for event in ctx.result.events_of(RefCalled):
+            if event.path not in _CONV or not in_file(event.loc):
                 continue
-            node = event.data.get("node")
+            node = event.node
             rank = keras1_kernel(node)
             # Tested before `seen`: hashing a Loc resolves its position (a pass over the whole module).
             if rank is not None:
@@ -115,8 +116,6 @@ class Keras1ConvSignature(Rule):
                                                   f"kernel_size as a tuple: ({sizes})")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod
-
         def change(call):
             rank = keras1_kernel(call)
             if rank is None:
@@ -139,4 +138,14 @@ class Keras1ConvSignature(Rule):
                 "def build(n_classes):\n    model = Sequential()\n"
                 "    model.add(Convolution2D(64, 5, 5, border_mode='same', input_shape=(64, 64, 3)))\n"
                 "    return model\n", line=6, column=15),
+        Invalid("import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+                "y = Convolution2D(32, 3, 3,  # k\n                  activation='relu')(x)\n"
+                "z = keras.layers.Conv2D(32, 3, 2)(x)\n", line=4, column=5,
+                fixed="import keras\nfrom keras.layers import Convolution2D\nx = keras.Input(shape=(28, 28, 1))\n"
+                      "y = Convolution2D(32, (3, 3),  # k\n                  activation='relu')(x)\n"
+                      "z = keras.layers.Conv2D(32, 3, 2)(x)\n"),
+        Invalid("import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+                "y = keras.layers.Convolution2D(32, 5, 5, border_mode='same', subsample=(2, 2))(x)\n", line=3, column=5,
+                fixed="import keras\nx = keras.Input(shape=(28, 28, 1))\n"
+                      "y = keras.layers.Convolution2D(32, (5, 5), padding='same', strides=(2, 2))(x)\n"),
     ]

@@ -30,7 +30,6 @@ class UndefinedName(EngineErrorRule):
 
     code = "KC401"
     name = "undefined-name"
-    priority = 10
 
     def message(self, error):
         return f"{error.message} (Python raises {error.kind} here)"

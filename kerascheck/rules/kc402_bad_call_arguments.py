@@ -33,7 +33,6 @@ class BadCallArguments(EngineErrorRule):
 
     code = "KC402"
     name = "bad-call-arguments"
-    priority = 20
 
     def message(self, error):
         return f"{error.message} (Python raises {error.kind} here)"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ._data_format import channels_first_changed, channels_last
 from ._facts import CONVOLUTIONS_2D, DATA_FORMAT_LAYERS, IMAGE_CHANNELS, POOLING, TRANSPARENT
 from ._flow import flow_of
 from ._syntax import in_file
@@ -8,17 +9,6 @@ from .base import Invalid, Rule, shape_text
 # Layers between the input and the first convolution that keep the image layout.
 _PASS = TRANSPARENT | {"Rescaling", "Normalization", "RandomFlip", "RandomRotation", "RandomZoom",
                        "RandomTranslation", "RandomContrast", "RandomBrightness"}
-
-
-def channels_first_changed(ctx) -> bool:
-    """The script sets the image data format itself (keras.config.set_image_data_format)."""
-    return any(e.data["path"].endswith("set_image_data_format") for e in ctx.result.events_of("ref_call"))
-
-
-def channels_last(layer) -> bool:
-    """The layer reads channels on the last axis: no data_format given, or "channels_last"."""
-    value = layer.spec.args.get("data_format") if layer.spec is not None else "?"
-    return value is None or value == "channels_last"
 
 
 class ChannelsFirstInput(Rule):

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+from ._data_format import channels_first_changed, channels_last
 from ._facts import DATA_FORMAT_LAYERS, TRANSPARENT
 from ._flow import flow_of
 from ._losses import is_activation_only
 from ._syntax import in_file
 from .base import Invalid, Rule, shape_text
-from .kc607_channels_first_input import channels_first_changed, channels_last
 
 
 class NormalizationChannelAxis(Rule):

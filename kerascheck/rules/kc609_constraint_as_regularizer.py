@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from ..frontend.result import NOT_MADE, RefCalled
 from ..frontend.values import Ref
 from ._facts import CONSTRAINTS, REGULARIZER_ARGUMENTS
-from ._syntax import in_file, keyword_arg, loc_of
+from ._syntax import codemod, in_file, keyword_arg, loc_of, rename_keywords
 from .base import Invalid, Rule
 
 
@@ -52,17 +53,17 @@ class ConstraintAsRegularizer(Rule):
     fix_safety = "safe"
 
     def check(self, ctx):
-        made = {id(e.data["result"]): e.data["path"] for e in ctx.result.events_of("ref_call") if "result" in e.data}
+        made = {id(e.result): e.path for e in ctx.result.events_of(RefCalled) if e.result is not NOT_MADE}
         seen = set()
-        for event in ctx.result.events_of("ref_call"):
-            if not event.data["path"].startswith("keras.layers.") or not in_file(event.loc):
+        for event in ctx.result.events_of(RefCalled):
+            if not event.path.startswith("keras.layers.") or not in_file(event.loc):
                 continue
             for key in REGULARIZER_ARGUMENTS:
-                value = event.data["kwargs"].get(key)
+                value = event.kwargs.get(key)
                 path = value.path if isinstance(value, Ref) else made.get(id(value)) if value is not None else None
                 if not path or not path.startswith("keras.constraints.") or path.rsplit(".", 1)[-1] not in CONSTRAINTS:
                     continue
-                arg = keyword_arg(event.data.get("node"), key)
+                arg = keyword_arg(event.node, key)
                 loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
                 if loc in seen:
                     continue
@@ -74,8 +75,6 @@ class ConstraintAsRegularizer(Rule):
                                                 f"constrained and the loss gets their sum instead. {advice}")
 
     def fix(self, diagnostic, source):
-        from ..fix import codemod, rename_keywords
-
         key = diagnostic.message.split("=", 1)[0]
         if key not in REGULARIZER_ARGUMENTS or key == "activity_regularizer":
             return []
@@ -87,5 +86,7 @@ class ConstraintAsRegularizer(Rule):
     INVALID = [
         Invalid("import keras\nfrom keras.constraints import max_norm\n"
                 "y = keras.layers.Dense(8, kernel_regularizer=max_norm(3))\n", line=3, column=27,
-                message="never constrained"),
+                message="never constrained",
+                fixed="import keras\nfrom keras.constraints import max_norm\n"
+                      "y = keras.layers.Dense(8, kernel_constraint=max_norm(3))\n"),
     ]

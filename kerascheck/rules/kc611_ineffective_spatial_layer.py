@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from ._data_format import channels_last
 from ._facts import POOLING, SPATIAL
 from ._flow import flow_of
 from ._syntax import in_file
 from .base import Invalid, Rule, shape_text
-from .kc607_channels_first_input import channels_last
 
 _WORK = (SPATIAL - {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampling1D", "UpSampling2D", "UpSampling3D",
                     "Cropping1D", "Cropping2D", "Cropping3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
