@@ -3,180 +3,14 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import catalogue
+from ..migration import (  # noqa: F401  (re-exported: tests and other rules read them here)
+    _IMPORT_ERRORS, KERAS, MODULE_REPLACEMENTS, MODULE_TWINS, NAME_REPLACEMENTS, existed_before, import_home,
+    keras_path, missing_module, missing_name, module_replacement, removed_attribute,
+)
 from ..frontend.values import canonical
 from ..ir import Loc
 from ._syntax import dotted, in_file, loc_of
 from .base import Invalid, Rule
-
-# Existence is decided by the generated catalogue of the real packages (kerascheck.catalogue:
-# module_exists / name_in_module for Keras 3.15.1). Only the replacements below are written by hand.
-
-# Keras 2 modules that Keras 3 lacks, and what to use instead.
-MODULE_REPLACEMENTS = {
-    "keras.engine": "`keras.layers.Layer`, `keras.Model`, `keras.Input`, `keras.layers.InputSpec`",
-    "keras.utils.np_utils": "`keras.utils.to_categorical` / `keras.utils.normalize`",
-    "keras.utils.vis_utils": "`keras.utils.plot_model` / `keras.utils.model_to_dot`",
-    "keras.utils.generic_utils": "`keras.utils.get_custom_objects`, `keras.saving.register_keras_serializable`, "
-                                 "`keras.utils.Progbar`",
-    "keras.utils.data_utils": "`keras.utils.get_file` / `keras.utils.PyDataset`",
-    "keras.utils.layer_utils": "`model.count_params()` / `keras.utils`",
-    "keras.utils.io_utils": "`keras.utils`",
-    "keras.utils.conv_utils": "the layer arguments themselves (no public helper in Keras 3)",
-    "keras.utils.multi_gpu_utils": "`tf.distribute.MirroredStrategy`",
-    "keras.layers.merge": "`keras.layers` (`Add`, `Concatenate`, `Multiply`... and `add`, `concatenate`...)",
-    "keras.layers.convolutional": "`keras.layers` (e.g. `from keras.layers import Conv2D`)",
-    "keras.layers.core": "`keras.layers` (e.g. `from keras.layers import Dense`)",
-    "keras.layers.recurrent": "`keras.layers` (e.g. `from keras.layers import LSTM`)",
-    "keras.layers.normalization": "`keras.layers` (e.g. `from keras.layers import BatchNormalization`)",
-    "keras.layers.embeddings": "`keras.layers` (`from keras.layers import Embedding`)",
-    "keras.layers.pooling": "`keras.layers` (e.g. `from keras.layers import MaxPooling2D`)",
-    "keras.layers.advanced_activations": "`keras.layers` (e.g. `from keras.layers import LeakyReLU`)",
-    "keras.layers.wrappers": "`keras.layers` (`TimeDistributed`, `Bidirectional`)",
-    "keras.layers.noise": "`keras.layers` (e.g. `from keras.layers import GaussianNoise`)",
-    "keras.layers.convolutional_recurrent": "`keras.layers` (`ConvLSTM2D`...)",
-    "keras.layers.cudnn_recurrent": "`keras.layers.LSTM` / `keras.layers.GRU` (they use cuDNN when they can)",
-    "keras.layers.local": "nothing: locally-connected layers were removed (use a convolution)",
-    "keras.layers.experimental": "`keras.layers` (e.g. `keras.layers.Rescaling`, `keras.layers.RandomFlip`)",
-    "keras.layers.preprocessing": "`keras.layers` (e.g. `keras.layers.Rescaling`)",
-    "keras.wrappers.scikit_learn": "`keras.wrappers.SKLearnClassifier` / `SKLearnRegressor` (or SciKeras)",
-    "keras.objectives": "`keras.losses`",
-    "keras.backend.tensorflow_backend": "`keras.backend` / TensorFlow directly",
-    "keras.preprocessing.text": "`keras.layers.TextVectorization`",
-    "keras.saving.hdf5_format": "`keras.saving` (`model.save('m.keras')`, `keras.models.load_model`)",
-}
-
-# Keras 2 names that a Keras 3 module lacks, and what to use instead.
-NAME_REPLACEMENTS = {
-    ("keras.layers", "Merge"): "a merge layer: `keras.layers.Add`, `Concatenate`, `Multiply`, `Average`, `Dot`...",
-    ("keras.layers", "CuDNNLSTM"): "`keras.layers.LSTM` (uses cuDNN when it can)",
-    ("keras.layers", "CuDNNGRU"): "`keras.layers.GRU` (uses cuDNN when it can)",
-    ("keras.layers", "LocallyConnected1D"): "nothing: removed (use `Conv1D`)",
-    ("keras.layers", "LocallyConnected2D"): "nothing: removed (use `Conv2D`)",
-    ("keras.layers", "DenseFeatures"): "`keras.utils.FeatureSpace`",
-    ("keras.layers", "ThresholdedReLU"): "`keras.layers.ReLU(threshold=...)`",
-    ("keras.layers", "AtrousConvolution1D"): "`keras.layers.Conv1D(dilation_rate=...)`",
-    ("keras.layers", "AtrousConvolution2D"): "`keras.layers.Conv2D(dilation_rate=...)`",
-    ("keras.layers", "Deconvolution2D"): "`keras.layers.Conv2DTranspose`",
-    ("keras.layers", "Deconvolution3D"): "`keras.layers.Conv3DTranspose`",
-    ("keras.layers", "MaxoutDense"): "nothing: removed (a `Dense` followed by a max over groups)",
-    ("keras.layers", "Highway"): "nothing: removed (write it with `Dense` layers)",
-    ("keras.constraints", "maxnorm"): "`keras.constraints.max_norm` / `MaxNorm`",
-    ("keras.constraints", "nonneg"): "`keras.constraints.non_neg` / `NonNeg`",
-    ("keras.constraints", "unitnorm"): "`keras.constraints.unit_norm` / `UnitNorm`",
-    ("keras.initializers", "normal"): "`keras.initializers.RandomNormal`",
-    ("keras.initializers", "uniform"): "`keras.initializers.RandomUniform`",
-    ("keras.initializers", "zero"): "`keras.initializers.Zeros`",
-    ("keras.optimizers", "sgd"): "`keras.optimizers.SGD`",
-    ("keras.optimizers", "adam"): "`keras.optimizers.Adam`",
-    ("keras.optimizers", "rmsprop"): "`keras.optimizers.RMSprop`",
-    ("keras.optimizers", "adagrad"): "`keras.optimizers.Adagrad`",
-    ("keras.optimizers", "adadelta"): "`keras.optimizers.Adadelta`",
-    ("keras.optimizers", "adamax"): "`keras.optimizers.Adamax`",
-    ("keras.optimizers", "nadam"): "`keras.optimizers.Nadam`",
-    ("keras.utils", "multi_gpu_model"): "`tf.distribute.MirroredStrategy`",
-    ("keras.models", "model_from_yaml"): "`keras.models.model_from_json` (YAML support was removed)",
-    ("keras.backend", "set_image_dim_ordering"): "`keras.backend.set_image_data_format('channels_last')` "
-                                                 "('tf' is channels_last, 'th' channels_first)",
-    ("keras.backend", "image_dim_ordering"): "`keras.backend.image_data_format()`",
-    ("keras.preprocessing.image", "ImageDataGenerator"): "`keras.utils.image_dataset_from_directory` with "
-                                                         "preprocessing layers (`keras.layers.RandomFlip`...)",
-}
-# Removed modules whose public names Keras 3 has, same names, in one other module: the fix
-# rewrites the import path (only when every imported name is in the new module in Keras 3.15.1).
-MODULE_TWINS = {
-    "keras.utils.np_utils": "keras.utils",
-    "keras.objectives": "keras.losses",
-    **{f"keras.layers.{m}": "keras.layers" for m in (
-        "merge", "convolutional", "core", "recurrent", "normalization", "embeddings", "pooling",
-        "advanced_activations", "wrappers", "noise", "convolutional_recurrent")},
-}
-KERAS = "3.15.1"
-# Spellings of the Keras package under TensorFlow 2.16+ (Keras 3). ``tf_keras`` is Keras 2: not checked.
-_ALIASES = ("tensorflow.keras",)
-_OLD_VERSIONS = ("keras-1.2.2", "keras-2.3.1", "tf_keras-2.21.0")
-_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
-
-
-def keras_path(path: str) -> tuple[str, str] | None:
-    """(canonical ``keras.…`` path, the prefix the user wrote instead of ``keras``), or None for
-    anything else, including Keras's private modules (``keras.src``, ``keras._tf_keras``, ``keras.api``),
-    which the public catalogue does not list."""
-    prefix = next((a for a in _ALIASES if path == a or path.startswith(a + ".")), None)
-    if prefix is None:
-        if not (path == "keras" or path.startswith("keras.")):
-            return None
-        prefix = "keras"
-    canonical = "keras" + path[len(prefix):]
-    second = canonical.split(".")[1] if "." in canonical else ""
-    if second.startswith("_") or second in ("src", "api"):
-        return None
-    return canonical, prefix
-
-
-def existed_before(path: str, name: str | None = None) -> bool:
-    """The module (or ``name`` in it) is in an earlier Keras: removed, rather than never there."""
-    if name is None:
-        return any(catalogue.module_exists(v, path) for v in _OLD_VERSIONS)
-    return any(catalogue.name_in_module(v, path, name) for v in _OLD_VERSIONS)
-
-
-# ``tensorflow.keras`` is ``keras._tf_keras.keras``: Keras 3's API plus compatibility leftovers
-# (``backend`` functions, ``preprocessing.text``...) that the catalogue of ``keras`` does not list.
-# Through that spelling a path counts as missing only when Keras 2 (tf_keras) lacks it too, or when
-# it is one of these (checked under TensorFlow 2.21: they raise through ``tensorflow.keras`` too).
-_TF_KERAS_COMPAT = "tf_keras-2.21.0"
-_TF_KERAS_MISSING = {"keras.layers.experimental", "keras.wrappers.scikit_learn", "keras.utils.np_utils"}
-
-
-def _module_missing(module: str, prefix: str) -> bool:
-    if catalogue.module_exists(KERAS, module):
-        return False
-    return prefix == "keras" or module in _TF_KERAS_MISSING or not catalogue.module_exists(_TF_KERAS_COMPAT, module)
-
-
-def missing_module(path: str) -> tuple[str, str] | None:
-    """(the first missing module of ``path`` as written, its canonical path) when Keras 3 lacks it."""
-    found = keras_path(path)
-    if found is None:
-        return None
-    canonical, prefix = found
-    parts = canonical.split(".")
-    for i in range(2, len(parts) + 1):
-        module = ".".join(parts[:i])
-        if _module_missing(module, prefix):
-            return prefix + module[len("keras"):], module
-    return None
-
-
-def module_replacement(module: str, names: list[str]) -> str:
-    """What to write instead of an import from the missing ``module`` (canonical path)."""
-    parts = module.split(".")
-    for i in range(len(parts) - 1, 0, -1):  # the names may live in a parent (keras.layers.core -> keras.layers)
-        parent = ".".join(parts[:i])
-        if names and catalogue.module_exists(KERAS, parent) and all(
-                catalogue.name_in_module(KERAS, parent, n) for n in names):
-            return f"Use `from {parent} import {', '.join(names)}`"
-    if module in MODULE_REPLACEMENTS:
-        return f"Use {MODULE_REPLACEMENTS[module]}"
-    return "It was removed in Keras 3" if existed_before(module) else "Keras 3 has no such module"
-
-
-def missing_name(module: str, name: str) -> str | None:
-    """What to write instead, when Keras 3's ``module`` (which exists) has no ``name``; None if it has."""
-    found = keras_path(module)
-    if found is None:
-        return None
-    canonical, prefix = found
-    if catalogue.name_in_module(KERAS, canonical, name):
-        return None
-    if prefix != "keras" and f"{canonical}.{name}" not in _TF_KERAS_MISSING and \
-            catalogue.name_in_module(_TF_KERAS_COMPAT, canonical, name):
-        return None  # may be one of tf.keras's compatibility names
-    if (canonical, name) in NAME_REPLACEMENTS:
-        return f"Use {NAME_REPLACEMENTS[(canonical, name)]}"
-    if f"{canonical}.{name}" in MODULE_REPLACEMENTS:
-        return f"Use {MODULE_REPLACEMENTS[f'{canonical}.{name}']}"
-    return "It was removed in Keras 3" if existed_before(canonical, name) else "Keras 3 has no such name"
 
 
 class RemovedImport(Rule):
@@ -241,7 +75,7 @@ class RemovedImport(Rule):
         for event in ctx.result.events_of("ref_call"):
             # Through tensorflow.keras, TensorFlow's compatibility namespace keeps legacy names.
             path = event.data["path"]
-            found = _removed_attribute(f"tensorflow.{path}" if event.data.get("tf_keras") else path)
+            found = removed_attribute(f"tensorflow.{path}" if event.data.get("tf_keras") else path)
             if found is None or event.loc in seen or not in_file(event.loc):
                 continue
             if any(event.data["path"] == p or event.data["path"].startswith(p + ".") for p in imported):
@@ -311,25 +145,6 @@ class RemovedImport(Rule):
     ]
 
 
-def _removed_attribute(path: str) -> tuple[str, str, str] | None:
-    """For ``keras.utils.np_utils.to_categorical``: ('keras.utils', 'np_utils', replacement).
-
-    Only names an earlier Keras had are reported: the interpreter's paths are canonical (``keras.src``
-    and import aliases folded into ``keras``), so a name merely absent from the public API is not
-    proof of an error."""
-    if keras_path(path) is None:
-        return None
-    parts = path.split(".")
-    for i in range(1, len(parts)):
-        module, name = ".".join(parts[:i]), parts[i]
-        if missing_module(module):
-            return None  # not a module (a class, a function): nothing more to check
-        replacement = missing_name(module, name)
-        if replacement:
-            return (module, name, replacement) if existed_before(module, name) else None
-    return None
-
-
 def _import_statements(module: cst.Module) -> list:
     """Every import of the module, except those guarded by ``try: ... except ImportError``.
 
@@ -395,8 +210,15 @@ def _twin_import(node):
         written, target = twin
         if not isinstance(node.names, cst.ImportStar) and not all(
                 catalogue.name_in_module(KERAS, target, dotted(a.name)) for a in node.names):
-            return None
-        return node.with_changes(module=_as_node(written))
+            twin = None
+        else:
+            return node.with_changes(module=_as_node(written))
+    found = keras_path(module)
+    if found is not None and missing_module(module) and not isinstance(node.names, cst.ImportStar):
+        # ``from keras.engine.topology import Layer`` -> ``from keras import Layer``: the same objects
+        home = import_home(found[0], [dotted(a.name) for a in node.names])
+        if home is not None:
+            return node.with_changes(module=_as_node(found[1] + home[len("keras"):]))
     if isinstance(node.names, cst.ImportStar) or len(node.names) != 1:
         return None
     alias = node.names[0]
