@@ -340,3 +340,91 @@ def same_call(old: list[str], new: list[str], n_positional: int, keywords: list[
     if any(p.startswith("*") and not p.startswith("**") and p != "*" for p in new_all) and n_positional > len(new):
         return None
     return {"rename": rename, "add": add}
+
+
+# -- keywords --------------------------------------------------------------------------------------
+OPTIMIZER_RENAMES = {"lr": "learning_rate"}
+
+
+@functools.lru_cache(maxsize=None)
+def optimizer_keywords(cls: str) -> frozenset[str]:
+    """Keywords ``keras.optimizers.<cls>`` takes in Keras 3 (``decay`` is popped with a warning)."""
+    return frozenset(catalogue.param_names(catalogue.params(KERAS, f"keras.optimizers.{cls}"))) | {"decay"}
+
+
+# Keras 1 conv keywords the Keras 2 legacy interface translated, beyond the catalogue's renames.
+_DROPPED_LAYER_KEYWORDS = ("dim_ordering", "consume_less")
+_KERAS1_LAYER = {"nb_filter": "filters", "subsample_length": "strides", "filter_length": "kernel_size",
+                 "pool_length": "pool_size", "stride": "strides", "input_length": None}
+
+
+@functools.lru_cache(maxsize=None)
+def layer_renames(cls: str) -> dict[str, str]:
+    """Keras 1/2 keywords of ``keras.layers.<cls>`` that Keras 3 rejects, and their Keras 3 names
+    (the Keras 2 legacy interface's table, from the catalogue)."""
+    path = f"keras.layers.{cls}"
+    accepted = catalogue.accepted_kwargs(KERAS, path)
+    if accepted is None:
+        return {}
+    renames = {**catalogue.legacy_renames("2.3.1", path)}
+    renames.update({k: v for k, v in _KERAS1_LAYER.items() if v is not None and catalogue.accepts("1.2.2", path, k)})
+    return {old: new for old, new in renames.items() if old not in accepted[0] and new in accepted[0]}
+
+
+def repair_layer_kwargs(cls: str, kwargs: dict) -> dict | None:
+    """``kwargs`` with the Keras 1/2 keywords renamed (``init`` -> ``kernel_initializer``,
+    ``nb_row``/``nb_col`` -> ``kernel_size``), None when nothing is renamed."""
+    renames = layer_renames(cls)
+    out, changed = {}, False
+    for key, value in kwargs.items():
+        new = renames.get(key)
+        if key in _DROPPED_LAYER_KEYWORDS and new is not None:
+            changed = True  # a value Keras 3 reads differently ('tf' / 'th'): the analysis goes on without it
+        elif new is not None and new not in kwargs:
+            out[new], changed = value, True
+        else:
+            out[key] = value
+    if "nb_row" in out and "nb_col" in out and "kernel_size" not in out and catalogue.accepts(
+            KERAS, f"keras.layers.{cls}", "kernel_size"):
+        out["kernel_size"] = (out.pop("nb_row"), out.pop("nb_col"))
+        changed = True
+    return out if changed else None
+
+
+# Keywords of fit/evaluate/predict (and their *_generator forms) Keras 1/2 had, and their Keras 3 names.
+METHOD_KEYWORD_RENAMES = {"nb_epoch": "epochs", "generator": "x", "nb_val_samples": "validation_steps"}
+# Renames that keep the meaning exactly (the others change a count of samples into a count of steps).
+EXACT_METHOD_RENAMES = {"nb_epoch": "epochs", "generator": "x"}
+MODEL_METHOD_REPLACEMENTS = {"fit_generator": "fit", "evaluate_generator": "evaluate",
+                             "predict_generator": "predict", "predict_proba": "predict"}
+
+
+@functools.lru_cache(maxsize=None)
+def removed_model_methods() -> dict[str, str | None]:
+    """Model and Sequential methods Keras 2.3.1 has and Keras 3.15.1 lacks, with their Keras 3
+    replacement method (None: no single replacement)."""
+    removed: dict[str, str | None] = {}
+    for cls in ("Model", "Sequential"):
+        old, new = catalogue.members("2.3.1", cls), catalogue.members(KERAS, cls)
+        removed.update({m: r for m, r in MODEL_METHOD_REPLACEMENTS.items() if m in old and m not in new and r in new})
+        removed.update({m: None for m in ("predict_classes", "to_yaml") if m in old and m not in new})
+    return removed
+
+
+def removed_method_kwargs(method: str, kwargs) -> list[str]:
+    """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
+    path = f"keras.models.Model.{method}"
+    if catalogue.accepts(KERAS, path, "__surely_not_a_keyword__") is not False:
+        return []  # unknown, or takes **kwargs openly
+    return [k for k in kwargs if catalogue.accepts(KERAS, path, k) is False and (
+        k in METHOD_KEYWORD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
+
+
+def old_method_params(method: str) -> list[str]:
+    """The Keras 2 signature of a model method (Keras 1's when Keras 2 has none), for positional
+    arguments written against it."""
+    for version in ("2.3.1", "1.2.2"):
+        params = catalogue.params(version, f"keras.models.Model.{method}")
+        if params:
+            return [p for p in params if not p.startswith("*")]
+    return []

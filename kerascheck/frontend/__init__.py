@@ -3,9 +3,9 @@
 Owns: the interpreter (``interpreter`` drives ``statements`` and ``expressions``), user modules
 and the parse cache (``loader``), the names of Keras, TensorFlow and NumPy it evaluates
 (``keras_api``, ``library``, ``arrays``), user classes (``classes``), values and symbols
-(``values``, ``symbols``), path joins (``paths``), budgets, and the result it hands on (``result``:
-events and ``Result``).
+(``values``, ``symbols``), path joins (``paths``), budgets, error recovery past Keras 1/2 code
+(``repairs``), and the result it hands on (``result``: events and ``Result``).
 
 May import: kerascheck.shapes, kerascheck.ir, kerascheck.models, kerascheck.optimizers,
-kerascheck.parsing, kerascheck.summary.
+kerascheck.parsing, kerascheck.summary, kerascheck.migration.
 """

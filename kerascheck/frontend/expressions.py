@@ -11,7 +11,7 @@ import libcst as cst
 from ..ir import Layer, Loc, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from ..shapes.symbolic import Sym
-from . import budgets, keras_api, paths, tensors, user_layers
+from . import budgets, keras_api, paths, repairs, tensors, user_layers
 from .classes import is_instance
 from .control import KerasErrorAt, Return
 from .result import Event, SummaryEvent
@@ -337,8 +337,10 @@ class Expressions:
             event = Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
                                             "tf_keras": func.tf_keras})
             self.result.events.append(event)
+            func, kwargs = repairs.ref_call(self, func, kwargs, loc)  # a removed name: its Keras 3 twin
             # The value made is kept for rules that read its arguments later (a loss object's from_logits).
-            event.data["result"] = value = keras_api.call(self, func, args, kwargs, loc)
+            event.data["result"] = value = keras_api.call(self, func, args, kwargs, loc) if isinstance(
+                func, Ref) else func
             return value
         return keras_api.call(self, func, args, kwargs, loc)
 

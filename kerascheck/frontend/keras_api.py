@@ -14,7 +14,7 @@ from ..ir import Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from .. import optimizers
-from . import arrays, library
+from . import arrays, library, repairs
 from .result import Event, SummaryEvent
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
@@ -152,6 +152,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
             interp.keras.naming.auto("Functional")
     if name in _MODEL_NOOPS:
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
+        if isinstance(obj, Model):
+            name = repairs.model_method(interp, obj, name, kwargs, loc)  # fit_generator: Keras 3's fit
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):

@@ -1,0 +1,86 @@
+"""Error recovery for Keras 1/2 code: where Keras 3 raises on a removed name, keyword or method whose
+Keras 3 spelling is mechanical, the error is recorded (``Interpreter.recover``) and the analysis goes
+on with the value of that spelling: ``from keras.layers.core import Dense`` binds ``keras.layers.Dense``,
+``Adam(lr=0.01)`` is an Adam with ``learning_rate=0.01``, ``Dense(10, init="uniform")`` a Dense with that
+``kernel_initializer``, ``fit_generator(...)`` is ``fit(...)``. What follows is checked, and the
+consequences of the error are not reported as new errors. The migration rules (KC302, KC303, KC306)
+report these errors from the events; the tables are in ``kerascheck.migration``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from .. import migration
+from ..ir import Loc
+from ..shapes.base import KerasError, Unknown
+from .scans import import_names
+from .values import Ref, Scope, canonical
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+
+def from_import(interp: "Interpreter", node: cst.ImportFrom, spelled: str, scope: Scope) -> bool:
+    """``from <removed module> import X`` / ``from keras.layers import Merge``: reported (KC302) and
+    bound to what Keras 3 calls it (unknown when nothing). False: not a removed Keras import."""
+    if migration.keras_path(spelled) is None:
+        return False
+    names = import_names(node)
+    missing = migration.missing_module(spelled)
+    if missing:
+        error = KerasError(f"No module named '{missing[0]}'", "ModuleNotFoundError")
+    else:
+        bad = next((imported for imported, _ in names if migration.missing_name(spelled, imported)), None)
+        if bad is None:
+            return False
+        error = KerasError(f"cannot import name '{bad}' from '{spelled}'", "ImportError")
+    interp.recover(error, interp.loc(node), rule="KC302")
+    for imported, bound in names:
+        if not missing and not migration.missing_name(spelled, imported):
+            scope.assign(bound, Ref.of(spelled).attr(imported))
+            continue
+        new = migration.keras3_path(canonical(f"{spelled}.{imported}"))
+        scope.assign(bound, Ref(canonical(new)) if new else Unknown(
+            f"`{imported}` cannot be imported in Keras 3 (line {interp.loc(node).line})"))
+    return True
+
+
+def ref_call(interp: "Interpreter", func: Ref, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
+    """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum`` or an
+    optimizer given ``lr=`` (the error recorded), or (func, kwargs) unchanged."""
+    path = func.path
+    found = migration.removed_attribute(f"tensorflow.{path}" if func.tf_keras else path)
+    if found is not None:
+        module, name, _ = found
+        interp.recover(KerasError(f"module '{module}' has no attribute '{name}'", "AttributeError"), loc, rule="KC302")
+        new = migration.keras3_path(path)
+        return (Ref(canonical(new)) if new else Unknown(f"`{path}` does not exist in Keras 3")), kwargs
+    if path.startswith("keras.optimizers.") and path.count(".") == 2 and path[17:18].isupper():
+        accepted = migration.optimizer_keywords(path[17:])
+        unknown = {k: v for k, v in kwargs.items() if k not in accepted}
+        if len(accepted) > 1 and unknown:
+            interp.recover(KerasError(f"Argument(s) not recognized: {unknown}"), loc, rule="KC303")
+            kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+            for old, new in migration.OPTIMIZER_RENAMES.items():
+                if old in unknown and new not in kwargs:
+                    kwargs[new] = unknown[old]
+    return func, kwargs
+
+
+def model_method(interp: "Interpreter", obj: Any, name: str, kwargs: dict, loc: Loc) -> str:
+    """A removed model method (``fit_generator``) or a Keras 1/2 keyword of ``fit`` (``nb_epoch``): the
+    error recorded, the name of the method Keras 3 has returned."""
+    removed = migration.removed_model_methods()
+    if name in removed:
+        cls = getattr(obj, "class_name", None) or type(obj).__name__
+        interp.recover(KerasError(f"'{cls}' object has no attribute '{name}'", "AttributeError"), loc, rule="KC306")
+        return removed[name] or name
+    if name in ("fit", "evaluate", "predict"):
+        bad = migration.removed_method_kwargs(name, kwargs)
+        if bad:
+            interp.recover(KerasError(f"{name}() got an unexpected keyword argument '{bad[0]}'", "TypeError"), loc,
+                           rule="KC303")
+    return name
