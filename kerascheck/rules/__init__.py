@@ -1,7 +1,7 @@
 """All rules, discovered from this package: each ``kc*.py`` module holds one ``Rule`` subclass.
 
 Owns: the rules (``kc*.py``), their base classes and shared helpers (``base``, ``_*.py``).
-May import: kerascheck.catalogue, kerascheck.diagnostics, kerascheck.frontend, kerascheck.ir,
+May import: kerascheck.catalogue, kerascheck.migration, kerascheck.diagnostics, kerascheck.frontend, kerascheck.ir,
 kerascheck.models, kerascheck.shapes, and, until issue 18 is merged, kerascheck.config and
 kerascheck.fix (both import the rules back: allow-listed in tests/test_import_cycles.py).
 """
