@@ -82,6 +82,16 @@ CASES = [
      "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      nb_epoch=2,  # epochs\n      verbose=0)\n",
      "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
      "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n", False),
+    # Positional arguments of the removed methods are named by their Keras 2 signature: in Keras 3's
+    # fit they would be y and batch_size.
+    ("fit-generator-positional", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit_generator(iter([]), 100, 10, verbose=0)  # train\np = m.predict_generator(iter([]), 3)\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(iter([]), steps_per_epoch=100, epochs=10, verbose=0)  # train\np = m.predict(iter([]), steps=3)\n", False),
+    ("import-keras-engine", "from keras.engine.topology import Layer  # base\nfrom keras.engine import Input, Model\n",
+     "from keras import Layer  # base\nfrom keras import Input, Model\n", False),
+    ("import-merge-functions", "from keras.layers.merge import concatenate, add\n",
+     "from keras.layers import concatenate, add\n", False),
 ]
 
 

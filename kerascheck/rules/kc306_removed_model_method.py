@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import catalogue
+from ..migration import old_method_params
 from ._syntax import in_file
 from .base import Invalid, Rule
 
@@ -101,6 +102,10 @@ class RemovedModelMethod(Rule):
                 continue
             text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
                      else f"Use `.{new}(...)`: it returns the same probabilities")
+            samples = [k for k in kwargs if k in _SAMPLES]
+            if samples:
+                text += (f"; `{samples[0]}` (Keras 1) counts samples: Keras 3 counts batches "
+                         f"(`{'validation_steps' if 'val' in samples[0] else 'steps_per_epoch'}` = samples // batch size)")
             dropped = [k for k in kwargs if k in DROPPED]
             if dropped:
                 text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
@@ -113,30 +118,7 @@ class RemovedModelMethod(Rule):
     def fix(self, diagnostic, source):
         from ..fix import codemod
 
-        removed = removed_methods()
-
-        def change(call):
-            func = call.func
-            if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
-                return None
-            new = removed[func.attr.value]
-            allowed = target_params(new)
-            args = []
-            for arg in call.args:
-                key = arg.keyword.value if arg.keyword is not None else None
-                if key in DROPPED:
-                    continue
-                if key in EXACT:
-                    arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
-                    key = EXACT[key]
-                if key is not None and key not in allowed:
-                    return None  # a keyword with no exact Keras 3 counterpart: by hand
-                args.append(arg)
-            if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
-                args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
-            return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
-
-        return codemod(source, diagnostic, change)
+        return codemod(source, diagnostic, to_keras3_call)
 
     VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
              "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"]
@@ -150,3 +132,47 @@ class RemovedModelMethod(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
     ]
+
+
+# Keras 1 keywords that count samples where Keras 3 counts steps (batches): no exact rewrite.
+_SAMPLES = ("samples_per_epoch", "nb_val_samples", "val_samples")
+
+
+def to_keras3_call(call: cst.Call) -> cst.Call | None:
+    """``m.fit_generator(g, 100, 10)`` -> ``m.fit(g, steps_per_epoch=100, epochs=10)``: the positional
+    arguments after the first are named by the Keras 2 signature (not left to Keras 3's, where they
+    would be ``y`` and ``batch_size``), Keras 1/2 keywords renamed; None when an argument has no
+    exact Keras 3 counterpart (``samples_per_epoch`` counts samples, Keras 3 steps)."""
+    func = call.func
+    removed = removed_methods()
+    if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
+        return None
+    old_name, new = func.attr.value, removed[func.attr.value]
+    allowed = target_params(new)
+    old_params = [catalogue.param_names([p])[0] for p in old_method_params(old_name) if catalogue.param_names([p])]
+    args, position = [], 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        key = arg.keyword.value if arg.keyword is not None else None
+        if key is None:
+            if position >= len(old_params):
+                return None
+            key = old_params[position] if position else None  # the first stays the first: the data
+            position += 1
+            if key is not None:
+                arg = arg.with_changes(keyword=cst.Name(key), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+        if key in DROPPED:
+            continue
+        if key in _SAMPLES:
+            return None
+        if key in EXACT:
+            arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
+            key = EXACT[key]
+        if key is not None and key not in allowed:
+            return None  # a keyword with no exact Keras 3 counterpart: by hand
+        args.append(arg)
+    if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
+        args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
+    return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
