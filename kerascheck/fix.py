@@ -76,8 +76,11 @@ def apply_edits(source: str, edits: "Iterable[TextEdit]") -> str:
     starts = _offsets(source)
     spans = sorted(((_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.new_text)
                     for e in edits), key=lambda s: (s[0], s[1]))
-    out, pos = [], 0
+    out, pos, last = [], 0, None
     for begin, end, text in spans:
+        if (begin, end, text) == last:
+            continue  # the same edit twice (two fixes adding one import)
+        last = (begin, end, text)
         if begin < pos:
             continue  # overlaps an edit already taken: the next round will redo it if still needed
         out.append(source[pos:begin])

@@ -181,6 +181,8 @@ def missing_name(module: str, name: str) -> str | None:
         return None  # may be one of tf.keras's compatibility names
     if (canonical, name) in NAME_REPLACEMENTS:
         return f"Use {NAME_REPLACEMENTS[(canonical, name)]}"
+    if canonical == "keras.backend" and backend_twin(name):
+        return f"Use `{backend_twin(name)[0]}`"
     if f"{canonical}.{name}" in MODULE_REPLACEMENTS:
         return f"Use {MODULE_REPLACEMENTS[f'{canonical}.{name}']}"
     return "It was removed in Keras 3" if existed_before(canonical, name) else "Keras 3 has no such name"

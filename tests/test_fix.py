@@ -92,6 +92,12 @@ CASES = [
      "from keras import Layer  # base\nfrom keras import Input, Model\n", False),
     ("import-merge-functions", "from keras.layers.merge import concatenate, add\n",
      "from keras.layers import concatenate, add\n", False),
+    # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
+    ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
+     "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",
+     "import keras\nfrom keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
+     "    return keras.ops.mean(keras.ops.square(keras.ops.ravel(y_true - y_pred))) + "
+     "keras.ops.sum(keras.ops.argmax(y_pred, axis=-1))\n", False),
 ]
 
 
