@@ -1,0 +1,94 @@
+"""Error recovery past Keras 1/2 code (issue 14): the first error in execution order is where the
+script stops (``stops_script``); the analysis goes on with the value of the Keras 3 spelling of
+what raised, so later problems are found in the same pass and the consequences of an earlier
+error are never reported as new errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kerascheck.analysis import analyze_source
+from kerascheck.lint import lint_source
+
+
+def _errors(source: str) -> list:
+    return [d for d in lint_source(source, "t.py") if d.severity == "error"]
+
+
+def _stop(source: str):
+    stops = [d for d in lint_source(source, "t.py") if d.stops_script]
+    assert len(stops) <= 1
+    return stops[0] if stops else None
+
+
+def test_removed_import_binds_the_keras3_layer():
+    source = ("from keras.models import Sequential\nfrom keras.layers.core import Dense, Activation\n"
+              "model = Sequential()\nmodel.add(Dense(10, input_shape=(4,)))\nmodel.add(Activation('relu'))\n"
+              "model.add(Dense(3, activation='softmax'))\nmodel.summary()\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(2, "KC302")]
+    assert errors[0].stops_script
+    result = analyze_source(source, "t.py").result
+    assert result.error.loc.line == 2
+    assert result.summaries == []  # after the stop: not reached, not predicted
+
+
+def test_every_problem_in_one_pass():
+    source = ("import numpy as np\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n"
+              "from keras.optimizers import Adam\ninp = Input(shape=16)\nx = Dense(32, activation='relu')(inp)\n"
+              "out = Dense(1, activation='softmax')(x)\nm = Model(inp, out)\n"
+              "m.compile(optimizer=Adam(lr=0.01), loss='binary_crossentropy', metrics='accuracy')\n"
+              "def gen():\n    while True:\n        yield np.zeros((4, 16)), np.zeros((4, 1))\n"
+              "m.fit_generator(gen(), steps_per_epoch=10, nb_epoch=2)\n")
+    found = {(d.line, d.code) for d in lint_source(source, "t.py")}
+    assert {(5, "KC109"), (7, "KC601"), (9, "KC303"), (9, "KC305"), (13, "KC306")} <= found
+    assert _stop(source).line == 5
+
+
+def test_first_error_in_execution_order_stops():
+    source = ("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+              "opt = keras.optimizers.Adam(lr=0.1)\nm.compile(optimizer=opt, loss='mse')\n"
+              "m.fit_generator(iter([]), 10, 2)\n")
+    stop = _stop(source)
+    assert (stop.line, stop.code) == (3, "KC303")
+    assert {d.line for d in _errors(source)} == {3, 5}
+
+
+def test_keras2_layer_keywords_repaired_and_no_cascade():
+    source = ("import keras\nfrom keras.layers import Dense\nm = keras.Sequential()\n"
+              "m.add(Dense(10, input_dim=4, init='uniform'))\nm.add(Dense(output_dim=3, W_regularizer=None))\n"
+              "m.add(Dense(2, activation='relu'))\nm.build((None, 4))\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(4, "KC108"), (5, "KC108")]
+    assert errors[0].stops_script and not errors[1].stops_script
+
+
+def test_merge_module_functional_forms_no_internal_error():
+    source = ("from keras.layers import Input\nfrom keras.layers.merge import concatenate, add\n"
+              "from keras.models import Model\na = Input(shape=(4,))\nb = Input(shape=(4,))\n"
+              "c = concatenate([a, b])\nd = add([a, b])\nm = Model([a, b], [c, d])\n")
+    diagnostics = lint_source(source, "t.py")
+    assert [(d.line, d.code) for d in diagnostics if d.severity == "error"] == [(2, "KC302")]
+    assert not any("internal error" in d.message for d in diagnostics)
+
+
+def test_import_guarded_by_try_is_not_an_error():
+    source = ("try:\n    from keras.layers.core import Dense\nexcept ImportError:\n    from keras.layers import Dense\n"
+              "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), Dense(2)])\nm.summary()\n")
+    assert _errors(source) == []
+    assert analyze_source(source, "t.py").result.summaries[0].snapshot is not None
+
+
+def test_backend_function_binds_its_ops_twin():
+    source = ("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4, 3))\n"
+              "y = K.sum(x, axis=1)\nz = keras.layers.Dense(2)(y)\nm = keras.Model(x, z)\n")
+    errors = _errors(source)
+    assert [(d.line, d.code, d.stops_script) for d in errors] == [(4, "KC302", True)]
+    assert "keras.ops.sum" in errors[0].message
+
+
+@pytest.mark.parametrize("spelling", ["from keras.engine.topology import Layer", "from keras.engine import Layer"])
+def test_engine_layer_import_binds_keras_layer(spelling):
+    source = (f"{spelling}\nimport keras\nclass Twice(Layer):\n    def call(self, x):\n        return x * 2\n"
+              "x = keras.Input(shape=(3,))\ny = Twice()(x)\nz = keras.layers.Dense(2)(y)\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(1, "KC302")]
