@@ -92,3 +92,40 @@ def test_engine_layer_import_binds_keras_layer(spelling):
     source = (f"{spelling}\nimport keras\nclass Twice(Layer):\n    def call(self, x):\n        return x * 2\n"
               "x = keras.Input(shape=(3,))\ny = Twice()(x)\nz = keras.layers.Dense(2)(y)\n")
     assert [(d.line, d.code) for d in _errors(source)] == [(1, "KC302")]
+
+
+MANY_ERRORS = {
+    "optimizer-first.py": ("import keras\nopt = keras.optimizers.Adam(lr=0.1)\nx = keras.Input(shape=(3,))\n"
+                           "y = keras.layers.Reshape((2, 2))(x)\nm = keras.Model(x, y)\nm.summary()\n", 2),
+    "backend-first.py": ("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4, 3))\n"
+                         "y = K.sum(x, axis=1)\nz = keras.layers.Reshape((5,))(y)\n", 4),
+    "import-first.py": ("from keras.layers.core import Dense\nimport keras\nx = keras.Input(shape=(3,))\n"
+                        "y = keras.layers.Reshape((2, 2))(Dense(3)(x))\n", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MANY_ERRORS))
+def test_check_marks_the_line_verify_predicts(name):
+    source, line = MANY_ERRORS[name]
+    assert _stop(source).line == line
+    assert len(_errors(source)) == 2
+    assert analyze_source(source, "t.py").result.error.loc.line == line
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("tensorflow") is None, reason="needs TensorFlow")
+def test_verify_confirms_the_stop_check_marks(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kerascheck.cli import main
+
+    files = []
+    for name, (source, _) in MANY_ERRORS.items():
+        (tmp_path / name).write_text(source)
+        files.append(str(tmp_path / name))
+    result = CliRunner().invoke(main, ["verify", "--output-format", "json", *files], env={"COLUMNS": None})
+    report = json.loads(result.output)
+    outcomes = {(f["path"].rsplit("/", 1)[-1], o["line"], o["status"]) for f in report["files"] for o in f["outcomes"]
+                if o["kind"] == "error"}
+    assert outcomes == {(name, line, "CONFIRMED") for name, (_, line) in MANY_ERRORS.items()}
