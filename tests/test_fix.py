@@ -92,6 +92,11 @@ CASES = [
      "from keras import Layer  # base\nfrom keras import Input, Model\n", False),
     ("import-merge-functions", "from keras.layers.merge import concatenate, add\n",
      "from keras.layers import concatenate, add\n", False),
+    ("weights-suffix", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.save_weights('model.h5')  # save\nm.load_weights('model.h5')\nm.load_weights('other.h5')\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.save_weights('model.weights.h5')  # save\nm.load_weights('model.weights.h5')\nm.load_weights('other.h5')\n",
+     True),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -337,7 +337,7 @@ class Expressions:
             event = Event("ref_call", loc, {"path": func.path, "args": args, "kwargs": kwargs, "node": node,
                                             "tf_keras": func.tf_keras})
             self.result.events.append(event)
-            func, kwargs = repairs.ref_call(self, func, kwargs, loc)  # a removed name: its Keras 3 twin
+            func, kwargs = repairs.ref_call(self, func, args, kwargs, loc)  # a removed name: its Keras 3 twin
             # The value made is kept for rules that read its arguments later (a loss object's from_logits).
             event.data["result"] = value = keras_api.call(self, func, args, kwargs, loc) if isinstance(
                 func, Ref) else func

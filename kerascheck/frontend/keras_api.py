@@ -153,7 +153,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
     if name in _MODEL_NOOPS:
         interp.result.events.append(Event("method_call", loc, {"obj": obj, "name": name, "args": args, "kwargs": kwargs}))
         if isinstance(obj, Model):
-            name = repairs.model_method(interp, obj, name, kwargs, loc)  # fit_generator: Keras 3's fit
+            name = repairs.model_method(interp, obj, name, args, kwargs, loc)  # fit_generator: Keras 3's fit
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):

@@ -48,7 +48,7 @@ def from_import(interp: "Interpreter", node: cst.ImportFrom, spelled: str, scope
     return True
 
 
-def ref_call(interp: "Interpreter", func: Ref, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
+def ref_call(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
     """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum`` or an
     optimizer given ``lr=`` (the error recorded), or (func, kwargs) unchanged."""
     path = func.path
@@ -58,6 +58,15 @@ def ref_call(interp: "Interpreter", func: Ref, kwargs: dict, loc: Loc) -> tuple[
         interp.recover(KerasError(f"module '{module}' has no attribute '{name}'", "AttributeError"), loc, rule="KC302")
         new = migration.keras3_path(path)
         return (Ref(canonical(new)) if new else Unknown(f"`{path}` does not exist in Keras 3")), kwargs
+    if path == "keras.callbacks.ModelCheckpoint":
+        args_path = args[0] if args else kwargs.get("filepath")
+        weights_only = args[4] if len(args) > 4 else kwargs.get("save_weights_only")
+        if weights_only is True and isinstance(args_path, str) and not args_path.endswith(
+                ".weights.h5"):
+            interp.recover(KerasError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath "
+                                      "provided must end in `.weights.h5` (Keras weights format). Received: "
+                                      f"filepath={args_path}"), loc, rule="KC308")
+        return func, kwargs
     if path.startswith("keras.optimizers.") and path.count(".") == 2 and path[17:18].isupper():
         accepted = migration.optimizer_keywords(path[17:])
         unknown = {k: v for k, v in kwargs.items() if k not in accepted}
@@ -70,9 +79,16 @@ def ref_call(interp: "Interpreter", func: Ref, kwargs: dict, loc: Loc) -> tuple[
     return func, kwargs
 
 
-def model_method(interp: "Interpreter", obj: Any, name: str, kwargs: dict, loc: Loc) -> str:
-    """A removed model method (``fit_generator``) or a Keras 1/2 keyword of ``fit`` (``nb_epoch``): the
-    error recorded, the name of the method Keras 3 has returned."""
+def model_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: dict, loc: Loc) -> str:
+    """A removed model method (``fit_generator``), a Keras 1/2 keyword of ``fit`` (``nb_epoch``), a
+    weights file not named ``*.weights.h5``: the error recorded, the name of the method Keras 3 has
+    returned."""
+    if name == "save_weights":
+        path = args[0] if args else kwargs.get("filepath")
+        if isinstance(path, str) and not path.endswith(".weights.h5") and kwargs.get("max_shard_size") is None:
+            interp.recover(KerasError(f"The filename must end in `.weights.h5`. Received: filepath={path}"), loc,
+                           rule="KC308")
+        return name
     removed = migration.removed_model_methods()
     if name in removed:
         cls = getattr(obj, "class_name", None) or type(obj).__name__
