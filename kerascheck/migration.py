@@ -430,3 +430,35 @@ def old_method_params(method: str) -> list[str]:
         if params:
             return [p for p in params if not p.startswith("*")]
     return []
+
+
+# -- attributes ------------------------------------------------------------------------------------
+# Keras 2 private attributes old code reads, and the Keras 3 spelling.
+PRIVATE_ATTRIBUTES = {"_keras_shape": "shape"}
+# Attributes Keras 3 objects get at run time that the catalogue does not list.
+_RUNTIME_ATTRIBUTES = {"history", "layers", "output_shape", "input_shape"}
+
+
+@functools.lru_cache(maxsize=None)
+def class_members(cls: str) -> frozenset[str]:
+    """Public members (methods, properties, attributes) of the Keras 3 class ``cls`` (a layer's class
+    name, ``Sequential``, ``Functional``/``Model``), empty when the catalogue does not know it."""
+    path = {"Functional": "Model", "Model": "Model", "Sequential": "Sequential"}.get(cls, f"keras.layers.{cls}")
+    return frozenset(catalogue.members(KERAS, path))
+
+
+def missing_attribute(cls: str, name: str) -> tuple[str, str | None] | None:
+    """(why, the nearest Keras 3 name or None) when a Keras 3 ``cls`` object has no attribute ``name``;
+    None when it has it or the catalogue cannot tell. Private names are not judged (only the Keras 2
+    ones old code reads, ``_keras_shape``)."""
+    import difflib
+
+    members = class_members(cls)
+    if not members or name in members or name in _RUNTIME_ATTRIBUTES or name.startswith("__"):
+        return None
+    if name.startswith("_"):
+        return ("a Keras 2 private attribute", PRIVATE_ATTRIBUTES[name]) if name in PRIVATE_ATTRIBUTES else None
+    path = {"Functional": "Model"}.get(cls, cls if cls in ("Model", "Sequential") else f"keras.layers.{cls}")
+    old = catalogue.members("2.3.1", path)
+    close = difflib.get_close_matches(name, [m for m in members if not m.startswith("_")], n=1, cutoff=0.75)
+    return ("removed in Keras 3" if name in old else "not an attribute", close[0] if close else None)

@@ -58,6 +58,7 @@ class Interpreter(Statements, Expressions):
         self.loop_exits: list[str | None] = []  # per running loop: why it may end early (a path's break)
         self.stopped = False  # the script stopped at ``result.error``: summaries after it are not reached
         self.try_handlers: list[tuple] = []  # (handlers, scope) of the ``try`` bodies running now
+        self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]

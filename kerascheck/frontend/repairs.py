@@ -100,3 +100,30 @@ def model_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs:
             interp.recover(KerasError(f"{name}() got an unexpected keyword argument '{bad[0]}'", "TypeError"), loc,
                            rule="KC303")
     return name
+
+
+def missing_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc | None, assigned: bool) -> Any:
+    """A Keras 3 layer, model or symbolic tensor has no attribute ``name`` (``model.summery``,
+    ``x._keras_shape``): the AttributeError recorded (KC301 reports it, with the nearest name), and the
+    value of the Keras 3 spelling (``x.shape``) or unknown returned; None when it has it (or the
+    analysis cannot tell: a name the script assigned, a user subclass)."""
+    from ..ir import Tensor
+
+    cls = "KerasTensor" if isinstance(obj, Tensor) else getattr(obj, "class_name", None)
+    if loc is None or assigned or cls is None:
+        return None
+    if isinstance(obj, Tensor):
+        if not obj.symbolic or name not in migration.PRIVATE_ATTRIBUTES:
+            return None
+        found = ("a Keras 2 private attribute", migration.PRIVATE_ATTRIBUTES[name])
+    else:
+        found = migration.missing_attribute(cls, name)
+        if found is None:
+            return None
+    error = KerasError(f"'{cls}' object has no attribute '{name}'", "AttributeError").annotate(stage="attribute",
+                                                                                               layer=cls)
+    error.suggestion = found[1]
+    interp.recover(error, loc)
+    if found[1] == "shape" and isinstance(obj, Tensor):
+        return obj.shape
+    return Unknown(f"`{name}` is not an attribute of a Keras 3 {cls} (line {loc.line})")
