@@ -418,8 +418,9 @@ def removed_method_kwargs(method: str, kwargs) -> list[str]:
     path = f"keras.models.Model.{method}"
     if catalogue.accepts(KERAS, path, "__surely_not_a_keyword__") is not False:
         return []  # unknown, or takes **kwargs openly
-    return [k for k in kwargs if catalogue.accepts(KERAS, path, k) is False and (
-        k in METHOD_KEYWORD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
+    return [k for k in kwargs if catalogue.accepts(KERAS, path, k) is False and (k in METHOD_KEYWORD_RENAMES or any(
+        catalogue.accepts(v, f"keras.models.{cls}.{method}", k) for v in ("2.3.1", "1.2.2")
+        for cls in ("Model", "Sequential")))]
 
 
 def old_method_params(method: str) -> list[str]:

@@ -97,6 +97,14 @@ CASES = [
      "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
      "m.save_weights('model.weights.h5')  # save\nm.load_weights('model.weights.h5')\nm.load_weights('other.h5')\n",
      True),
+    ("fit-keras1-keywords", "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, show_accuracy=True, verbose=0)\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)), show_accuracy=True)\n",
+     "import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"
+     "m.fit(np.zeros((4, 3)), np.zeros((4, 1)))\n", False),
+    ("image-dim-ordering", "from keras import backend as K\nK.set_image_dim_ordering('th')  # theano\n",
+     "from keras import backend as K\nK.set_image_data_format('channels_first')  # theano\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

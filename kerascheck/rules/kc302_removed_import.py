@@ -66,6 +66,8 @@ class RemovedImport(Rule):
         from ..fix import codemod
 
         backend = _BACKEND.search(diagnostic.message)
+        if backend and backend.group(1) == "set_image_dim_ordering":
+            return codemod(source, diagnostic, _data_format)
         if backend:
             return _backend_fix(diagnostic, source, backend.group(1))
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
@@ -319,3 +321,19 @@ def _import_keras(source: str):
         line = source[: source.find(module.code_for_node(module.body[first]).lstrip())].count("\n") + 1 \
             if module.code_for_node(module.body[first]).lstrip() in source else 1
     return [TextEdit(line, 1, line, 1, "import keras\n")]
+
+
+_ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
+
+
+def _data_format(call):
+    """``K.set_image_dim_ordering('tf')`` -> ``K.set_image_data_format('channels_last')`` ('th':
+    'channels_first'): the same setting under its Keras 2+ name."""
+    if not isinstance(call.func, cst.Attribute) or len(call.args) != 1 or call.args[0].keyword is not None:
+        return None
+    value = call.args[0].value
+    if not isinstance(value, cst.SimpleString) or value.evaluated_value not in _ORDERINGS:
+        return None
+    new = value.with_changes(value=value.prefix + value.quote + _ORDERINGS[value.evaluated_value] + value.quote)
+    return call.with_changes(func=call.func.with_changes(attr=cst.Name("set_image_data_format")),
+                             args=[call.args[0].with_changes(value=new)])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .. import catalogue
+from ..migration import removed_method_kwargs
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import in_file, keyword_arg, loc_of, value_text
 from .base import Invalid, Rule
@@ -19,13 +19,8 @@ MODEL_METHODS = ("fit", "evaluate", "predict")
 METHOD_RENAMES = {"nb_epoch": "epochs"}
 
 
-def removed_method_kwargs(method: str, kwargs) -> list[str]:
-    """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
-    path = f"keras.models.Model.{method}"
-    if catalogue.accepts("3.15.1", path, "__surely_not_a_keyword__") is not False:
-        return []  # unknown, or takes **kwargs openly
-    return [k for k in kwargs if catalogue.accepts("3.15.1", path, k) is False and (
-        k in METHOD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
+# Keras 1 keywords of fit/evaluate that only changed what was printed: removing them keeps the meaning.
+REMOVABLE = ("show_accuracy",)
 
 
 class RemovedArgument(Rule):
@@ -73,8 +68,7 @@ class RemovedArgument(Rule):
         from ..fix import codemod, rename_keywords
 
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
-            return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES), where="around",
-                           inner=True)
+            return codemod(source, diagnostic, _method_keywords, where="around", inner=True)
         return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
 
     def check(self, ctx):
@@ -101,12 +95,19 @@ class RemovedArgument(Rule):
             removed = removed_method_kwargs(method, event.data.get("kwargs", {}))
             if not removed:
                 continue
-            name = removed[0]  # Python names the first one
-            arg = keyword_arg(call_at(ctx, event.loc), name)
-            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
-            fix = f"write `{METHOD_RENAMES[name]}=`" if METHOD_RENAMES.get(name) else "remove it"
-            yield self.diagnostic(ctx, loc, f"Keras 3 raises TypeError: {method}() got an unexpected keyword "
-                                            f"argument '{name}' (a Keras 1/2 argument). Fix: {fix}")
+            call = call_at(ctx, event.loc)
+            for name in removed:  # Python names the first one; each is a problem of its own
+                arg = keyword_arg(call, name)
+                loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                fix = f"write `{METHOD_RENAMES[name]}=`" if METHOD_RENAMES.get(name) else (
+                    "remove it (Keras 3 shows the compiled metrics)" if name in REMOVABLE else
+                    "give `steps_per_epoch`/`validation_steps` (batches, not samples)" if "samples" in name
+                    else "remove it")
+                yield self.diagnostic(ctx, loc, f"Keras 3 raises TypeError: {method}() got an unexpected keyword "
+                                                f"argument '{name}' (a Keras 1/2 argument). Fix: {fix}")
 
     VALID = ["import keras\nopt = keras.optimizers.Adam(learning_rate=1e-3)\n",
              "from tensorflow.keras.optimizers import SGD\nopt = SGD(learning_rate=0.01, momentum=0.9, nesterov=True)\n"]
@@ -120,3 +121,19 @@ class RemovedArgument(Rule):
                 "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, verbose=0)\n",
                 line=5, column=43, message="unexpected keyword argument 'nb_epoch'"),
     ]
+
+
+def _method_keywords(call):
+    """``fit(..., nb_epoch=2, show_accuracy=True)`` -> ``fit(..., epochs=2)``."""
+    import libcst as cst
+
+    from ..fix import rename_keywords
+
+    renamed = rename_keywords(call, EXACT_RENAMES) or call
+    args = [a for a in renamed.args if not (a.keyword is not None and a.keyword.value in REMOVABLE)]
+    if len(args) < len(renamed.args) and args:
+        last = renamed.args[-1]
+        args[-1] = args[-1].with_changes(comma=last.comma if last.keyword is None or last.keyword.value not in
+                                         REMOVABLE else cst.MaybeSentinel.DEFAULT)
+    new = renamed.with_changes(args=args)
+    return None if new.deep_equals(call) else new
