@@ -105,6 +105,13 @@ CASES = [
      "m.fit(np.zeros((4, 3)), np.zeros((4, 1)))\n", False),
     ("image-dim-ordering", "from keras import backend as K\nK.set_image_dim_ordering('th')  # theano\n",
      "from keras import backend as K\nK.set_image_data_format('channels_first')  # theano\n", False),
+    ("predict-classes", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
+     "b = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
+     "c = m.predict_classes([[1.0, 2.0, 3.0]])  # classes\nd = b.predict_classes([[1.0, 2.0, 3.0]])\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
+     "b = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
+     "c = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)  # classes\n"
+     "d = (b.predict([[1.0, 2.0, 3.0]]) > 0.5).astype(\"int32\")\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -74,6 +74,12 @@ class RemovedModelMethod(Rule):
     steps_per_epoch=10, epochs=5)`, and `predict_proba(x)` becomes `predict(x)`: safe. With `workers`,
     `use_multiprocessing` or `max_queue_size` the fix drops them (Keras 3 reads them from a
     `PyDataset`), which changes how data is loaded: unsafe, applied only with `--unsafe-fixes`.
+    Positional arguments are named by the Keras 2 signature (`fit_generator(g, 100, 10)` becomes
+    `fit(g, steps_per_epoch=100, epochs=10)`: in Keras 3's `fit` they would be `y` and `batch_size`).
+    Keras 1's `samples_per_epoch` counts samples where Keras 3 counts batches: no automatic fix.
+    `m.predict_classes(x)` becomes what Keras 2 computed, `m.predict(x).argmax(axis=-1)` for a
+    model with several outputs units or `(m.predict(x) > 0.5).astype("int32")` for one, when the
+    analysis knows the output's width: safe.
 
     ## References
     - [Keras: Model training APIs](https://keras.io/api/models/model_training_apis/)
@@ -98,6 +104,14 @@ class RemovedModelMethod(Rule):
             kwargs = event.data.get("kwargs", {})
             text = f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
             if new is None:
+                units = _output_units(obj) if name == "predict_classes" else None
+                if units is not None:  # Keras 2's own definition, by the width of the output
+                    text += (f"Keras 2 took the argmax of `predict` ({units} outputs): write "
+                             f"`.predict(x).argmax(axis=-1)`" if units > 1 else
+                             "Keras 2 thresholded `predict` at 0.5 (one output): write "
+                             "`(model.predict(x) > 0.5).astype(\"int32\")`")
+                    yield self.diagnostic(ctx, event.loc, text)
+                    continue
                 yield self.diagnostic(ctx, event.loc, text + ADVICE[name])
                 continue
             text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
@@ -118,6 +132,8 @@ class RemovedModelMethod(Rule):
     def fix(self, diagnostic, source):
         from ..fix import codemod
 
+        if "Keras 2 took the argmax" in diagnostic.message or "Keras 2 thresholded" in diagnostic.message:
+            return codemod(source, diagnostic, lambda call: _predict_classes(call, "argmax" in diagnostic.message))
         return codemod(source, diagnostic, to_keras3_call)
 
     VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
@@ -128,7 +144,7 @@ class RemovedModelMethod(Rule):
                 column=1, message="has no attribute 'fit_generator'"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
                 "labels = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=3, column=10,
-                message="np.argmax(model.predict(x), axis=-1)"),
+                message="`.predict(x).argmax(axis=-1)`"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
     ]
@@ -176,3 +192,25 @@ def to_keras3_call(call: cst.Call) -> cst.Call | None:
     if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
         args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
     return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
+
+
+def _output_units(model) -> int | None:
+    """The width of a single-output model's output, when the analysis knows it."""
+    outputs = getattr(model, "outputs", None)
+    if outputs is None and getattr(model, "graph", None) is not None:
+        outputs = [model.graph[1]]
+    if not isinstance(outputs, (list, tuple)) or len(outputs) != 1:
+        return None
+    shape = getattr(outputs[0], "shape", None)
+    return shape[-1] if shape and isinstance(shape[-1], int) else None
+
+
+def _predict_classes(call: cst.Call, argmax: bool):
+    """``m.predict_classes(x)`` -> ``m.predict(x).argmax(axis=-1)`` (or ``(m.predict(x) > 0.5).astype("int32")``
+    for one output): what Keras 2's ``predict_classes`` computed."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "predict_classes":
+        return None
+    predict = call.with_changes(func=func.with_changes(attr=cst.Name("predict")))
+    code = cst.Module([]).code_for_node(predict)
+    return cst.parse_expression(f"{code}.argmax(axis=-1)" if argmax else f'({code} > 0.5).astype("int32")')
