@@ -112,6 +112,11 @@ CASES = [
      "b = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
      "c = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)  # classes\n"
      "d = (b.predict([[1.0, 2.0, 3.0]]) > 0.5).astype(\"int32\")\n", False),
+    ("decay-schedule", "from keras.optimizers import SGD, Adam\nopt = SGD(lr=0.1, momentum=0.9, decay=1e-6)  # sgd\n"
+     "adam = Adam(decay=0.01)\n",
+     "import keras\nfrom keras.optimizers import SGD, Adam\nopt = SGD(learning_rate=keras.optimizers.schedules."
+     "InverseTimeDecay(0.1, 1, 1e-6), momentum=0.9)  # sgd\n"
+     "adam = Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.01))\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",
