@@ -8,13 +8,14 @@ unless the class says ``fix_safety = "unsafe"`` or its ``fix_applicability(diagn
 ``"unsafe"`` for that diagnostic; unsafe fixes are applied only with ``--unsafe-fixes``.
 
 The driver lints, applies every non-overlapping fix of the file at once, and lints again until
-nothing more is fixable (at most ``MAX_ROUNDS`` rounds: the engine stops at the first error
-Keras raises, so the next one only shows once the first is fixed). A round whose result does not
-parse is dropped.
+nothing more is fixable (at most ``MAX_ROUNDS`` rounds: fixes that overlap, or problems a fix
+uncovers, come in the next round). A round whose result does not parse is dropped; a fix that
+raises is skipped and reported (``FixResult.failed``), never an internal error.
 """
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import logging
 from dataclasses import dataclass, field
@@ -32,6 +33,18 @@ log = logging.getLogger(__name__)
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_ROUNDS = 8
+# Where ``fix_source`` collects the fixes that failed (an exception in a rule's fix): reported, skipped.
+_FAILURES: contextvars.ContextVar[list | None] = contextvars.ContextVar("kerascheck_fix_failures", default=None)
+
+
+def fix_failed(diagnostic: "Diagnostic", exc: BaseException) -> None:
+    """A rule's fix raised: logged, and reported by ``check --fix`` as skipped (never an internal error)."""
+    log.debug("fix of %s failed", diagnostic.code, exc_info=exc)
+    sink = _FAILURES.get()
+    text = (f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: the fix of {diagnostic.code} failed and was "
+            f"skipped ({type(exc).__name__}: {exc})")
+    if sink is not None and text not in sink:
+        sink.append(text)
 
 
 # -- helpers for rules' fix hooks ----------------------------------------------------------------
@@ -119,7 +132,10 @@ def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode
             ok = s <= start and end <= e
         else:
             ok = start <= s and e <= end
-        key = (s, e if inner else (-e[0], -e[1]))
+        if where == "around" and inner:  # the innermost node containing the range: the latest start
+            key = ((-s[0], -s[1]), e)
+        else:
+            key = (s, e if inner else (-e[0], -e[1]))
         if ok and (target is None or key < target[1]):
             target = (node, key)
     if target is None:
@@ -140,8 +156,8 @@ def codemod(source: str, diagnostic: "Diagnostic", change: Callable[[cst.CSTNode
         new_module = module.visit(Replace())
         new_source = new_module.code
         cst.parse_module(new_source)
-    except Exception:
-        log.exception("fix of %s failed", diagnostic.code)
+    except Exception as exc:
+        fix_failed(diagnostic, exc)
         return []
     return whole_edit(source, new_source)
 
@@ -186,8 +202,8 @@ def edits_for(diagnostic: "Diagnostic", source: str, unsafe: bool = False) -> "l
         return []
     try:
         return list(rule.fix(diagnostic, source) or [])
-    except Exception:
-        log.exception("fix of %s failed", diagnostic.code)
+    except Exception as exc:
+        fix_failed(diagnostic, exc)
         return []
 
 
@@ -214,6 +230,7 @@ class FixResult:
     fixed: str
     applied: list = field(default_factory=list)  # the diagnostics fixed, round by round
     remaining: list = field(default_factory=list)  # diagnostics of the fixed source
+    failed: list = field(default_factory=list)  # "path:line:col: the fix of KC... failed ..." (skipped)
 
     @property
     def changed(self) -> bool:
@@ -227,11 +244,20 @@ class FixResult:
 
 def fix_source(source: str, path: str, codes: Iterable[str] | None = None, unsafe: bool = False,
                max_rounds: int = MAX_ROUNDS) -> FixResult:
-    """Lint, apply every fix, lint again, until stable (or ``max_rounds``)."""
-    from .lint import lint_source
-
+    """Lint, apply every fix, lint again, until stable (or ``max_rounds``). A fix that raises is skipped
+    and named in ``failed``."""
     codes = None if codes is None else set(codes)
     result = FixResult(path, source, source)
+    token = _FAILURES.set(result.failed)
+    try:
+        return _fix_rounds(result, source, path, codes, unsafe, max_rounds)
+    finally:
+        _FAILURES.reset(token)
+
+
+def _fix_rounds(result: FixResult, source: str, path: str, codes, unsafe: bool, max_rounds: int) -> FixResult:
+    from .lint import lint_source
+
     current = source
     diagnostics = lint_source(current, path, codes)
     seen = {current}
@@ -298,7 +324,7 @@ def fix_notebook(text: str, path: str, codes: Iterable[str] | None = None, unsaf
     sources = notebook.split_script(fixed.fixed) if fixed.changed else {}
     changed = {i: (notebook.cell(i).source, new) for i, new in sources.items() if new != notebook.cell(i).source}
     return NotebookFixResult(path, text, notebook.with_sources(sources) if changed else text, fixed.applied,
-                             notebook.map_diagnostics(fixed.remaining), cells=changed)
+                             notebook.map_diagnostics(fixed.remaining), failed=fixed.failed, cells=changed)
 
 
 def fix_paths(paths: Iterable[str], codes_for: Callable[[str], Iterable[str]] | None = None, unsafe: bool = False,
