@@ -463,3 +463,11 @@ def missing_attribute(cls: str, name: str) -> tuple[str, str | None] | None:
     old = catalogue.members("2.3.1", path)
     close = difflib.get_close_matches(name, [m for m in members if not m.startswith("_")], n=1, cutoff=0.75)
     return ("removed in Keras 3" if name in old else "not an attribute", close[0] if close else None)
+
+
+def keras2_defaults(cls: str, names: list[str]) -> dict[str, str] | None:
+    """The Keras 2 defaults (source text) of arguments of ``keras.layers.<cls>`` that Keras 3 made
+    required (``AveragePooling2D`` -> ``{"pool_size": "(2, 2)"}``), None unless every one had one."""
+    params = catalogue.params("2.3.1", f"keras.layers.{cls}") or []
+    defaults = {p.split("=", 1)[0]: p.split("=", 1)[1] for p in params if "=" in p and not p.startswith("*")}
+    return {n: defaults[n] for n in names} if names and all(n in defaults for n in names) else None

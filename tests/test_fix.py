@@ -117,6 +117,10 @@ CASES = [
      "import keras\nfrom keras.optimizers import SGD, Adam\nopt = SGD(learning_rate=keras.optimizers.schedules."
      "InverseTimeDecay(0.1, 1, 1e-6), momentum=0.9)  # sgd\n"
      "adam = Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.01))\n", False),
+    ("required-pool-size", "import keras\nx = keras.Input(shape=(8, 8, 3))\ny = keras.layers.AveragePooling2D()(x)\n"
+     "z = keras.layers.AveragePooling2D(padding='same')(x)\n",
+     "import keras\nx = keras.Input(shape=(8, 8, 3))\ny = keras.layers.AveragePooling2D(pool_size=(2, 2))(x)\n"
+     "z = keras.layers.AveragePooling2D(pool_size=(2, 2), padding='same')(x)\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -142,6 +142,8 @@ def _layer(interp, path, args, kwargs, loc):
         except KerasError as exc:
             exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
             repaired = migration.repair_layer_kwargs(name, kwargs)  # Keras 1/2 keywords: their Keras 3 names
+            if repaired is None and not args and exc.kind == "TypeError" and "missing" in exc.message:
+                repaired = _keras2_defaults(name, kwargs, exc.message)  # ``AveragePooling2D()``
             if repaired is None:
                 raise
             interp.recover(exc, loc)
@@ -374,3 +376,18 @@ _BY_PATH = {
        for path, fn in LAYER_FUNCTIONS.items()},
 }
 _BY_PREFIX = [("keras.applications.", _applications), ("keras.optimizers.", _optimizer), ("keras.layers.", _layer)]
+
+
+def _keras2_defaults(name: str, kwargs: dict, message: str) -> dict | None:
+    """``kwargs`` with the Keras 2 defaults of the arguments Keras 3 made required."""
+    import ast
+    import re
+
+    missing = re.findall(r"'(\w+)'", message.split("missing", 1)[1])
+    defaults = migration.keras2_defaults(name, missing)
+    if defaults is None:
+        return None
+    try:
+        return {**{k: ast.literal_eval(v) for k, v in defaults.items()}, **kwargs}
+    except (ValueError, SyntaxError):
+        return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from .. import catalogue
+from ..migration import keras2_defaults
 from .base import EngineErrorRule, Invalid
 
 _UNRECOGNIZED = re.compile(r"Unrecognized keyword arguments passed to (\w+): \{(.*)\}")
@@ -90,6 +91,17 @@ class InvalidLayerArgument(EngineErrorRule):
         def change(call):
             given = [a.keyword.value for a in call.args if a.keyword is not None]
             unknown = [k for k in given if not catalogue.accepts("3.15.1", path, k)]
+            defaults = keras2_defaults(cls, missing)
+            if not unknown and defaults and not any(a.keyword is None for a in call.args):
+                # ``AveragePooling2D()``: Keras 3 made the argument required; Keras 2's default, written out
+                import libcst as cst
+
+                added = [cst.Arg(cst.parse_expression(v), keyword=cst.Name(k), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for k, v in defaults.items()]
+                if not call.args:
+                    added[-1] = added[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return call.with_changes(args=[*added, *call.args])
             if not unknown or not all(k in renames for k in unknown):
                 return None
             if not set(missing) <= {renames[k] for k in unknown}:
