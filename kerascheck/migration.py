@@ -471,3 +471,29 @@ def keras2_defaults(cls: str, names: list[str]) -> dict[str, str] | None:
     params = catalogue.params("2.3.1", f"keras.layers.{cls}") or []
     defaults = {p.split("=", 1)[0]: p.split("=", 1)[1] for p in params if "=" in p and not p.startswith("*")}
     return {n: defaults[n] for n in names} if names and all(n in defaults for n in names) else None
+
+
+# -- Keras 1's merge(mode=...) ---------------------------------------------------------------------
+MERGE_MODES = {"concat": "concatenate", "sum": "add", "mul": "multiply", "ave": "average", "max": "maximum",
+               "dot": "dot", "cos": "dot"}
+_MERGE_DROPPED = ("mode", "concat_axis", "dot_axes", "output_shape", "output_mask", "node_indices",
+                  "tensor_indices", "arguments")
+
+
+def merge_call(kwargs: dict) -> tuple[str, dict] | None:
+    """Keras 1's ``merge(inputs, mode=..., concat_axis=..., dot_axes=...)`` as the Keras 3 functional
+    form and its keywords (``mode='concat'`` -> ``keras.layers.concatenate``, ``axis``), None when the
+    mode is not one of Keras 1's names (a lambda, unknown)."""
+    mode = kwargs.get("mode", "sum")
+    if not isinstance(mode, str) or mode not in MERGE_MODES:
+        return None
+    if any(kwargs.get(k) is not None for k in ("output_shape", "output_mask", "node_indices", "tensor_indices")):
+        return None
+    new = {k: v for k, v in kwargs.items() if k not in _MERGE_DROPPED}
+    if mode == "concat" and kwargs.get("concat_axis", -1) != -1:
+        new["axis"] = kwargs["concat_axis"]
+    if mode in ("dot", "cos"):
+        new["axes"] = kwargs.get("dot_axes", -1)
+        if mode == "cos":
+            new["normalize"] = True
+    return f"keras.layers.{MERGE_MODES[mode]}", new

@@ -121,6 +121,11 @@ CASES = [
      "z = keras.layers.AveragePooling2D(padding='same')(x)\n",
      "import keras\nx = keras.Input(shape=(8, 8, 3))\ny = keras.layers.AveragePooling2D(pool_size=(2, 2))(x)\n"
      "z = keras.layers.AveragePooling2D(pool_size=(2, 2), padding='same')(x)\n", False),
+    ("keras1-merge", "from keras.layers import Input, merge\na = Input(shape=(4,))\nb = Input(shape=(4,))\n"
+     "c = merge([a, b], mode='concat', concat_axis=1)  # both\nd = merge([a, b])\n"
+     "e = merge([a, b], mode='cos', dot_axes=1)\n",
+     "from keras.layers import Input, concatenate, add, dot\na = Input(shape=(4,))\nb = Input(shape=(4,))\n"
+     "c = concatenate([a, b], axis=1)  # both\nd = add([a, b])\ne = dot([a, b], axes=1, normalize=True)\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -129,3 +129,31 @@ def test_verify_confirms_the_stop_check_marks(tmp_path):
     outcomes = {(f["path"].rsplit("/", 1)[-1], o["line"], o["status"]) for f in report["files"] for o in f["outcomes"]
                 if o["kind"] == "error"}
     assert outcomes == {(name, line, "CONFIRMED") for name, (_, line) in MANY_ERRORS.items()}
+
+
+def test_keras1_merge_is_its_keras3_functional_form():
+    source = ("import keras\nfrom keras.layers import Input, merge\na = Input(shape=(4,))\nb = Input(shape=(4,))\n"
+              "c = merge([a, b], mode='concat')\nd = keras.layers.Reshape((7,))(c)\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(2, "KC302"), (6, "KC102")]
+    assert "input_shape=(8,)" in errors[1].message  # concatenated: (None, 8)
+
+
+def test_required_argument_gets_keras2_default_and_analysis_goes_on():
+    source = ("import keras\nx = keras.Input(shape=(8, 8, 3))\ny = keras.layers.AveragePooling2D()(x)\n"
+              "z = keras.layers.Reshape((5,))(y)\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(3, "KC108"), (4, "KC102")]
+    assert "input_shape=(4, 4, 3)" in errors[1].message
+
+
+def test_typo_on_a_model_suggests_the_nearest_name():
+    source = "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.summery()\n"
+    (error,) = _errors(source)
+    assert error.code == "KC301" and "Did you mean `summary`?" in error.message and error.stops_script
+
+
+def test_attribute_the_script_assigned_is_not_missing():
+    source = ("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.tag = 'a'\n"
+              "print(m.tag, m.history, m.layers[0].units, m.layers[0].kernel)\n")
+    assert _errors(source) == []

@@ -43,6 +43,8 @@ def from_import(interp: "Interpreter", node: cst.ImportFrom, spelled: str, scope
             scope.assign(bound, Ref.of(spelled).attr(imported))
             continue
         new = migration.keras3_path(canonical(f"{spelled}.{imported}"))
+        if canonical(f"{spelled}.{imported}") == "keras.layers.merge":
+            new = "keras.layers.merge"  # Keras 1's merge(mode=...): called as its Keras 3 form (ref_call)
         scope.assign(bound, Ref(canonical(new)) if new else Unknown(
             f"`{imported}` cannot be imported in Keras 3 (line {interp.loc(node).line})"))
     return True
@@ -56,6 +58,9 @@ def ref_call(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Lo
     if found is not None:
         module, name, _ = found
         interp.recover(KerasError(f"module '{module}' has no attribute '{name}'", "AttributeError"), loc, rule="KC302")
+        if path == "keras.layers.merge":
+            merged = migration.merge_call(kwargs)
+            return (Ref(merged[0]), merged[1]) if merged else (Unknown("Keras 1's merge() with a custom mode"), kwargs)
         new = migration.keras3_path(path)
         return (Ref(canonical(new)) if new else Unknown(f"`{path}` does not exist in Keras 3")), kwargs
     if path == "keras.callbacks.ModelCheckpoint":
