@@ -497,3 +497,31 @@ def merge_call(kwargs: dict) -> tuple[str, dict] | None:
         if mode == "cos":
             new["normalize"] = True
     return f"keras.layers.{MERGE_MODES[mode]}", new
+
+
+# -- callbacks monitoring a metric under its Keras 2.2 name ----------------------------------------
+MONITOR_CALLBACKS = {"keras.callbacks.EarlyStopping", "keras.callbacks.ModelCheckpoint",
+                     "keras.callbacks.ReduceLROnPlateau"}
+_METRIC_ALIASES = {"acc": "accuracy", "accuracy": "acc"}
+
+
+def renamed_monitor(monitor, metrics) -> str | None:
+    """The name Keras 3 logs for the metric a callback monitors under another name (``val_acc`` with
+    ``metrics=['accuracy']`` -> ``val_accuracy``: Keras 3 names a metric as it is written), None when
+    it is logged as written or the analysis cannot tell."""
+    if not isinstance(monitor, str) or not isinstance(metrics, (list, tuple)) or not all(
+            isinstance(m, str) for m in metrics):
+        return None
+    prefix = "val_" if monitor.startswith("val_") else ""
+    base = monitor[len(prefix):]
+    if base == "loss" or base in metrics or base not in _METRIC_ALIASES or _METRIC_ALIASES[base] not in metrics:
+        return None
+    return prefix + _METRIC_ALIASES[base]
+
+
+def monitor_error(callback: str, monitor: str) -> str:
+    """Keras 3's message (keras/src/callbacks/monitor_callback.py) when ``mode='auto'`` cannot tell
+    whether the monitored metric goes up or down: raised at the end of the first epoch."""
+    return (f"{callback} callback received monitor={monitor}, but Keras isn't able to automatically determine "
+            "whether that metric should be maximized or minimized. Pass `mode='max'` in order to monitor based "
+            "on the highest metric value, or pass `mode='min'` in order to use the lowest value.")

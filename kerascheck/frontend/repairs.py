@@ -99,6 +99,10 @@ def model_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs:
         cls = getattr(obj, "class_name", None) or type(obj).__name__
         interp.recover(KerasError(f"'{cls}' object has no attribute '{name}'", "AttributeError"), loc, rule="KC306")
         return removed[name] or name
+    if name in ("fit", "fit_generator"):
+        for callback, monitor, new in monitored(interp.result.events, obj, kwargs):
+            interp.recover(KerasError(migration.monitor_error(callback, monitor)), loc, rule="KC309")
+            break
     if name in ("fit", "evaluate", "predict"):
         bad = migration.removed_method_kwargs(name, kwargs)
         if bad:
@@ -132,3 +136,33 @@ def missing_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc | Non
     if found[1] == "shape" and isinstance(obj, Tensor):
         return obj.shape
     return Unknown(f"`{name}` is not an attribute of a Keras 3 {cls} (line {loc.line})")
+
+
+def monitored(events: list, model: Any, kwargs: dict) -> list[tuple[str, str, str]]:
+    """(callback class, monitor, the name Keras 3 logs) for each callback given to ``fit`` that monitors,
+    with ``mode='auto'``, a metric the model's ``compile`` named otherwise (``val_acc`` with
+    ``metrics=['accuracy']``)."""
+    callbacks = kwargs.get("callbacks")
+    if not isinstance(callbacks, (list, tuple)) or not callbacks:
+        return []
+    compiled = [e for e in events if e.kind == "method_call" and e.data.get("name") == "compile"
+                and e.data.get("obj") is model]
+    if not compiled:
+        return []
+    metrics = compiled[-1].data["kwargs"].get("metrics", compiled[-1].data["args"][2]
+                                               if len(compiled[-1].data["args"]) > 2 else None)
+    found = []
+    for event in events:
+        if event.kind != "ref_call" or event.data["path"] not in migration.MONITOR_CALLBACKS:
+            continue
+        if not any(event.data.get("result") is c for c in callbacks):
+            continue
+        args, given = event.data["args"], event.data["kwargs"]
+        position = 1 if event.data["path"].endswith("ModelCheckpoint") else 0
+        monitor = args[position] if len(args) > position else given.get("monitor", "val_loss")
+        if given.get("mode", "auto") != "auto":
+            continue
+        new = migration.renamed_monitor(monitor, metrics)
+        if new is not None:
+            found.append((event.data["path"].rsplit(".", 1)[1], monitor, new))
+    return found
