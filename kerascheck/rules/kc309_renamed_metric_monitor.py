@@ -115,7 +115,7 @@ class RenamedMetricMonitor(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
                 "stop = keras.callbacks.EarlyStopping(monitor='val_acc', patience=2)\n"
-                "m.fit([[0.0, 1.0, 2.0]], [[1.0]], epochs=3, callbacks=[stop])\n", line=5, column=44,
+                "m.fit([[0.0, 1.0, 2.0]], [[1.0]], epochs=3, callbacks=[stop])\n", line=5, column=45,
                 message="monitor='val_accuracy'"),
     ]
 
