@@ -126,6 +126,13 @@ CASES = [
      "e = merge([a, b], mode='cos', dot_axes=1)\n",
      "from keras.layers import Input, concatenate, add, dot\na = Input(shape=(4,))\nb = Input(shape=(4,))\n"
      "c = concatenate([a, b], axis=1)  # both\nd = add([a, b])\ne = dot([a, b], axes=1, normalize=True)\n", False),
+    ("monitor-val-acc", "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
+     "stop = keras.callbacks.EarlyStopping(monitor='val_acc')  # stop\nm.fit([[0.0, 1.0, 2.0]], [[1.0]], callbacks=[stop])\n",
+     "import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+     "m.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
+     "stop = keras.callbacks.EarlyStopping(monitor='val_accuracy')  # stop\nm.fit([[0.0, 1.0, 2.0]], [[1.0]], callbacks=[stop])\n",
+     False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",
