@@ -41,11 +41,23 @@ class RemovedImport(Rule):
     from keras.layers import Conv2D
     ```
 
+    After the error the analysis goes on with what the name is in Keras 3 (`keras.layers.core.Dense`
+    is `keras.layers.Dense`, `keras.engine.topology.Layer` is `keras.Layer`, `K.sum` is
+    `keras.ops.sum`, Keras 1's `merge(mode='concat')` is `concatenate`), so what follows is checked
+    and nothing is reported twice.
+
     ## Fix safety
     The fix rewrites the import to the Keras 3 module that has the same names
     (`from keras.layers.convolutional import Conv2D` becomes `from keras.layers import Conv2D`,
+    `from keras.engine.topology import Layer` becomes `from keras import Layer`,
     `from keras.utils import np_utils` becomes `from keras import utils as np_utils`), only when Keras 3
-    has every name used there. The objects imported are the same, so it is safe.
+    has every name used there. A removed `keras.backend` function becomes its `keras.ops` /
+    `keras.random` twin when the call means the same there (`K.sum(x, axis=1)` becomes
+    `keras.ops.sum(x, axis=1)`; a default that changed is written out: `K.argmax(x)` becomes
+    `keras.ops.argmax(x, axis=-1)`; `import keras` is added when missing);
+    `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`; Keras 1's
+    `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import). The objects
+    and computations are the same, so it is safe.
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)

@@ -49,8 +49,11 @@ class RemovedArgument(Rule):
 
     ## Fix safety
     The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
-    `nb_epoch=` to `epochs=`), which mean the same: safe. Other removed arguments have no automatic
-    fix (use a `keras.optimizers.schedules` schedule as `learning_rate` for a decay).
+    `nb_epoch=` to `epochs=`), which mean the same, and removes Keras 1's `show_accuracy=` (it only
+    chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
+    counts batches: no automatic fix. Each removed keyword of a call is reported (Python names the
+    first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
+    spelling (an Adam with `learning_rate=0.01`).
 
     ## References
     - [Keras: optimizers](https://keras.io/api/optimizers/)
