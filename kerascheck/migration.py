@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from . import catalogue
+from . import KERAS_VERSION, catalogue
 
 # Existence is decided by the generated catalogue of the real packages (kerascheck.catalogue:
 # module_exists / name_in_module for Keras 3.15.1). Only the replacements below are written by hand.
@@ -97,7 +97,7 @@ MODULE_TWINS = {
         "merge", "convolutional", "core", "recurrent", "normalization", "embeddings", "pooling",
         "advanced_activations", "wrappers", "noise", "convolutional_recurrent")},
 }
-KERAS = "3.15.1"
+KERAS = KERAS_VERSION
 # Spellings of the Keras package under TensorFlow 2.16+ (Keras 3). ``tf_keras`` is Keras 2: not checked.
 _ALIASES = ("tensorflow.keras",)
 _OLD_VERSIONS = ("keras-1.2.2", "keras-2.3.1", "tf_keras-2.21.0")

@@ -71,8 +71,7 @@ def test_one_keras_version():
 # rules/_losses.py and the KC6xx rules; issue 18: every rule module): they read
 # ``kerascheck.KERAS_VERSION`` once those are merged, and the entries go.
 KNOWN_VERSION_LITERALS = frozenset({
-    "rules/_optimizers.py", "rules/kc108_invalid_layer_argument.py", "rules/kc302_removed_import.py",
-    "rules/kc303_removed_argument.py", "rules/kc306_removed_model_method.py",
+    "rules/_optimizers.py", "rules/kc108_invalid_layer_argument.py", "rules/kc306_removed_model_method.py",
 })
 
 

@@ -118,7 +118,7 @@ def _decay_fix(diagnostic, source):
     that schedule computes (decay_steps 1, not staircase)."""
     import libcst as cst
 
-    from .. import catalogue
+    from .. import KERAS_VERSION, catalogue
     from ..fix import codemod
     from .kc302_removed_import import _import_keras
 
@@ -133,7 +133,7 @@ def _decay_fix(diagnostic, source):
         elif positional:
             rate = positional[0].value
         else:
-            params = catalogue.params("3.15.1", f"keras.optimizers.{cls}") or []
+            params = catalogue.params(KERAS_VERSION, f"keras.optimizers.{cls}") or []
             default = next((p.split("=", 1)[1] for p in params if p.startswith("learning_rate=")), None)
             if default is None:
                 return None
