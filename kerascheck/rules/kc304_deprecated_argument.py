@@ -118,7 +118,8 @@ def _decay_fix(diagnostic, source):
     that schedule computes (decay_steps 1, not staircase)."""
     import libcst as cst
 
-    from .. import KERAS_VERSION, catalogue
+    from .. import catalogue
+    from ..migration import KERAS as KERAS_VERSION
     from ..fix import codemod
     from .kc302_removed_import import _import_keras
 
