@@ -108,15 +108,16 @@ class RenamedMetricMonitor(Rule):
 
         return whole_edit(source, module.visit(Calls()).code)
 
-    VALID = ["import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+    VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
              "m.compile(optimizer='adam', loss='mse', metrics=['acc'])\n"
-             "m.fit([[0.0, 1.0, 2.0]], [[1.0]], callbacks=[keras.callbacks.EarlyStopping(monitor='val_acc')])\n"]
+             "m.fit(np.zeros((4, 3)), np.zeros((4, 1)), validation_split=0.5, verbose=0,\n"
+             "      callbacks=[keras.callbacks.EarlyStopping(monitor='val_acc')])\n"]
     INVALID = [
-        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
                 "stop = keras.callbacks.EarlyStopping(monitor='val_acc', patience=2)\n"
-                "m.fit([[0.0, 1.0, 2.0]], [[1.0]], epochs=3, callbacks=[stop])\n", line=5, column=45,
-                message="monitor='val_accuracy'"),
+                "m.fit(np.zeros((4, 3)), np.zeros((4, 1)), validation_split=0.5, verbose=0, callbacks=[stop])\n",
+                line=6, column=76, message="monitor='val_accuracy'"),
     ]
 
 
