@@ -142,8 +142,8 @@ class WeightsFileSuffix(Rule):
 
         return whole_edit(source, module.visit(Rename()).code)
 
-    VALID = ["import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
-             "m.save_weights('model.weights.h5')\ncb = keras.callbacks.ModelCheckpoint('best.keras')\n"]
+    VALID = ["import keras\ncb = keras.callbacks.ModelCheckpoint('best.weights.h5', save_weights_only=True)\n"
+             "cb2 = keras.callbacks.ModelCheckpoint('best.keras')\n"]
     INVALID = [
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "m.save_weights('model.h5')\n", line=3, column=16, message="must end in `.weights.h5`"),
