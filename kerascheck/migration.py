@@ -356,6 +356,7 @@ def optimizer_keywords(cls: str) -> frozenset[str]:
 
 # Keras 1 conv keywords the Keras 2 legacy interface translated, beyond the catalogue's renames.
 _DROPPED_LAYER_KEYWORDS = ("dim_ordering", "consume_less")
+RECURRENT = ("LSTM", "GRU", "SimpleRNN")
 _KERAS1_LAYER = {"nb_filter": "filters", "subsample_length": "strides", "filter_length": "kernel_size",
                  "pool_length": "pool_size", "stride": "strides", "input_length": None}
 
@@ -386,6 +387,10 @@ def repair_layer_kwargs(cls: str, kwargs: dict) -> dict | None:
             out[new], changed = value, True
         else:
             out[key] = value
+    if cls in RECURRENT and "input_dim" in out and "input_shape" not in out:
+        # Keras 2's recurrent layers read input_dim/input_length as input_shape=(input_length, input_dim)
+        out["input_shape"] = (out.pop("input_length", None), out.pop("input_dim"))
+        changed = True
     if "nb_row" in out and "nb_col" in out and "kernel_size" not in out and catalogue.accepts(
             KERAS, f"keras.layers.{cls}", "kernel_size"):
         out["kernel_size"] = (out.pop("nb_row"), out.pop("nb_col"))

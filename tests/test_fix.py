@@ -133,6 +133,10 @@ CASES = [
      "m.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
      "stop = keras.callbacks.EarlyStopping(monitor='val_accuracy')  # stop\nm.fit([[0.0, 1.0, 2.0]], [[1.0]], callbacks=[stop])\n",
      False),
+    ("keras1-recurrent-input-dim", "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
+     "m = Sequential()\nm.add(LSTM(input_dim=1, output_dim=32, return_sequences=True))\n",
+     "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
+     "m = Sequential()\nm.add(LSTM(input_shape=(None, 1), units=32, return_sequences=True))\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -106,7 +106,8 @@ class InvalidLayerArgument(EngineErrorRule):
                 return None
             if not set(missing) <= {renames[k] for k in unknown}:
                 return None
-            return rename_keywords(call, {k: renames[k] for k in unknown})
+            renamed = rename_keywords(call, {k: renames[k] for k in unknown})
+            return _recurrent_input(renamed, cls) if renamed is not None else None
 
         return codemod(source, diagnostic, change, inner=True)
 
@@ -119,3 +120,28 @@ class InvalidLayerArgument(EngineErrorRule):
                 message="batch_input_shape"),
         Invalid("import keras\nlayer = keras.layers.Dense(0)\n", line=2, column=9),
     ]
+
+
+def _recurrent_input(call, cls: str):
+    """``LSTM(units=32, input_dim=1)`` -> ``LSTM(units=32, input_shape=(None, 1))``: Keras 2's recurrent
+    layers read ``input_dim``/``input_length`` as ``input_shape=(input_length, input_dim)``; Keras 3
+    reads ``input_dim`` as ``input_shape=(input_dim,)``."""
+    import libcst as cst
+
+    from ..migration import RECURRENT
+
+    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    if cls not in RECURRENT or "input_dim" not in keywords or "input_shape" in keywords:
+        return call
+    code = cst.Module([]).code_for_node
+    length = code(keywords["input_length"].value) if "input_length" in keywords else "None"
+    shape = cst.parse_expression(f"({length}, {code(keywords['input_dim'].value)})")
+    args = []
+    for a in call.args:
+        if a is keywords["input_dim"]:
+            args.append(a.with_changes(keyword=cst.Name("input_shape"), value=shape))
+        elif a is not keywords.get("input_length"):
+            args.append(a)
+    if args and "input_length" in keywords and call.args[-1] is keywords["input_length"]:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=args)
