@@ -137,6 +137,8 @@ CASES = [
      "m = Sequential()\nm.add(LSTM(input_dim=1, output_dim=32, return_sequences=True))\n",
      "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
      "m = Sequential()\nm.add(LSTM(input_shape=(None, 1), units=32, return_sequences=True))\n", False),
+    ("optimizer-alias", "import keras\nopt = keras.optimizers.rmsprop(learning_rate=1e-4)  # opt\n",
+     "import keras\nopt = keras.optimizers.RMSprop(learning_rate=1e-4)  # opt\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

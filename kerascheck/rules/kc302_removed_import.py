@@ -6,8 +6,8 @@ import libcst as cst
 
 from .. import catalogue
 from ..migration import (  # noqa: F401  (re-exported: tests and other rules read them here)
-    _IMPORT_ERRORS, KERAS, MODULE_REPLACEMENTS, MODULE_TWINS, NAME_REPLACEMENTS, existed_before, import_home,
-    keras_path, missing_module, missing_name, module_replacement, removed_attribute,
+    _IMPORT_ERRORS, KERAS, MODULE_REPLACEMENTS, MODULE_TWINS, NAME_REPLACEMENTS, NAME_TWINS, existed_before,
+    import_home, keras_path, missing_module, missing_name, module_replacement, removed_attribute,
 )
 from ..frontend.values import canonical
 from ..ir import Loc
@@ -84,6 +84,12 @@ class RemovedImport(Rule):
             return codemod(source, diagnostic, _data_format)
         if backend:
             return _backend_fix(diagnostic, source, backend.group(1))
+        alias = _ATTRIBUTE.search(diagnostic.message)
+        if alias and f"{alias.group(1)}.{alias.group(2)}" in NAME_TWINS:  # keras.optimizers.rmsprop -> RMSprop
+            twin = NAME_TWINS[f"{alias.group(1)}.{alias.group(2)}"]
+            if twin.rpartition(".")[0] == alias.group(1):
+                return codemod(source, diagnostic, lambda call: _rename_attribute(call, alias.group(2),
+                                                                                  twin.rpartition(".")[2]))
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
 
     def check(self, ctx):
@@ -270,6 +276,7 @@ def _twin_attribute(call: cst.Call):
     return call.with_changes(func=func.with_changes(value=func.value.value))
 
 
+_ATTRIBUTE = re.compile(r"`(keras[\w.]*)` has no attribute '(\w+)'")
 _BACKEND = re.compile(r"`keras\.backend` has no attribute '(\w+)'")
 
 
@@ -433,3 +440,10 @@ def _merge_fix(diagnostic, source: str):
     except Exception:
         return []
     return whole_edit(source, code)
+
+
+def _rename_attribute(call, old: str, new: str):
+    """``keras.optimizers.rmsprop(...)`` -> ``keras.optimizers.RMSprop(...)``: Keras 2's alias of the class."""
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value != old:
+        return None
+    return call.with_changes(func=call.func.with_changes(attr=cst.Name(new)))
