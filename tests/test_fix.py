@@ -139,6 +139,8 @@ CASES = [
      "m = Sequential()\nm.add(LSTM(input_shape=(None, 1), units=32, return_sequences=True))\n", False),
     ("optimizer-alias", "import keras\nopt = keras.optimizers.rmsprop(learning_rate=1e-4)  # opt\n",
      "import keras\nopt = keras.optimizers.RMSprop(learning_rate=1e-4)  # opt\n", False),
+    ("keras1-consume-less", "from keras.layers import GRU\nlayer = GRU(32, consume_less='cpu', inner_activation='hard_sigmoid')\n",
+     "from keras.layers import GRU\nlayer = GRU(32, recurrent_activation='hard_sigmoid')\n", False),
     # Removed keras.backend functions: their keras.ops twin, a default that changed given explicitly.
     ("backend-to-ops", "from keras import backend as K\n\ndef loss(y_true, y_pred):  # custom\n"
      "    return K.mean(K.square(K.flatten(y_true - y_pred))) + K.sum(K.argmax(y_pred))\n",

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
 from .. import catalogue
 from ..migration import keras2_defaults
 from .base import EngineErrorRule, Invalid
@@ -11,6 +13,8 @@ _MISSING = re.compile(r"(\w+)\.__init__\(\) missing \d+ required positional argu
 # Keras 1 names Keras 2 translated (its legacy interfaces, in the catalogue) whose values mean
 # something else in Keras 3: not renamed automatically.
 _NOT_EXACT = {"dim_ordering", "consume_less"}
+# Keras 1 keywords that only chose how a layer was computed (CPU / GPU kernels), not what: removed.
+_PERFORMANCE_ONLY = ("consume_less",)
 
 
 def legacy_renames(cls: str) -> dict[str, str]:
@@ -47,7 +51,11 @@ class InvalidLayerArgument(EngineErrorRule):
     The fix renames Keras 1/2 keyword arguments to their Keras 3 names (`border_mode=` to `padding=`,
     `init=` to `kernel_initializer=`, `subsample=` to `strides=`...), only when every rejected
     argument has such a rename. The renamed argument means what the old one meant, so the fix is
-    safe. Other rejected arguments have no automatic fix.
+    safe. Keras 1's `consume_less=` (which kernels computed the layer, not what it computed) is
+    removed. An argument Keras 3 made required gets Keras 2's default (`AveragePooling2D()` becomes
+    `AveragePooling2D(pool_size=(2, 2))`), and a Keras 2 recurrent layer's `input_dim=` becomes
+    `input_shape=(input_length, input_dim)`, as Keras 2 read them. Other rejected arguments have no
+    automatic fix. After the error the analysis goes on with the Keras 3 spelling.
 
     ## References
     - [Keras: layers API](https://keras.io/api/layers/)
@@ -75,10 +83,20 @@ class InvalidLayerArgument(EngineErrorRule):
             return []
         renames = legacy_renames(found.group(1))
         unknown = re.findall(r"'(\w+)':", found.group(2))
-        if not unknown or not all(k in renames for k in unknown):
+        dropped = [k for k in unknown if k in _PERFORMANCE_ONLY]
+        unknown = [k for k in unknown if k not in _PERFORMANCE_ONLY]
+        if not (unknown or dropped) or not all(k in renames for k in unknown):
             return []
-        return codemod(source, diagnostic, lambda call: rename_keywords(call, {k: renames[k] for k in unknown}),
-                       inner=True)
+
+        def change(call):
+            call = rename_keywords(call, {k: renames[k] for k in unknown}) or call if unknown else call
+            args = [a for a in call.args if a.keyword is None or a.keyword.value not in dropped]
+            if args and len(args) < len(call.args) and call.args[-1].keyword is not None and \
+                    call.args[-1].keyword.value in dropped:
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return call.with_changes(args=args)
+
+        return codemod(source, diagnostic, change, inner=True)
 
     @staticmethod
     def _fix_missing(diagnostic, source, cls, missing):
