@@ -9,9 +9,9 @@ as the class declares it (``fix_safety``: ``"safe"``, ``"unsafe"``, None for no 
 with ``--unsafe-fixes``.
 
 The driver lints, applies every non-overlapping fix of the file at once, and lints again until
-nothing more is fixable (at most ``MAX_ROUNDS`` rounds: the engine stops at the first error
-Keras raises, so the next one only shows once the first is fixed). A round whose result does not
-parse is dropped.
+nothing more is fixable (at most ``MAX_ROUNDS`` rounds: fixes that overlap, or problems a fix
+uncovers, come in the next round). A round whose result does not parse is dropped; a fix that
+raises is skipped and reported (``FixResult.failed``), never an internal error.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import libcst as cst
 
 from .rules import RULES
-from .rules._syntax import apply_edits  # the text edits live with the rules that make them
+from .rules._syntax import FIX_FAILURES, apply_edits, fix_failed  # text edits live with the rules that make them
 from .rules.base import SAFE, UNSAFE
 
 if TYPE_CHECKING:
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ROUNDS = 8
-
-
 # -- the driver -----------------------------------------------------------------------------------
 def rule_fix_safety(rule: "Rule", diagnostic: "Diagnostic") -> str:
     """The safety of ``rule``'s fix of this diagnostic: its ``fix_applicability`` hook, which
@@ -62,8 +60,8 @@ def edits_for(diagnostic: "Diagnostic", source: str, unsafe: bool = False) -> "l
         return []
     try:
         return list(rule.fix(diagnostic, source) or [])
-    except Exception:
-        log.exception("fix of %s failed", diagnostic.code)
+    except Exception as exc:
+        fix_failed(diagnostic, exc)
         return []
 
 
@@ -86,6 +84,7 @@ class FixResult:
     fixed: str
     applied: list = field(default_factory=list)  # the diagnostics fixed, round by round
     remaining: list = field(default_factory=list)  # diagnostics of the fixed source
+    failed: list = field(default_factory=list)  # "path:line:col: the fix of KC... failed ..." (skipped)
 
     @property
     def changed(self) -> bool:
@@ -99,11 +98,20 @@ class FixResult:
 
 def fix_source(source: str, path: str, codes: Iterable[str] | None = None, unsafe: bool = False,
                max_rounds: int = MAX_ROUNDS) -> FixResult:
-    """Lint, apply every fix, lint again, until stable (or ``max_rounds``)."""
-    from .lint import lint_source
-
+    """Lint, apply every fix, lint again, until stable (or ``max_rounds``). A fix that raises is skipped
+    and named in ``failed``."""
     codes = None if codes is None else set(codes)
     result = FixResult(path, source, source)
+    token = FIX_FAILURES.set(result.failed)
+    try:
+        return _fix_rounds(result, source, path, codes, unsafe, max_rounds)
+    finally:
+        FIX_FAILURES.reset(token)
+
+
+def _fix_rounds(result: FixResult, source: str, path: str, codes, unsafe: bool, max_rounds: int) -> FixResult:
+    from .lint import lint_source
+
     current = source
     diagnostics = lint_source(current, path, codes)
     seen = {current}
@@ -170,7 +178,7 @@ def fix_notebook(text: str, path: str, codes: Iterable[str] | None = None, unsaf
     sources = notebook.split_script(fixed.fixed) if fixed.changed else {}
     changed = {i: (notebook.cell(i).source, new) for i, new in sources.items() if new != notebook.cell(i).source}
     return NotebookFixResult(path, text, notebook.with_sources(sources) if changed else text, fixed.applied,
-                             notebook.map_diagnostics(fixed.remaining), cells=changed)
+                             notebook.map_diagnostics(fixed.remaining), failed=fixed.failed, cells=changed)
 
 
 def fix_paths(paths: Iterable[str], codes_for: Callable[[str], Iterable[str]] | None = None, unsafe: bool = False,

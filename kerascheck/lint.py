@@ -92,6 +92,11 @@ def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
                 found.extend(rule_class().check(ctx))
             except Unresolvable:  # a value the rule cannot decide (a symbolic size): no verdict from here on
                 pass
+    if stop is not None and stop.rule is not None:  # the script stops at an error a rule reports itself
+        at = [i for i, d in enumerate(found) if d.code == stop.rule and d.line == stop.loc.line]
+        if at:
+            best = min(at, key=lambda i: abs(found[i].column - stop.loc.column))
+            found[best] = dataclasses.replace(found[best], stops_script=True)
     return found
 
 

@@ -236,3 +236,39 @@ def test_removed_model_method_flagged_and_fixed_call_not(method):
     after = _fixed(before)
     assert f"m.{method.split('_')[0]}(iter([])" in after
     assert "KC306" not in _codes(after)
+
+
+def test_a_fix_that_fails_is_reported_and_skipped(monkeypatch, tmp_path: Path):
+    """A rule's fix that raises is never an internal error: the other fixes apply, the failure is named."""
+    from click.testing import CliRunner
+
+    from kerascheck.cli import main
+    from kerascheck.rules.kc303_removed_argument import RemovedArgument
+
+    def broken(self, diagnostic, source):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(RemovedArgument, "fix", broken)
+    script = tmp_path / "t.py"
+    script.write_text("import keras\nfrom keras.layers.core import Dense\nopt = keras.optimizers.Adam(lr=0.1)\n")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--fix", str(script)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "the fix of KC303 failed and was skipped (RuntimeError: boom)" in result.output
+    assert "from keras.layers import Dense" in script.read_text()
+    assert "internal error" not in result.output
+
+
+def test_diff_shows_every_fix_of_every_problem_in_one_run(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from kerascheck.cli import main
+
+    script = tmp_path / "t.py"
+    script.write_text("import numpy as np\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n"
+                      "from keras.optimizers import Adam\ninp = Input(shape=16)\nx = Dense(32, init='uniform')(inp)\n"
+                      "m = Model(inp, x)\nm.compile(optimizer=Adam(lr=0.01), loss='mse', metrics='accuracy')\n"
+                      "m.fit_generator(iter([]), 10, 2)\nm.save_weights('w.h5')\n")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--diff", "--unsafe-fixes", str(script)])
+    for text in ("+inp = Input(shape=(16,))", "kernel_initializer='uniform'", "Adam(learning_rate=0.01)",
+                 "metrics=['accuracy']", "+m.fit(iter([]), steps_per_epoch=10, epochs=2)", "'w.weights.h5'"):
+        assert text in result.output

@@ -160,6 +160,8 @@ def _check_files(paths: list[str], config, options: _Options, fix: bool, diff: b
         results = fix_paths(paths, _codes_for(config), unsafe=options.unsafe_fixes, diff=diff, write=not diff,
                             echo=lambda text: click.echo(text, nl=False), exclude=config.exclude, root=config.root,
                             force_exclude=config.force_exclude, include=config.include)
+        for failure in (f for r in results for f in r.failed):
+            click.echo(failure, err=True)
         if diff:
             would = sum(len(r.applied) for r in results)
             if not options.quiet:

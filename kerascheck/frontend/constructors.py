@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import optimizers
+from .. import migration, optimizers
 from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import Functional, InputSpec, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
@@ -52,7 +52,13 @@ def _input(interp, path, args, kwargs, loc):
     try:
         return make_input(interp, *args, loc=loc, **kwargs)
     except KerasError as exc:
-        raise exc.annotate(stage="input", layer="InputLayer")
+        exc.annotate(stage="input", layer="InputLayer")
+        shape = args[0] if args else kwargs.get("shape")
+        if not isinstance(shape, int) or isinstance(shape, bool):
+            raise
+        interp.recover(exc, loc)  # ``Input(shape=16)``: Keras 2 read it as (16,), and so does the rest here
+        args, kwargs = ([(shape,), *args[1:]], kwargs) if args else (args, {**kwargs, "shape": (shape,)})
+        return make_input(interp, *args, loc=loc, **kwargs)
 
 
 def _input_layer(interp, path, args, kwargs, loc):
@@ -134,7 +140,14 @@ def _layer(interp, path, args, kwargs, loc):
         try:
             spec = REGISTRY[name].bind(args, kwargs)
         except KerasError as exc:
-            raise exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
+            exc.annotate(stage="constructor", layer=REGISTRY[name].__name__)
+            repaired = migration.repair_layer_kwargs(name, kwargs)  # Keras 1/2 keywords: their Keras 3 names
+            if repaired is None and not args and exc.kind == "TypeError" and "missing" in exc.message:
+                repaired = _keras2_defaults(name, kwargs, exc.message)  # ``AveragePooling2D()``
+            if repaired is None:
+                raise
+            interp.recover(exc, loc)
+            spec = REGISTRY[name].bind(args, repaired)
         layer = interp.keras.layer(spec, loc)
         interp.result.events.append(LayerCreated(loc, layer))
         return layer
@@ -377,3 +390,18 @@ _BY_PATH = {
        for path, fn in LAYER_FUNCTIONS.items()},
 }
 _BY_PREFIX = [("keras.applications.", _applications), ("keras.optimizers.", _optimizer), ("keras.layers.", _layer)]
+
+
+def _keras2_defaults(name: str, kwargs: dict, message: str) -> dict | None:
+    """``kwargs`` with the Keras 2 defaults of the arguments Keras 3 made required."""
+    import ast
+    import re
+
+    missing = re.findall(r"'(\w+)'", message.split("missing", 1)[1])
+    defaults = migration.keras2_defaults(name, missing)
+    if defaults is None:
+        return None
+    try:
+        return {**{k: ast.literal_eval(v) for k, v in defaults.items()}, **kwargs}
+    except (ValueError, SyntaxError):
+        return None

@@ -13,7 +13,7 @@ import libcst as cst
 from ..ir import Layer, Loc, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
 from ..shapes.symbolic import Sym
-from . import budgets, keras_api, paths, tensors, user_layers
+from . import budgets, keras_api, paths, repairs, tensors, user_layers
 from .classes import is_instance
 from .control import KerasErrorAt, Return
 from .result import RefCalled, SummaryEvent
@@ -355,7 +355,8 @@ class Expressions:
             events = self.result.events
             index = len(events)  # the event comes before those of the call itself (the layer it creates)
             events.append(RefCalled(loc, func.path, args, kwargs, node, func.tf_keras))
-            value = keras_api.call(self, func, args, kwargs, loc)
+            func, kwargs = repairs.ref_call(self, func, args, kwargs, loc)  # a removed name: its Keras 3 twin
+            value = keras_api.call(self, func, args, kwargs, loc) if isinstance(func, Ref) else func
             # The value made is kept for rules that read its arguments later (a loss object's from_logits).
             events[index] = replace(events[index], result=value)
             return value

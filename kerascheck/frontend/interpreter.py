@@ -56,6 +56,9 @@ class Interpreter(Statements, Expressions):
         self.pending_returns: list[list] = []  # per call: values returned on paths that may not run
         self.training_context: list[Any] = []  # ``training`` of the enclosing user-layer calls (Keras's call context)
         self.loop_exits: list[str | None] = []  # per running loop: why it may end early (a path's break)
+        self.stopped = False  # the script stopped at ``result.error``: summaries after it are not reached
+        self.try_handlers: list[tuple] = []  # (handlers, scope) of the ``try`` bodies running now
+        self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]
@@ -86,7 +89,7 @@ class Interpreter(Statements, Expressions):
             except KerasErrorAt as exc:
                 if self.result.error is None:
                     self.result.error = self.error_event(exc)
-                    self.replaying += 1  # stopped: nothing after this is reached by the script
+                    self.stopped = True  # nothing after this is reached by the script
                 else:
                     self.result.later_errors.append(self.error_event(exc))
                 for name in bound_names(stmt):
@@ -96,8 +99,6 @@ class Interpreter(Statements, Expressions):
                 return self.result
             except (Return, Break, Continue):
                 break
-        if self.result.error is not None:
-            self.replaying -= 1
         self.explore_uncalled()
         return self.result
 
@@ -153,8 +154,37 @@ class Interpreter(Statements, Expressions):
                 self.result.summaries.append(SummaryEvent(where, None, None, f"the analysis stopped at line {loc.line}: {reason}"))
 
     def add_summary(self, event: "SummaryEvent") -> None:
-        if not self.replaying:
+        if not self.replaying and not self.stopped:
             self.result.summaries.append(event)
+
+    def recover(self, error: KerasError, loc: Loc, rule: str | None = None) -> None:
+        """Keras raises ``error`` here, and the caller goes on with the value of the Keras 3 spelling
+        (a removed import binds the object it became, ``Adam(lr=0.01)`` is an Adam with that
+        learning rate): what follows is checked, and the consequences of this error are not new ones.
+
+        ``rule``: the code of the rule that reports this error itself (from the events); the error
+        is kept only when it is where the script stops, to mark that diagnostic. Without one, an
+        engine rule reports it. Inside a ``try`` whose handler catches it, it is raised as usual."""
+        for handlers, scope in reversed(self.try_handlers):
+            if any(self.catches(h, error.kind, scope) for h in handlers):
+                raise error
+        if self.file_stack[-1] is not None or self.replaying:
+            if rule is None:
+                raise error
+            return
+        if self.file_stack[-1] is None:
+            error.annotate(main_loc=loc)
+        event = ErrorEvent(loc, error.kind, error.message, None if rule is not None else error.annotate(loc=loc),
+                           rule=rule)
+        if self.speculative:
+            if rule is None:
+                self.conditional_error(KerasErrorAt(loc, error))
+            return
+        if self.result.error is None:
+            self.result.error = event
+            self.stopped = True
+        elif rule is None:
+            self.result.later_errors.append(event)
 
     def conditional_error(self, exc: KerasErrorAt) -> None:
         """An error on a path that may not run: reported, and the analysis goes on."""

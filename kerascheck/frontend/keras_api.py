@@ -17,7 +17,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from ..shapes.symbolic import Sym
 from ..summary.rows import snapshot
-from . import arrays, library
+from . import arrays, library, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
 from .result import AmbiguousIO, MethodCalled, SummaryEvent
@@ -158,6 +158,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
             interp.keras.naming.auto("Functional")
     if name in _MODEL_NOOPS:
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
+        if isinstance(obj, Model):
+            name = repairs.model_method(interp, obj, name, args, kwargs, loc)  # fit_generator: Keras 3's fit
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):
@@ -254,7 +256,8 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
             return obj.dtype
         if name == "ndim":
             return len(obj.shape)
-        return Opaque(f"tensor.{name}")
+        missing = repairs.missing_attribute(interp, obj, name, loc, False)
+        return missing if missing is not None else Opaque(f"tensor.{name}")
     if isinstance(obj, Layer):
         return layer_attribute(interp, obj, name, loc)
     if type(obj) in _PY_METHODS and name in _PY_METHODS[type(obj)]:
@@ -275,8 +278,14 @@ MODEL_KEEPS = {"output_shape", "input_shape"}
 
 def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | None = None) -> Any:
     if name in REMOVED_LAYER_ATTRIBUTES and not (isinstance(layer, Model) and name in MODEL_KEEPS):
-        raise KerasError(f"'{layer.class_name}' object has no attribute '{name}'", "AttributeError").annotate(
+        error = KerasError(f"'{layer.class_name}' object has no attribute '{name}'", "AttributeError").annotate(
             stage="attribute", layer=layer.class_name)
+        if loc is not None and name in ("output_shape", "input_shape") and len(layer.nodes) == 1:
+            tensors = layer.nodes[0].outputs if name == "output_shape" else layer.nodes[0].inputs
+            if len(tensors) == 1:
+                interp.recover(error, loc)  # the analysis goes on with Keras 3's ``.output.shape``
+                return tuple(tensors[0].shape)
+        raise error
     if name == "name":
         return layer.name
     if name == "trainable":
@@ -316,6 +325,10 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
         return {"name": layer.name, "trainable": layer.trainable, "built": layer.built}[name]
     if name in _KNOWN_METHODS:
         return KerasMethod(layer, name)
+    if not isinstance(layer, (CustomLayer, CustomModel)):
+        missing = repairs.missing_attribute(interp, layer, name, loc, (id(layer), name) in interp.assigned_attributes)
+        if missing is not None:
+            return missing
     return Unknown(f"attribute `{name}` of {layer.class_name} is not modelled")
 
 
@@ -326,6 +339,8 @@ def set_attribute(interp: "Interpreter", obj: Any, name: str, value: Any) -> Non
             return
         obj.attrs[name] = value
         return
+    if isinstance(obj, (Layer, Tensor)):
+        interp.assigned_attributes.add((id(obj), name))  # read back later: not a missing attribute
     if isinstance(obj, Layer) and name == "trainable" and isinstance(value, bool):
         set_trainable(obj, value)
 

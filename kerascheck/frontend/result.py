@@ -32,6 +32,7 @@ class ErrorEvent:
     kind: str
     message: str
     error: KerasError | None = None  # with the engine's context: stage, layer, input tensors
+    rule: str | None = None  # the rule that reports it from the events (a migration error the analysis went past)
 
 
 # -- events: what rules (and the editor's hover and hints) may want to know, in execution order.

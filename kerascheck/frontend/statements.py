@@ -12,7 +12,7 @@ import libcst as cst
 
 from ..ir import Layer, Model, Tensor
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
-from . import budgets, keras_api, paths
+from . import budgets, keras_api, paths, repairs
 from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import BUILTINS
 from .result import ClassDefined, SummaryEvent
@@ -291,7 +291,11 @@ class Statements:
         (whose names and body then run), else on up. ``else`` runs when nothing was raised."""
         try:
             try:
-                self.exec_block(node.body.body, scope)
+                self.try_handlers.append((node.handlers, scope))
+                try:
+                    self.exec_block(node.body.body, scope)
+                finally:
+                    self.try_handlers.pop()
             except KerasErrorAt as exc:
                 handler = next((h for h in node.handlers if self.catches(h, exc.error.kind, scope)), None)
                 if handler is None:
@@ -407,6 +411,8 @@ class Statements:
             return
         if self.loader.find(module.split("."), 0, load=False) is not None:
             self.import_local(node, scope)
+            return
+        if repairs.from_import(self, node, spelled, scope):  # a Keras 1/2 import: its Keras 3 objects bound
             return
         for imported, bound in import_names(node):
             builtin = _python2_builtin(module, imported)

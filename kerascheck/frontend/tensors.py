@@ -105,6 +105,8 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
         if name not in _ACTIVATION_OPS:
             return Unknown(f"keras.activations.{name}() on tensors is not modelled")
         name = _ACTIVATION_OPS[name]
+    elif library == "layers":  # a functional form the layer table does not know (keras.layers.merge.add)
+        return Unknown(f"keras.{op}() is not modelled")
     elif symbolic and not interp.keras.tracing and not op.startswith(("ops.", "layers.")) and library != "ops":
         raise KerasError(KERAS_TENSOR_IN_TF_FUNCTION)
     if root == "tf" and op in _TF_OWN:

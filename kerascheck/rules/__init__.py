@@ -5,7 +5,7 @@ VALID / INVALID examples with the fixed text), their base classes (``base``), th
 engine-error rules claim an error (``ENGINE_ERROR_ORDER`` below), rule documentation
 (``documentation``), and what rules share: syntax helpers and text edits (``_syntax``), Keras facts
 about activations and losses (``_facts``), the data flow (``_flow``) and the other ``_*.py``.
-May import: kerascheck (``KERAS_VERSION``), kerascheck.catalogue, kerascheck.diagnostics,
+May import: kerascheck (``KERAS_VERSION``), kerascheck.catalogue, kerascheck.migration, kerascheck.diagnostics,
 kerascheck.frontend, kerascheck.ir, kerascheck.models, kerascheck.shapes. (``kerascheck.fix`` drives the fixes and imports the rules,
 never the other way round.)
 """

@@ -4,6 +4,8 @@ rewrite of the one node a diagnostic points at, ``apply_edits``). ``kerascheck.f
 
 from __future__ import annotations
 
+import contextvars
+
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -143,13 +145,30 @@ def whole_edit(old: str, new: str) -> list[TextEdit]:
     return [TextEdit(l1, c1, l2, c2, new[start:end_new])]
 
 
+# Where ``fix.fix_source`` collects the fixes that failed (an exception in a rule's fix): reported, skipped.
+FIX_FAILURES: contextvars.ContextVar[list | None] = contextvars.ContextVar("kerascheck_fix_failures", default=None)
+
+
+def fix_failed(diagnostic: Diagnostic, exc: BaseException) -> None:
+    """A rule's fix raised: logged, and reported by ``check --fix`` as skipped (never an internal error)."""
+    log.debug("fix of %s failed", diagnostic.code, exc_info=exc)
+    sink = FIX_FAILURES.get()
+    text = (f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: the fix of {diagnostic.code} failed and was "
+            f"skipped ({type(exc).__name__}: {exc})")
+    if sink is not None and text not in sink:
+        sink.append(text)
+
+
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits (an edit overlapping an earlier-kept one is skipped)."""
     starts = _offsets(source)
     spans = sorted(((_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.new_text)
                     for e in edits), key=lambda s: (s[0], s[1]))
-    out, pos = [], 0
+    out, pos, last = [], 0, None
     for begin, end, text in spans:
+        if (begin, end, text) == last:
+            continue  # the same edit twice (two fixes adding one import)
+        last = (begin, end, text)
         if begin < pos:
             continue  # overlaps an edit already taken: the next round will redo it if still needed
         out.append(source[pos:begin])
@@ -188,7 +207,10 @@ def codemod(source: str, diagnostic: Diagnostic, change: Callable[[cst.CSTNode],
             ok = s <= start and end <= e
         else:
             ok = start <= s and e <= end
-        key = (s, e if inner else (-e[0], -e[1]))
+        if where == "around" and inner:  # the innermost node containing the range: the latest start
+            key = ((-s[0], -s[1]), e)
+        else:
+            key = (s, e if inner else (-e[0], -e[1]))
         if ok and (target is None or key < target[1]):
             target = (node, key)
     if target is None:
@@ -209,8 +231,8 @@ def codemod(source: str, diagnostic: Diagnostic, change: Callable[[cst.CSTNode],
         new_module = module.visit(Replace())
         new_source = new_module.code
         cst.parse_module(new_source)
-    except Exception:
-        log.exception("fix of %s failed", diagnostic.code)
+    except Exception as exc:
+        fix_failed(diagnostic, exc)
         return []
     return whole_edit(source, new_source)
 

@@ -83,7 +83,8 @@ class RemovedLayerAttribute(EngineErrorRule):
         """``conv.input_shape`` -> ``conv.input.shape`` is safe; naming the tensor of a call
         (``lstm.get_output_at(1)`` -> ``yb``) is unsafe: the variable may have been rebound since."""
         found = _SPECIFIC.search(diagnostic.message)
-        return "safe" if found and re.search(r"\.(input|output)\.shape$", found.group(2)) else "unsafe"
+        return "safe" if found and (re.search(r"\.(input|output)\.shape$", found.group(2)) or (
+            found.group(1).endswith("._keras_shape") and found.group(2).endswith(".shape"))) else "unsafe"
 
     def fix(self, diagnostic, source):
         """Replace the written expression with the one the message names (`` `old` -> `new` ``)."""
@@ -107,18 +108,25 @@ class RemovedLayerAttribute(EngineErrorRule):
     def matches(self, error):
         found = _ATTRIBUTE.search(error.message)
         return error.stage == "attribute" and error.kind == "AttributeError" and bool(found) \
-            and found.group(1) in REMOVED_LAYER_ATTRIBUTES
+            and (found.group(1) in REMOVED_LAYER_ATTRIBUTES or hasattr(error, "suggestion"))
 
     def message(self, error):
         return f"Keras 3 raises AttributeError: {error.message}"
 
     def hint(self, error):
         attr = _ATTRIBUTE.search(error.message).group(1)
+        if attr not in REPLACEMENTS and hasattr(error, "suggestion"):
+            suggestion = getattr(error, "suggestion", None)
+            if attr == "_keras_shape":
+                return "A Keras 2 private attribute: use `.shape`"
+            return f"Did you mean `{suggestion}`?" if suggestion else "Keras 3 has no such attribute"
         return REPLACEMENTS.get(attr, "it was removed in Keras 3").format(obj="layer").capitalize()
 
     def diagnostic(self, ctx, loc, message):
         """Name the replacement in the script's own terms (``conv.input.shape``, ``encoded_b``)."""
-        error = ctx.result.error.error if ctx.result.error is not None else None
+        result = ctx.result
+        events = ([result.error] if result.error is not None else []) + result.later_errors + result.conditional_errors
+        error = next((e.error for e in events if e.error is not None and e.loc == loc and self.matches(e.error)), None)
         specific = _specific_hint(ctx, loc, error) if error is not None else None
         if specific:
             message = f"{self.message(error)}. {specific}"
@@ -144,6 +152,10 @@ class RemovedLayerAttribute(EngineErrorRule):
                 "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
                 fixed="import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
                       "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.summery()\n",
+                line=3, column=1, message="Did you mean `summary`?"),
+        Invalid("import keras\nx = keras.Input(shape=(3,))\nn = x._keras_shape[1]\ny = keras.layers.Dense(n)(x)\n",
+                line=3, column=5, message="`x._keras_shape` -> `x.shape`"),
     ]
 
 
@@ -165,6 +177,11 @@ def _specific_hint(ctx, loc, error) -> str | None:
             tensor = _call_tensor(ctx, obj, int(index.group(1)), *_PER_CALL[attr])
             if tensor:
                 return f"`{written}` -> {tensor}"
+    if attr == "_keras_shape":
+        return f"A Keras 2 private attribute: `{written}` -> `{obj}.shape`"
+    suggestion = getattr(error, "suggestion", None)
+    if attr not in REPLACEMENTS and suggestion:
+        return f"Did you mean `{suggestion}`? `{written}` -> `{obj}.{suggestion}`"
     replacement = REPLACEMENTS.get(attr)
     if replacement is None:
         return None

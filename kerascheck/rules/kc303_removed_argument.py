@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import libcst as cst
+
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled, RefCalled
+from ..migration import removed_method_kwargs
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
 from .base import Invalid, Rule
@@ -20,13 +23,8 @@ MODEL_METHODS = ("fit", "evaluate", "predict")
 METHOD_RENAMES = {"nb_epoch": "epochs"}
 
 
-def removed_method_kwargs(method: str, kwargs) -> list[str]:
-    """Keywords ``Model.<method>`` took in Keras 1/2 (catalogue) that Keras 3.15.1 rejects."""
-    path = f"keras.models.Model.{method}"
-    if catalogue.accepts(KERAS_VERSION, path, "__surely_not_a_keyword__") is not False:
-        return []  # unknown, or takes **kwargs openly
-    return [k for k in kwargs if catalogue.accepts(KERAS_VERSION, path, k) is False and (
-        k in METHOD_RENAMES or catalogue.accepts("2.3.1", path, k) or catalogue.accepts("1.2.2", path, k))]
+# Keras 1 keywords of fit/evaluate that only changed what was printed: removing them keeps the meaning.
+REMOVABLE = ("show_accuracy",)
 
 
 class RemovedArgument(Rule):
@@ -55,8 +53,11 @@ class RemovedArgument(Rule):
 
     ## Fix safety
     The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
-    `nb_epoch=` to `epochs=`), which mean the same: safe. Other removed arguments have no automatic
-    fix (use a `keras.optimizers.schedules` schedule as `learning_rate` for a decay).
+    `nb_epoch=` to `epochs=`), which mean the same, and removes Keras 1's `show_accuracy=` (it only
+    chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
+    counts batches: no automatic fix. Each removed keyword of a call is reported (Python names the
+    first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
+    spelling (an Adam with `learning_rate=0.01`).
 
     ## References
     - [Keras: optimizers](https://keras.io/api/optimizers/)
@@ -72,8 +73,7 @@ class RemovedArgument(Rule):
     def fix(self, diagnostic, source):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
-            return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES), where="around",
-                           inner=True)
+            return codemod(source, diagnostic, _method_keywords, where="around", inner=True)
         return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
 
     def check(self, ctx):
@@ -98,12 +98,19 @@ class RemovedArgument(Rule):
             removed = removed_method_kwargs(method, event.kwargs)
             if not removed:
                 continue
-            name = removed[0]  # Python names the first one
-            arg = keyword_arg(call_at(ctx, event.loc), name)
-            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
-            fix = f"write `{METHOD_RENAMES[name]}=`" if METHOD_RENAMES.get(name) else "remove it"
-            yield self.diagnostic(ctx, loc, f"Keras 3 raises TypeError: {method}() got an unexpected keyword "
-                                            f"argument '{name}' (a Keras 1/2 argument). Fix: {fix}")
+            call = call_at(ctx, event.loc)
+            for name in removed:  # Python names the first one; each is a problem of its own
+                arg = keyword_arg(call, name)
+                loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                fix = f"write `{METHOD_RENAMES[name]}=`" if METHOD_RENAMES.get(name) else (
+                    "remove it (Keras 3 shows the compiled metrics)" if name in REMOVABLE else
+                    "give `steps_per_epoch`/`validation_steps` (batches, not samples)" if "samples" in name
+                    else "remove it")
+                yield self.diagnostic(ctx, loc, f"Keras 3 raises TypeError: {method}() got an unexpected keyword "
+                                                f"argument '{name}' (a Keras 1/2 argument). Fix: {fix}")
 
     VALID = ["import keras\nopt = keras.optimizers.Adam(learning_rate=1e-3)\n",
              "from tensorflow.keras.optimizers import SGD\nopt = SGD(learning_rate=0.01, momentum=0.9, nesterov=True)\n"]
@@ -130,4 +137,24 @@ class RemovedArgument(Rule):
                 fixed="import keras\nimport numpy as np\n"
                       "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                       "m.fit(np.zeros((4, 3)), np.zeros((4, 1)),\n      epochs=2,  # epochs\n      verbose=0)\n"),
+        # fit-keras1-keywords
+        Invalid('import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, show_accuracy=True, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), show_accuracy=True)\n',
+                line=4, column=43,
+                fixed='import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)))\n'),
+        # decay-schedule
+        Invalid('from keras.optimizers import SGD, Adam\nopt = SGD(lr=0.1, momentum=0.9, decay=1e-6)  # sgd\nadam = Adam(decay=0.01)\n',
+                line=2, column=7,
+                fixed='import keras\nfrom keras.optimizers import SGD, Adam\nopt = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 1e-6), momentum=0.9)  # sgd\nadam = Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.01))\n'),
     ]
+
+
+def _method_keywords(call):
+    """``fit(..., nb_epoch=2, show_accuracy=True)`` -> ``fit(..., epochs=2)``."""
+    renamed = rename_keywords(call, EXACT_RENAMES) or call
+    args = [a for a in renamed.args if not (a.keyword is not None and a.keyword.value in REMOVABLE)]
+    if len(args) < len(renamed.args) and args:
+        last = renamed.args[-1]
+        args[-1] = args[-1].with_changes(comma=last.comma if last.keyword is None or last.keyword.value not in
+                                         REMOVABLE else cst.MaybeSentinel.DEFAULT)
+    new = renamed.with_changes(args=args)
+    return None if new.deep_equals(call) else new

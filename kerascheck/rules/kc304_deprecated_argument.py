@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import KERAS_VERSION
 from ..frontend.result import RefCalled
 from ._optimizers import optimizer_class
 from ._syntax import codemod, in_file, keyword_arg, loc_of
@@ -35,7 +36,9 @@ class DeprecatedArgument(Rule):
 
     ## Fix safety
     The fix removes `input_length=...`: Keras 3 ignores it, so the model is the same, and the fix is
-    safe. `decay=` needs a schedule, which is left to you (no automatic fix).
+    safe. `decay=d` with a learning rate `lr` becomes
+    `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, d)`, Keras 2's own formula
+    (`lr / (1 + d * iterations)`): safe.
 
     ## References
     - [Keras: Embedding layer](https://keras.io/api/layers/core_layers/embedding/)
@@ -45,12 +48,14 @@ class DeprecatedArgument(Rule):
     code = "KC304"
     name = "deprecated-argument"
     severity = "warning"
-    fix_title = "Remove `input_length=` (Keras 3 ignores it)"
+    fix_title = "Remove `input_length=`; `decay=` as a learning-rate schedule"
     fix_safety = "safe"
 
     def fix(self, diagnostic, source):
         """Remove ``input_length=...`` (Keras 3 ignores it, so the model is the same); ``decay=`` needs
         a schedule, which is left to the user."""
+        if "will not decay" in diagnostic.message:
+            return _decay_fix(diagnostic, source)
         if "input_length" not in diagnostic.message:
             return []
 
@@ -108,6 +113,53 @@ class DeprecatedArgument(Rule):
 
 
 def _multiline(comma) -> bool:
-    import libcst as cst
 
     return isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+
+
+def _decay_fix(diagnostic, source):
+    """``SGD(learning_rate=0.1, decay=1e-6)`` -> ``SGD(learning_rate=keras.optimizers.schedules.
+    InverseTimeDecay(0.1, 1, 1e-6))``: Keras 2 decayed ``lr / (1 + decay * iterations)``, which is what
+    that schedule computes (decay_steps 1, not staircase)."""
+
+    from .. import catalogue
+    from .kc302_removed_import import _import_keras
+
+    def change(call):
+        cls = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
+        keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        positional = [a for a in call.args if a.keyword is None]
+        if "decay" not in keywords or any(a.star for a in call.args) or len(positional) > 1:
+            return None
+        if "learning_rate" in keywords:
+            rate = keywords["learning_rate"].value
+        elif positional:
+            rate = positional[0].value
+        else:
+            params = catalogue.params(KERAS_VERSION, f"keras.optimizers.{cls}") or []
+            default = next((p.split("=", 1)[1] for p in params if p.startswith("learning_rate=")), None)
+            if default is None:
+                return None
+            rate = cst.parse_expression(default)
+        decay = keywords["decay"].value
+        code = cst.Module([]).code_for_node
+        schedule = cst.parse_expression(
+            f"keras.optimizers.schedules.InverseTimeDecay({code(rate)}, 1, {code(decay)})")
+        args = []
+        for a in call.args:
+            if a.keyword is not None and a.keyword.value == "decay":
+                continue
+            if a is keywords.get("learning_rate") or (positional and a is positional[0]):
+                a = a.with_changes(value=schedule)
+            args.append(a)
+        if "learning_rate" not in keywords and not positional:
+            args.insert(0, cst.Arg(schedule, keyword=cst.Name("learning_rate"), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if args else cst.MaybeSentinel.DEFAULT))
+        last = call.args[-1]
+        if args and last.keyword is not None and last.keyword.value == "decay":
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(args=args)
+
+    edits = codemod(source, diagnostic, change, cst.Call, where="around", inner=True)
+    return edits + _import_keras(source) if edits else []

@@ -4,6 +4,7 @@ import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled
+from ..migration import old_method_params
 from ._syntax import codemod, in_file
 from .base import Invalid, Rule
 
@@ -74,6 +75,12 @@ class RemovedModelMethod(Rule):
     steps_per_epoch=10, epochs=5)`, and `predict_proba(x)` becomes `predict(x)`: safe. With `workers`,
     `use_multiprocessing` or `max_queue_size` the fix drops them (Keras 3 reads them from a
     `PyDataset`), which changes how data is loaded: unsafe, applied only with `--unsafe-fixes`.
+    Positional arguments are named by the Keras 2 signature (`fit_generator(g, 100, 10)` becomes
+    `fit(g, steps_per_epoch=100, epochs=10)`: in Keras 3's `fit` they would be `y` and `batch_size`).
+    Keras 1's `samples_per_epoch` counts samples where Keras 3 counts batches: no automatic fix.
+    `m.predict_classes(x)` becomes what Keras 2 computed, `m.predict(x).argmax(axis=-1)` for a
+    model with several outputs units or `(m.predict(x) > 0.5).astype("int32")` for one, when the
+    analysis knows the output's width: safe.
 
     ## References
     - [Keras: Model training APIs](https://keras.io/api/models/model_training_apis/)
@@ -99,10 +106,22 @@ class RemovedModelMethod(Rule):
             kwargs = event.kwargs
             text = f"Keras 3 raises AttributeError: '{cls}' object has no attribute '{name}'. "
             if new is None:
+                units = _output_units(obj) if name == "predict_classes" else None
+                if units is not None:  # Keras 2's own definition, by the width of the output
+                    text += (f"Keras 2 took the argmax of `predict` ({units} outputs): write "
+                             f"`.predict(x).argmax(axis=-1)`" if units > 1 else
+                             "Keras 2 thresholded `predict` at 0.5 (one output): write "
+                             "`(model.predict(x) > 0.5).astype(\"int32\")`")
+                    yield self.diagnostic(ctx, event.loc, text)
+                    continue
                 yield self.diagnostic(ctx, event.loc, text + ADVICE[name])
                 continue
             text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
                      else f"Use `.{new}(...)`: it returns the same probabilities")
+            samples = [k for k in kwargs if k in _SAMPLES]
+            if samples:
+                text += (f"; `{samples[0]}` (Keras 1) counts samples: Keras 3 counts batches "
+                         f"(`{'validation_steps' if 'val' in samples[0] else 'steps_per_epoch'}` = samples // batch size)")
             dropped = [k for k in kwargs if k in DROPPED]
             if dropped:
                 text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
@@ -113,30 +132,9 @@ class RemovedModelMethod(Rule):
         return "unsafe" if _UNSAFE_MARK in diagnostic.message else "safe"
 
     def fix(self, diagnostic, source):
-        removed = removed_methods()
-
-        def change(call):
-            func = call.func
-            if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
-                return None
-            new = removed[func.attr.value]
-            allowed = target_params(new)
-            args = []
-            for arg in call.args:
-                key = arg.keyword.value if arg.keyword is not None else None
-                if key in DROPPED:
-                    continue
-                if key in EXACT:
-                    arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
-                    key = EXACT[key]
-                if key is not None and key not in allowed:
-                    return None  # a keyword with no exact Keras 3 counterpart: by hand
-                args.append(arg)
-            if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
-                args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
-            return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
-
-        return codemod(source, diagnostic, change)
+        if "Keras 2 took the argmax" in diagnostic.message or "Keras 2 thresholded" in diagnostic.message:
+            return codemod(source, diagnostic, lambda call: _predict_classes(call, "argmax" in diagnostic.message))
+        return codemod(source, diagnostic, to_keras3_call)
 
     VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
              "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"]
@@ -146,7 +144,7 @@ class RemovedModelMethod(Rule):
                 column=1, message="has no attribute 'fit_generator'"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
                 "labels = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=3, column=10,
-                message="np.argmax(model.predict(x), axis=-1)"),
+                message="`.predict(x).argmax(axis=-1)`"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
@@ -159,4 +157,78 @@ class RemovedModelMethod(Rule):
                 "m.evaluate_generator(iter([]), steps=3, workers=4, use_multiprocessing=True)\n", line=3, column=1,
                 fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                       "m.evaluate(iter([]), steps=3)\n"),
+        # fit-generator-positional
+        Invalid('import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit_generator(iter([]), 100, 10, verbose=0)  # train\np = m.predict_generator(iter([]), 3)\n',
+                line=3, column=1,
+                fixed='import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(iter([]), steps_per_epoch=100, epochs=10, verbose=0)  # train\np = m.predict(iter([]), steps=3)\n'),
+        # predict-classes
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\nb = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\nc = m.predict_classes([[1.0, 2.0, 3.0]])  # classes\nd = b.predict_classes([[1.0, 2.0, 3.0]])\n",
+                line=4, column=5,
+                fixed='import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation=\'softmax\')])\nb = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation=\'sigmoid\')])\nc = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)  # classes\nd = (b.predict([[1.0, 2.0, 3.0]]) > 0.5).astype("int32")\n'),
     ]
+
+
+# Keras 1 keywords that count samples where Keras 3 counts steps (batches): no exact rewrite.
+_SAMPLES = ("samples_per_epoch", "nb_val_samples", "val_samples")
+
+
+def to_keras3_call(call: cst.Call) -> cst.Call | None:
+    """``m.fit_generator(g, 100, 10)`` -> ``m.fit(g, steps_per_epoch=100, epochs=10)``: the positional
+    arguments after the first are named by the Keras 2 signature (not left to Keras 3's, where they
+    would be ``y`` and ``batch_size``), Keras 1/2 keywords renamed; None when an argument has no
+    exact Keras 3 counterpart (``samples_per_epoch`` counts samples, Keras 3 steps)."""
+    func = call.func
+    removed = removed_methods()
+    if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
+        return None
+    old_name, new = func.attr.value, removed[func.attr.value]
+    allowed = target_params(new)
+    old_params = [catalogue.param_names([p])[0] for p in old_method_params(old_name) if catalogue.param_names([p])]
+    args, position = [], 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        key = arg.keyword.value if arg.keyword is not None else None
+        if key is None:
+            if position >= len(old_params):
+                return None
+            key = old_params[position] if position else None  # the first stays the first: the data
+            position += 1
+            if key is not None:
+                arg = arg.with_changes(keyword=cst.Name(key), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+        if key in DROPPED:
+            continue
+        if key in _SAMPLES:
+            return None
+        if key in EXACT:
+            arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
+            key = EXACT[key]
+        if key is not None and key not in allowed:
+            return None  # a keyword with no exact Keras 3 counterpart: by hand
+        args.append(arg)
+    if args and len(args) < len(call.args):  # the last kept argument takes the last one's comma
+        args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
+    return call.with_changes(func=func.with_changes(attr=cst.Name(new)), args=args)
+
+
+def _output_units(model) -> int | None:
+    """The width of a single-output model's output, when the analysis knows it."""
+    outputs = getattr(model, "outputs", None)
+    if outputs is None and getattr(model, "graph", None) is not None:
+        outputs = [model.graph[1]]
+    if not isinstance(outputs, (list, tuple)) or len(outputs) != 1:
+        return None
+    shape = getattr(outputs[0], "shape", None)
+    return shape[-1] if shape and isinstance(shape[-1], int) else None
+
+
+def _predict_classes(call: cst.Call, argmax: bool):
+    """``m.predict_classes(x)`` -> ``m.predict(x).argmax(axis=-1)`` (or ``(m.predict(x) > 0.5).astype("int32")``
+    for one output): what Keras 2's ``predict_classes`` computed."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "predict_classes":
+        return None
+    predict = call.with_changes(func=func.with_changes(attr=cst.Name("predict")))
+    code = cst.Module([]).code_for_node(predict)
+    return cst.parse_expression(f"{code}.argmax(axis=-1)" if argmax else f'({code} > 0.5).astype("int32")')
