@@ -222,8 +222,6 @@ def _child(script: str, out: str) -> None:
 
 
 def serve() -> None:
-    import signal
-
     sys.path.insert(0, CHILD_DIR)
     import recording_child  # noqa: E402 - the real-code recorder's offline stubs (datasets, get_file, plots)
     import keras
@@ -231,35 +229,8 @@ def serve() -> None:
 
     recording_child._install_dataset_stubs()
     recording_child._install_plot_stubs()
-    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    replies.write(json.dumps({"ready": True, "keras": keras.__version__, "tensorflow": tf.__version__}) + "\n")
-    replies.flush()
-    for line in sys.stdin:
-        request = json.loads(line)
-        started = time.time()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _child(request["script"], request["out"])
-            finally:
-                os._exit(0)
-        deadline = started + float(request.get("timeout", 180))
-        reply = {"status": "done"}
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
-                    reply = {"status": "crashed", "exit": status}
-                break
-            if time.time() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                reply = {"status": "timeout"}
-                break
-            time.sleep(0.05)
-        reply["seconds"] = round(time.time() - started, 2)
-        replies.write(json.dumps(reply) + "\n")
-        replies.flush()
+    recording_child.fork_server({"ready": True, "keras": keras.__version__, "tensorflow": tf.__version__},
+                                lambda request: _child(request["script"], request["out"]), default_timeout=180)
 
 
 # -- recording ------------------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ that made it. The script's own stdout and stdin are /dev/null.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import json
 import os
 import socket
@@ -505,11 +507,19 @@ def prepare() -> None:
 
 def serve() -> None:
     """One request per line on stdin; each script runs in a fork of this prepared process."""
+    prepare()
+    fork_server({"ready": True}, lambda request: run_script(request["script"], request["out"], request.get("root")),
+                default_timeout=120)
+
+
+def fork_server(ready: dict, run: "Callable[[dict], None]", default_timeout: float) -> None:
+    """Answer ``ready`` on stdout, then run each JSON request of stdin in a fork of this process
+    (``run(request)``), killed past its ``timeout``; one JSON reply per request: done, crashed or
+    timeout, with the seconds taken. Shared with scripts/record_keras2.py."""
     import signal
 
-    prepare()
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    replies.write(json.dumps({"ready": True}) + "\n")
+    replies.write(json.dumps(ready) + "\n")
     replies.flush()
     for line in sys.stdin:
         request = json.loads(line)
@@ -517,10 +527,10 @@ def serve() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                run_script(request["script"], request["out"], request.get("root"))
+                run(request)
             finally:
                 os._exit(0)
-        deadline = started + float(request.get("timeout", 120))
+        deadline = started + float(request.get("timeout", default_timeout))
         reply = {"status": "done"}
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
