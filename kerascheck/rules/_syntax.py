@@ -246,3 +246,30 @@ def rename_keywords(call: cst.Call, renames: dict[str, str]) -> cst.Call | None:
     return call.with_changes(args=[
         a.with_changes(keyword=cst.Name(todo[a.keyword.value])) if a.keyword is not None and a.keyword.value in todo
         else a for a in call.args])
+
+
+def import_keras_edit(source: str) -> list[TextEdit]:
+    """An edit inserting ``import keras`` before the file's first import, unless it binds ``keras``."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:
+        return []
+    line, first = 1, None
+    for i, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import) and any(
+                    dotted(a.name).split(".")[0] == "keras" and a.asname is None for a in small.names):
+                return []
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                names = [] if isinstance(small, cst.Import) or isinstance(small.names, cst.ImportStar) else small.names
+                if any((a.asname.name.value if a.asname else dotted(a.name)) == "keras" for a in names):
+                    return []
+                if first is None and not (isinstance(small, cst.ImportFrom) and small.module is not None
+                                          and dotted(small.module) == "__future__"):
+                    first = i
+    if first is not None:
+        line = source[: source.find(module.code_for_node(module.body[first]).lstrip())].count("\n") + 1 \
+            if module.code_for_node(module.body[first]).lstrip() in source else 1
+    return [TextEdit(line, 1, line, 1, "import keras\n")]

@@ -13,7 +13,7 @@ from ..migration import (  # noqa: F401  (re-exported: tests and other rules rea
 )
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import codemod, dotted, in_file, loc_of, whole_edit
+from ._syntax import codemod, dotted, import_keras_edit, in_file, loc_of, whole_edit
 from .base import Invalid, Rule
 
 
@@ -345,36 +345,7 @@ def _backend_fix(diagnostic, source: str, name: str):
     edits = codemod(source, diagnostic, change)
     if not edits:
         return []
-    return edits + _import_keras(source)
-
-
-def _import_keras(source: str):
-    """An edit inserting ``import keras`` before the file's first import, unless it binds ``keras``."""
-    from .base import TextEdit
-
-    try:
-        module = cst.parse_module(source)
-    except Exception:
-        return []
-    line, first = 1, None
-    for i, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import) and any(
-                    dotted(a.name).split(".")[0] == "keras" and a.asname is None for a in small.names):
-                return []
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
-                names = [] if isinstance(small, cst.Import) or isinstance(small.names, cst.ImportStar) else small.names
-                if any((a.asname.name.value if a.asname else dotted(a.name)) == "keras" for a in names):
-                    return []
-                if first is None and not (isinstance(small, cst.ImportFrom) and small.module is not None
-                                          and dotted(small.module) == "__future__"):
-                    first = i
-    if first is not None:
-        line = source[: source.find(module.code_for_node(module.body[first]).lstrip())].count("\n") + 1 \
-            if module.code_for_node(module.body[first]).lstrip() in source else 1
-    return [TextEdit(line, 1, line, 1, "import keras\n")]
+    return edits + import_keras_edit(source)
 
 
 _ORDERINGS = {"tf": "channels_last", "th": "channels_first"}

@@ -5,7 +5,7 @@ import libcst as cst
 from .. import KERAS_VERSION
 from ..frontend.result import RefCalled
 from ._optimizers import optimizer_class
-from ._syntax import codemod, in_file, keyword_arg, loc_of
+from ._syntax import codemod, import_keras_edit, in_file, keyword_arg, loc_of
 from .base import Invalid, Rule
 
 
@@ -123,7 +123,6 @@ def _decay_fix(diagnostic, source):
     that schedule computes (decay_steps 1, not staircase)."""
 
     from .. import catalogue
-    from .kc302_removed_import import _import_keras
 
     def change(call):
         cls = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
@@ -162,4 +161,4 @@ def _decay_fix(diagnostic, source):
         return call.with_changes(args=args)
 
     edits = codemod(source, diagnostic, change, cst.Call, where="around", inner=True)
-    return edits + _import_keras(source) if edits else []
+    return edits + import_keras_edit(source) if edits else []

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..frontend.result import MethodCalled, RefCalled
-from ._syntax import in_file, keyword_arg, loc_of, whole_edit
+from ._syntax import call_at, in_file, keyword_arg, loc_of, whole_edit
 from .base import Invalid, Rule
 
 SUFFIX = ".weights.h5"
@@ -73,7 +74,6 @@ class WeightsFileSuffix(Rule):
     fix_safety = "unsafe"
 
     def check(self, ctx):
-        from .kc305_bare_string_metrics import call_at
 
         seen = set()
         found = []
@@ -108,8 +108,6 @@ class WeightsFileSuffix(Rule):
             module = cst.parse_module(source)
         except Exception:
             return []
-        from libcst.metadata import MetadataWrapper, PositionProvider
-
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         pos = wrapper.resolve(PositionProvider)
         target = next((n for n, r in pos.items() if isinstance(n, cst.SimpleString) and (

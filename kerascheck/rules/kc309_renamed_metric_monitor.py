@@ -4,7 +4,7 @@ import libcst as cst
 
 from ..frontend.repairs import monitored
 from ..frontend.result import MethodCalled, RefCalled
-from ._syntax import in_file, keyword_arg, loc_of, whole_edit
+from ._syntax import call_at, in_file, keyword_arg, loc_of, whole_edit
 from .base import Invalid, Rule
 
 
@@ -56,7 +56,6 @@ class RenamedMetricMonitor(Rule):
     fix_safety = "safe"
 
     def check(self, ctx):
-        from .kc305_bare_string_metrics import call_at
 
         seen = set()
         for event in ctx.result.events_of(MethodCalled):
