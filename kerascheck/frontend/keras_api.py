@@ -22,7 +22,7 @@ from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, sta
 from .layer_calls import call_layer
 from .result import AmbiguousIO, MethodCalled, SummaryEvent
 from .tensors import tensor_slice
-from .user_layers import KerasInit, builtin_build, keras_init, super_attribute, user_build
+from .user_layers import KerasInit, builtin_build, keras_init, layer_runner, super_attribute, user_build
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -125,6 +125,9 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         shape = args[0] if args else kwargs.get("input_shape")
         if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) or d is None for d in shape):
             raise Unresolvable("compute_output_shape() on a shape not known statically")
+        runner = layer_runner(interp, obj)  # a Lambda without output_shape: its function traced, as Keras does
+        if runner is not None:
+            return _as_tuples(runner(Tensor(tuple(shape))))
         return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))
     if name == "get_layer":
         layer_name, index = bind_arguments(args, kwargs, ("name", "index"))
