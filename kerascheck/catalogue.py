@@ -58,6 +58,12 @@ class Catalogue:
     def version_key(self, version: str) -> str:
         if version in self._versions:
             return version
+        cache = self.__dict__.setdefault("_version_keys", {})  # asked on every catalogue question
+        if version not in cache:
+            cache[version] = self._find_version_key(version)
+        return cache[version]
+
+    def _find_version_key(self, version: str) -> str:
         v = version.replace("tf.keras", "tf_keras").replace("tensorflow.keras", "tf_keras")
         for key in self._versions:
             dist, _, num = key.partition("-")

@@ -104,6 +104,7 @@ _OLD_VERSIONS = ("keras-1.2.2", "keras-2.3.1", "tf_keras-2.21.0")
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
+@functools.lru_cache(maxsize=4096)  # a pure question about the catalogue, asked per call
 def keras_path(path: str) -> tuple[str, str] | None:
     """(canonical ``keras.…`` path, the prefix the user wrote instead of ``keras``), or None for
     anything else, including Keras's private modules (``keras.src``, ``keras._tf_keras``, ``keras.api``),
@@ -120,6 +121,7 @@ def keras_path(path: str) -> tuple[str, str] | None:
     return canonical, prefix
 
 
+@functools.lru_cache(maxsize=4096)  # a pure question about the catalogue, asked per call
 def existed_before(path: str, name: str | None = None) -> bool:
     """The module (or ``name`` in it) is in an earlier Keras: removed, rather than never there."""
     if name is None:
@@ -141,6 +143,7 @@ def _module_missing(module: str, prefix: str) -> bool:
     return prefix == "keras" or module in _TF_KERAS_MISSING or not catalogue.module_exists(_TF_KERAS_COMPAT, module)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure question about the catalogue, asked per call
 def missing_module(path: str) -> tuple[str, str] | None:
     """(the first missing module of ``path`` as written, its canonical path) when Keras 3 lacks it."""
     found = keras_path(path)
@@ -168,6 +171,7 @@ def module_replacement(module: str, names: list[str]) -> str:
     return "It was removed in Keras 3" if existed_before(module) else "Keras 3 has no such module"
 
 
+@functools.lru_cache(maxsize=4096)  # a pure question about the catalogue, asked per call
 def missing_name(module: str, name: str) -> str | None:
     """What to write instead, when Keras 3's ``module`` (which exists) has no ``name``; None if it has."""
     found = keras_path(module)
@@ -189,6 +193,7 @@ def missing_name(module: str, name: str) -> str | None:
 
 
 
+@functools.lru_cache(maxsize=4096)  # a pure question about the catalogue, asked per call
 def removed_attribute(path: str) -> tuple[str, str, str] | None:
     """For ``keras.utils.np_utils.to_categorical``: ('keras.utils', 'np_utils', replacement).
 
