@@ -102,10 +102,15 @@ class Sequential(Model):
 
     def maybe_rebuild(self, loc: Loc | None) -> None:
         self.graph = None
-        if self.stack and isinstance(self.stack[0], InputLayer) and len(self.stack) > 1:
-            self.build(self.stack[0].batch_shape, loc)
-        elif len(self.stack) > 1 and (shape := _input_shape_property(self.stack[0])) is not None:
-            self.build(shape, loc)  # a first layer with an ``input_shape`` (a model) builds it too
+        try:
+            if self.stack and isinstance(self.stack[0], InputLayer) and len(self.stack) > 1:
+                self.build(self.stack[0].batch_shape, loc)
+            elif len(self.stack) > 1 and (shape := _input_shape_property(self.stack[0])) is not None:
+                self.build(shape, loc)  # a first layer with an ``input_shape`` (a model) builds it too
+        except KerasError:
+            if self.uncertain is not None:  # already broken or path-dependent: not a certain, new error
+                raise Unresolvable(self.uncertain) from None
+            raise
 
     def build(self, input_shape: tuple, loc: Loc | None) -> None:
         input_shape = tuple(input_shape)

@@ -218,3 +218,15 @@ def test_keras2_scripts_run_under_keras3_after_fix(tmp_path):
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.count("RAN ") == len(scripts), proc.stdout[-2000:]
+
+
+def test_a_sequential_whose_build_failed_does_not_raise_again_at_each_later_add():
+    """Keras re-raises the same build error at every ``add`` after a failing one; the script stops
+    at the first, so the later ones are consequences, not new errors."""
+    from kerascheck.lint import lint_source
+
+    source = ("import keras\nfrom keras import layers\nmodel = keras.Sequential()\n"
+              "model.add(keras.Input(shape=(8, 8, 3)))\nmodel.add(layers.Conv1D(4, 3))\n"
+              "model.add(layers.Dense(4))\nmodel.add(layers.Dense(2))\nmodel.summary()\n")
+    errors = [d for d in lint_source(source, "t.py") if d.severity == "error"]
+    assert [(d.code, d.line) for d in errors] == [("KC101", 5)]

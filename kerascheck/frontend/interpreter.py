@@ -94,6 +94,9 @@ class Interpreter(Statements, Expressions):
                     self.result.later_errors.append(self.error_event(exc))
                 for name in bound_names(stmt):
                     self.globals.assign(name, Unknown(f"`{name}` was not bound: line {exc.loc.line} raises"))
+                # What it changes (``model.add(...)`` that raised) is uncertain: its later errors are
+                # consequences of this one, not new ones.
+                self.taint_receivers(stmt, f"line {exc.loc.line} raises", self.globals)
             except Budget as exc:
                 self.cut_short(str(exc))
                 return self.result
