@@ -17,7 +17,7 @@ from .notebook import PRELUDE, Notebook, NotNotebook, is_notebook
 from .notebook import read as read_notebook
 from .parsing import parse_module
 from .source_text import SourceDecodeError, decode_source
-from .stack import with_deep_stack
+from .stack import with_enough_stack
 
 MAX_SOURCE_CHARS = 600_000  # bounds time and memory: libcst's tree and positions cost ~25x and ~10 s per MB
 
@@ -59,7 +59,8 @@ def analyze_source(source: str, path: str, overlay: dict[str, str] | None = None
     if limit is not None:
         analysis.diagnostics.append(limit)
         return _in_cells(analysis)
-    return with_deep_stack(lambda: _analyse(analysis, source, path, overlay, dims, tree))
+    return with_enough_stack(lambda: _analyse(analysis, source, path, overlay, dims, tree),
+                             shallow=isinstance(tree, LazyTree))
 
 
 def _in_cells(analysis: FileAnalysis) -> FileAnalysis:

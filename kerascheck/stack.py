@@ -20,18 +20,20 @@ T = TypeVar("T")
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 200_000
+SHALLOW_RECURSION_LIMIT = 20_000  # in place: Python frames cost no C stack (3.11), a shallow file no deep C recursion
 
 _lock = threading.Lock()
 _jobs: "queue.Queue[tuple[Callable[[], Any], dict, threading.Event]]" = queue.Queue()
 _worker: threading.Thread | None = None
 _local = threading.local()
+_serial = threading.RLock()  # one analysis at a time, in place or on the worker
 
 
 def _after_fork_in_child() -> None:
     """A forked child (check -j's worker pool) has no copy of the deep-stack thread, and the lock or
     queue may have been held by it at the fork: start afresh."""
-    global _lock, _jobs, _worker
-    _lock, _jobs, _worker = threading.Lock(), queue.Queue(), None
+    global _lock, _jobs, _worker, _serial
+    _lock, _jobs, _worker, _serial = threading.Lock(), queue.Queue(), None, threading.RLock()
     _local.inside = False
 
 
@@ -43,7 +45,8 @@ def _serve() -> None:
     while True:
         fn, outcome, done = _jobs.get()
         try:
-            outcome["value"] = fn()
+            with _serial:
+                outcome["value"] = fn()
         except BaseException as exc:  # handed to the caller's thread
             outcome["error"] = exc
         finally:
@@ -63,6 +66,18 @@ def _start() -> None:
             _worker.start()
         finally:
             threading.stack_size(previous)
+
+
+def with_enough_stack(fn: Callable[[], T], shallow: bool) -> T:
+    """``fn()`` where the stack is deep enough: in place for a ``shallow`` source (far from every
+    nesting limit: the calling thread's stack is plenty, and a hand-off to the worker thread costs a
+    few percent of a small file's analysis), else on the deep-stack thread. Either way one at a time."""
+    if not shallow or getattr(_local, "inside", False):
+        return with_deep_stack(fn)
+    if sys.getrecursionlimit() < SHALLOW_RECURSION_LIMIT:
+        sys.setrecursionlimit(SHALLOW_RECURSION_LIMIT)
+    with _serial:
+        return fn()
 
 
 def with_deep_stack(fn: Callable[[], T]) -> T:
