@@ -178,6 +178,15 @@ def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
     return "".join(out)
 
 
+def parse_with_positions(source: str) -> tuple[cst.Module, Any] | None:
+    """The module and the positions of its nodes, for a fix; None when libcst cannot parse it."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:
+        return None
+    return module, MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
 def codemod(source: str, diagnostic: Diagnostic, change: Callable[[cst.CSTNode], cst.CSTNode | None],
             node_type: type | tuple = cst.Call, where: str = "start", inner: bool = False) -> list[TextEdit]:
     """Rewrite the node of ``node_type`` the diagnostic points at with ``change`` (None: no fix).
@@ -188,12 +197,10 @@ def codemod(source: str, diagnostic: Diagnostic, change: Callable[[cst.CSTNode],
     innermost instead (``Conv2D(...)`` rather than ``Conv2D(...)(x)``). The whole module
     goes through libcst, so the result is the source with only that node's changed text replaced.
     """
-    try:
-        module = cst.parse_module(source)
-    except Exception:
+    parsed = parse_with_positions(source)
+    if parsed is None:
         return []
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
+    module, pos = parsed
     start = (diagnostic.line, diagnostic.column)
     end = (diagnostic.end_line or diagnostic.line, diagnostic.end_column or diagnostic.column)
     target = None

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..frontend.result import MethodCalled, RefCalled
-from ._syntax import call_at, in_file, keyword_arg, loc_of, whole_edit
+from ._syntax import call_at, in_file, keyword_arg, loc_of, parse_with_positions, whole_edit
 from .base import Invalid, Rule
 
 SUFFIX = ".weights.h5"
@@ -104,12 +103,10 @@ class WeightsFileSuffix(Rule):
 
     def fix(self, diagnostic, source):
         """The path literal the diagnostic points at, and the same literal in ``load_weights`` calls."""
-        try:
-            module = cst.parse_module(source)
-        except Exception:
+        parsed = parse_with_positions(source)
+        if parsed is None:
             return []
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        pos = wrapper.resolve(PositionProvider)
+        module, pos = parsed
         target = next((n for n, r in pos.items() if isinstance(n, cst.SimpleString) and (
             r.start.line, r.start.column + 1) == (diagnostic.line, diagnostic.column)), None)
         if target is None:
