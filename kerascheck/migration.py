@@ -437,9 +437,10 @@ def old_method_params(method: str) -> list[str]:
     """The Keras 2 signature of a model method (Keras 1's when Keras 2 has none), for positional
     arguments written against it."""
     for version in ("2.3.1", "1.2.2"):
-        params = catalogue.params(version, f"keras.models.Model.{method}")
-        if params:
-            return [p for p in params if not p.startswith("*")]
+        for cls in ("Model", "Sequential"):  # predict_proba / predict_classes were Sequential's only
+            params = catalogue.params(version, f"keras.models.{cls}.{method}")
+            if params:
+                return [p for p in params if not p.startswith("*")]
     return []
 
 
