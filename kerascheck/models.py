@@ -65,7 +65,10 @@ class Sequential(Model):
     def add(self, layer: Any, loc: Loc | None, rebuild: bool = True) -> None:
         if not self.stack and isinstance(layer, Layer):
             shape = _input_shape_arg(layer)
-            if shape is not None:
+            batch_shape = getattr(layer, "keras1_batch_shape", None)  # Keras 1/2's batch_input_shape=
+            if batch_shape is not None:
+                self.add(self.keras.input_layer(batch_shape=batch_shape, loc=loc), loc)
+            elif shape is not None:
                 self.add(self.keras.input_layer(batch_shape=(None, *shape), loc=loc), loc)
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
             layer = layer.layer
