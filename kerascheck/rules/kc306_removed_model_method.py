@@ -179,6 +179,10 @@ class RemovedModelMethod(Rule):
         Invalid('import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit_generator(iter([]), 100, 10, verbose=0)  # train\np = m.predict_generator(iter([]), 3)\n',
                 line=3, column=1,
                 fixed='import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(iter([]), steps_per_epoch=100, epochs=10, verbose=0)  # train\np = m.predict(iter([]), steps=3)\n'),
+        Invalid("import keras\ni = keras.Input(shape=(3,))\nm = keras.Model(i, keras.layers.Dense(3, activation='softmax')(i))\n"
+                "c = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=4, column=5,
+                fixed="import keras\ni = keras.Input(shape=(3,))\nm = keras.Model(i, keras.layers.Dense(3, activation='softmax')(i))\n"
+                      "c = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)\n"),
         # keras1-samples-to-steps
         Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
                 "def batches(x, y, batch_size=50):\n    while True:\n        yield x[:batch_size], y[:batch_size]\n"
@@ -262,7 +266,7 @@ def to_keras3_call(call: cst.Call, steps: dict[str, tuple[str, str]] | None = No
 
 def _output_units(model) -> int | None:
     """The width of a single-output model's output, when the analysis knows it."""
-    outputs = getattr(model, "outputs", None)
+    outputs = getattr(model, "flat_outputs", None) or getattr(model, "outputs", None)  # Functional: flattened
     if outputs is None and getattr(model, "graph", None) is not None:
         outputs = [model.graph[1]]
     if not isinstance(outputs, (list, tuple)) or len(outputs) != 1:
