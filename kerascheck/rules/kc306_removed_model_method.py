@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
@@ -125,34 +123,45 @@ class RemovedModelMethod(Rule):
                 continue
             text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
                      else f"Use `.{new}(...)`: it returns the same probabilities")
+            dropped = [k for k in kwargs if k in DROPPED]
+            if dropped:  # first: a message too long is cut short, and this says the fix is unsafe
+                text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
+                         + " (give a keras.utils.PyDataset `workers=`/`use_multiprocessing=` instead)")
             samples = [k for k in kwargs if k in _SAMPLES]
             if samples:
-                steps = _steps_of_samples(ctx, event.loc, samples)
-                if steps is not None:
-                    text += "; Keras 1 counted samples where Keras 3 counts batches: " + ", ".join(
-                        f"`{old}` -> `{new}={expr}`" if expr else f"`{old}` dropped (Keras 1 ignored it with validation "
-                        "arrays)" for old, (new, expr) in steps.items()) + \
-                        " (the batch size read off the generator's call)"
+                call = call_at(ctx, event.loc)
+                steps = _steps_of_samples(ctx.module, call, samples) if call is not None and ctx.module else None
+                shown = next(((k, v) for k, v in (steps or {}).items() if v[1]), None)
+                if shown is not None:  # the fix recomputes them from the source
+                    example = f": `{shown[0]}` -> `{shown[1][0]}={shown[1][1]}`"
+                    text += f"; {_SAMPLES_MARK}" + (example if len(text) + len(example) < 250 else "")
+                elif steps is not None:
+                    text += f"; {_IGNORED_MARK}"
                 else:
                     text += (f"; `{samples[0]}` (Keras 1) counts samples: Keras 3 counts batches "
                              f"(`{_STEPS[samples[0]]}` = samples // batch size; the generator's batch size is "
                              "not known)")
-            dropped = [k for k in kwargs if k in DROPPED]
-            if dropped:
-                text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
-                         + " (give a keras.utils.PyDataset `workers=`/`use_multiprocessing=` instead)")
             yield self.diagnostic(ctx, event.loc, text)
 
     def fix_applicability(self, diagnostic):
         # Samples -> batches rests on the batch size read off the generator's call: unsafe.
-        return "unsafe" if _UNSAFE_MARK in diagnostic.message or _STEPS_GIVEN.search(diagnostic.message) else "safe"
+        return "unsafe" if _UNSAFE_MARK in diagnostic.message or _SAMPLES_MARK in diagnostic.message else "safe"
 
     def fix(self, diagnostic, source):
         if "Keras 2 took the argmax" in diagnostic.message or "Keras 2 thresholded" in diagnostic.message:
             return codemod(source, diagnostic, lambda call: _predict_classes(call, "argmax" in diagnostic.message))
-        steps = {m.group(1): (m.group(2), m.group(3)) for m in _STEPS_GIVEN.finditer(diagnostic.message)}
-        steps.update({m.group(1): ("", "") for m in _STEPS_DROPPED.finditer(diagnostic.message)})
-        return codemod(source, diagnostic, lambda call: to_keras3_call(call, steps))
+        if _SAMPLES_MARK not in diagnostic.message and _IGNORED_MARK not in diagnostic.message:
+            return codemod(source, diagnostic, to_keras3_call)
+        try:
+            module = cst.parse_module(source)
+        except Exception:
+            return []
+
+        def change(call):
+            samples = [a.keyword.value for a in call.args if a.keyword is not None and a.keyword.value in _SAMPLES]
+            return to_keras3_call(call, _steps_of_samples(module, call, samples))
+
+        return codemod(source, diagnostic, change)
 
     VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
              "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"]
@@ -163,6 +172,13 @@ class RemovedModelMethod(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
                 "labels = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=3, column=10,
                 message="`.predict(x).argmax(axis=-1)`"),
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                "m.fit_generator(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y), nb_val_samples=8)\n",
+                line=5, column=1,
+                fixed="import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                      "m.fit(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y))\n"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
@@ -195,6 +211,13 @@ class RemovedModelMethod(Rule):
                       "x, y = np.zeros((100, 3)), np.zeros((100, 1))\n"
                       "m.fit(batches(x, y), steps_per_epoch=(len(x) + 50 - 1) // 50, epochs=1, validation_data=(x, y))\n"
                       "m.evaluate(batches(x, y, 32), steps=(100 + 32 - 1) // 32)\n"),
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                "m.fit_generator(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y), nb_val_samples=8)\n",
+                line=5, column=1,
+                fixed="import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                      "m.fit(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y))\n"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]], 1)\n", line=3, column=5,
                 fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
@@ -209,8 +232,8 @@ class RemovedModelMethod(Rule):
 # Keras 1 keywords that count samples where Keras 3 counts steps (batches), and the Keras 3 keyword.
 _STEPS = {"samples_per_epoch": "steps_per_epoch", "nb_val_samples": "validation_steps", "val_samples": "steps"}
 _SAMPLES = tuple(_STEPS)
-_STEPS_GIVEN = re.compile(r"`(samples_per_epoch|nb_val_samples|val_samples)` -> `(\w+)=([^`]+)`")
-_STEPS_DROPPED = re.compile(r"`(nb_val_samples)` dropped")
+_SAMPLES_MARK = "Keras 1 counted samples, Keras 3 batches"
+_IGNORED_MARK = "`nb_val_samples` is dropped (Keras 1 ignored it with validation arrays)"
 
 
 def to_keras3_call(call: cst.Call, steps: dict[str, tuple[str, str]] | None = None) -> cst.Call | None:
@@ -292,14 +315,11 @@ _BATCH_PARAMS = ("batch_size", "batch", "batchsize", "bs")
 _FLOW_METHODS = ("flow", "flow_from_directory", "flow_from_dataframe")  # ImageDataGenerator's, batch_size=32
 
 
-def _steps_of_samples(ctx, loc, samples: list[str]) -> dict[str, tuple[str, str]] | None:
-    """{Keras 1 keyword: (Keras 3 keyword, its value as source)} for each sample count of the call at
-    ``loc`` (``samples_per_epoch=600`` with a generator of batches of 50 -> ``steps_per_epoch=600 // 50``);
-    an empty expression drops a count Keras 1 ignored. None when a batch size is not known."""
-    call = call_at(ctx, loc)
-    if call is None or ctx.module is None:
-        return None
-    code = ctx.module.code_for_node
+def _steps_of_samples(module: cst.Module, call: cst.Call, samples: list[str]) -> dict[str, tuple[str, str]] | None:
+    """{Keras 1 keyword: (Keras 3 keyword, its value as source)} for each sample count of ``call``
+    (``samples_per_epoch=600`` with a generator of batches of 50 -> ``steps_per_epoch=600 // 50``); an
+    empty expression drops a count Keras 1 ignored. None when a batch size is not known."""
+    code = module.code_for_node
     found = {}
     for key in samples:
         arg = keyword_arg(call, key)
@@ -315,7 +335,7 @@ def _steps_of_samples(ctx, loc, samples: list[str]) -> dict[str, tuple[str, str]
             source = keyword_arg(call, "generator")
             source = source.value if source is not None else (call.args[0].value if call.args and call.args[0].keyword
                                                               is None else None)
-        batch = _generator_batch_size(ctx.module, source)
+        batch = _generator_batch_size(module, source)
         count = code(arg.value)
         if batch is None or "\n" in count or "`" in count:
             return None
