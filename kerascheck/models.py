@@ -67,7 +67,9 @@ class Sequential(Model):
             shape = _input_shape_arg(layer)
             batch_shape = getattr(layer, "keras1_batch_shape", None)  # Keras 1/2's batch_input_shape=
             if batch_shape is not None:
-                self.add(self.keras.input_layer(batch_shape=batch_shape, loc=loc), loc)
+                made = self.keras.input_layer(batch_shape=batch_shape, loc=loc)
+                made.keras1_batch_shape_of = layer  # KC108's fix writes this Input
+                self.add(made, loc)
             elif shape is not None:
                 self.add(self.keras.input_layer(batch_shape=(None, *shape), loc=loc), loc)
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:

@@ -6,7 +6,6 @@ import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import LayerCreated
-from ..ir import InputLayer
 from ..migration import BATCH_INPUT_SHAPE, KERAS1_LAYER_DROPS, RECURRENT, keras2_defaults
 from ._syntax import codemod, dotted, import_keras_edit, parse_with_positions, rename_keywords, whole_edit
 from .base import EngineErrorRule, Invalid
@@ -257,7 +256,7 @@ def _first_of_sequential(ctx, loc) -> bool:
     made = [e.layer for e in ctx.result.events_of(LayerCreated) if e.loc == loc]
     if len(made) != 1 or getattr(made[0], "keras1_batch_shape", None) is None:
         return False
-    return any(len(m.stack) > 1 and isinstance(m.stack[0], InputLayer) and m.stack[1] is made[0]
+    return any(m.stack and getattr(m.stack[0], "keras1_batch_shape_of", None) is made[0]
                for m in ctx.result.keras.models if hasattr(m, "stack"))
 
 
