@@ -80,3 +80,12 @@ def test_get_output_at_zero_is_output_on_a_layer_called_twice():
     (error,) = _errors(source)
     assert error.fix == "safe"
     assert fix_source(source, "t.py").fixed.endswith("first = d.output\n")
+
+
+def test_keras1_recurrent_layer_with_output_dim_and_batch_input_shape_is_fixed_in_two_rounds():
+    source = ("from keras.models import Sequential\nfrom keras.layers import LSTM, Dense\nmodel = Sequential()\n"
+              "model.add(LSTM(output_dim=16, batch_input_shape=(4, 5, 1), stateful=True, consume_less='gpu'))\n"
+              "model.add(Dense(1))\n")
+    assert fix_source(source, "t.py").fixed == (
+        "from keras.models import Sequential\nfrom keras.layers import LSTM, Dense, Input\nmodel = Sequential()\n"
+        "model.add(Input(batch_shape=(4, 5, 1)))\nmodel.add(LSTM(units=16, stateful=True))\nmodel.add(Dense(1))\n")

@@ -155,7 +155,9 @@ class InvalidLayerArgument(EngineErrorRule):
 
         def change(call):
             given = [a.keyword.value for a in call.args if a.keyword is not None]
-            unknown = [k for k in given if not catalogue.accepts(KERAS_VERSION, path, k)]
+            # Keywords with no Keras 3 name (batch_input_shape...) are left for the next round, which reports them.
+            unknown = [k for k in given if not catalogue.accepts(KERAS_VERSION, path, k)
+                       and k not in (BATCH_INPUT_SHAPE, *_PERFORMANCE_ONLY, *KERAS1_LAYER_DROPS.get(cls, ()))]
             defaults = keras2_defaults(cls, missing)
             if not unknown and defaults and not any(a.keyword is None for a in call.args):
                 # ``AveragePooling2D()``: Keras 3 made the argument required; Keras 2's default, written out
