@@ -89,3 +89,12 @@ def test_keras1_recurrent_layer_with_output_dim_and_batch_input_shape_is_fixed_i
     assert fix_source(source, "t.py").fixed == (
         "from keras.models import Sequential\nfrom keras.layers import LSTM, Dense, Input\nmodel = Sequential()\n"
         "model.add(Input(batch_shape=(4, 5, 1)))\nmodel.add(LSTM(units=16, stateful=True))\nmodel.add(Dense(1))\n")
+
+
+def test_per_call_accessors_give_that_calls_tensors_and_the_analysis_goes_on():
+    source = ("import keras\nd = keras.layers.Dense(2)\na = keras.Input(shape=(3,))\ny = d(a)\n"
+              "t = d.get_output_at(0)\nz = keras.layers.Reshape((5,))(t)\n"
+              "s = d.get_input_shape_at(0)\nw = keras.layers.Dense(s[-1] - 3)\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(5, "KC301"), (6, "KC102"), (7, "KC301"), (8, "KC108")]
+    assert errors[0].stops_script and "input_shape=(2,)" in errors[1].message and "units=0" in errors[3].message
