@@ -134,6 +134,8 @@ class Sequential(Model):
             x = self.keras.call(layer, x, loc)
             if not isinstance(x, Tensor):
                 raise Unresolvable("a layer in a Sequential model returned several tensors")
+            if x.node is not None:
+                x.node.sequential = self  # each rebuild calls the layer again: one call for Keras 2 (KC205)
         # Keras builds an unnamed Functional here; its name appears in input-spec errors.
         self.functional_name = self.keras.naming.auto("Functional")
         self.graph = (inputs, x)

@@ -98,3 +98,12 @@ def test_per_call_accessors_give_that_calls_tensors_and_the_analysis_goes_on():
     errors = _errors(source)
     assert [(d.line, d.code) for d in errors] == [(5, "KC301"), (6, "KC102"), (7, "KC301"), (8, "KC108")]
     assert errors[0].stops_script and "input_shape=(2,)" in errors[1].message and "units=0" in errors[3].message
+
+
+def test_a_sequential_layer_output_is_not_ambiguous_but_a_second_call_makes_it_so():
+    # KC301's fix writes ``model.layers[0].output``: the nodes each ``add`` rebuild made are one call.
+    source = ("import keras\nm = keras.Sequential()\nm.add(keras.layers.Dense(4, input_shape=(3,)))\n"
+              "m.add(keras.layers.Dense(2))\nm.add(keras.layers.Dense(1))\nh = m.layers[0].output\n")
+    assert not [d for d in lint_source(source, "t.py") if d.code == "KC205"]
+    again = source + "other = m.layers[0](keras.Input(shape=(3,)))\nh2 = m.layers[0].output\n"
+    assert [d.line for d in lint_source(again, "t.py") if d.code == "KC205"] == [8]

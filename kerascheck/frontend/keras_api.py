@@ -283,6 +283,13 @@ MODEL_KEEPS = {"output_shape", "input_shape"}
 _PER_CALL_ACCESSORS = {"get_output_at", "get_input_at", "get_output_shape_at", "get_input_shape_at"}
 
 
+def _distinct_calls(layer: Layer) -> int:
+    """The calls of ``layer`` the script made: the nodes a Sequential's rebuilds made (one per ``add``, all
+    on its one input) count as one call, as in Keras 2."""
+    rebuilt = {id(getattr(n, "sequential", None)) for n in layer.nodes if getattr(n, "sequential", None) is not None}
+    return len(rebuilt) + sum(1 for n in layer.nodes if getattr(n, "sequential", None) is None)
+
+
 def _per_call_value(layer: Layer, name: str, args: list, kwargs: dict) -> Any:
     """``layer.get_output_at(i)`` (removed in Keras 3) as Keras 2 computed it, from the i-th call."""
     index = args[0] if args else kwargs.get("node_index")
@@ -320,7 +327,7 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
             return layer.outputs if name == "output" else layer.inputs
         if not layer.nodes:
             raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
-        if len(layer.nodes) > 1 and loc is not None:
+        if loc is not None and _distinct_calls(layer) > 1:
             interp.result.events.append(AmbiguousIO(loc, layer, name))
         node = layer.nodes[0]  # Keras 3 returns the first call's tensors
         tensors = node.outputs if name == "output" else node.inputs
