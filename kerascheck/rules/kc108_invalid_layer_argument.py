@@ -62,8 +62,9 @@ class InvalidLayerArgument(EngineErrorRule):
     if needed), as Keras 2 built it: safe. Removing Embedding's `dropout=` (Keras 1 dropped whole words;
     Keras 3 has no such keyword), another BatchNormalization `mode` (Keras 1's sample-wise or
     batch-statistics modes), or a `batch_input_shape=` no Input replaces changes what the model
-    computes: unsafe, applied only with `--unsafe-fixes`. An argument Keras 3 made required gets Keras 2's default (`AveragePooling2D()` becomes
-    `AveragePooling2D(pool_size=(2, 2))`), and a Keras 2 recurrent layer's `input_dim=` becomes
+    computes: unsafe, applied only with `--unsafe-fixes`. An argument Keras 3 made required gets
+    Keras 2's default (`AveragePooling2D()` becomes `AveragePooling2D(pool_size=(2, 2))`), and a
+    Keras 2 recurrent layer's `input_dim=` becomes
     `input_shape=(input_length, input_dim)`, as Keras 2 read them. Other rejected arguments have no
     automatic fix. After the error the analysis goes on with the Keras 3 spelling.
 
