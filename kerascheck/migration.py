@@ -379,14 +379,24 @@ def layer_renames(cls: str) -> dict[str, str]:
     return {old: new for old, new in renames.items() if old not in accepted[0] and new in accepted[0]}
 
 
+# Keras 1/2 layer keywords Keras 3 has no counterpart for (KC108 drops them): Embedding's word dropout,
+# BatchNormalization's mode (0 is what Keras 3 does), the batch shape Keras 3 takes from an Input.
+KERAS1_LAYER_DROPS = {"Embedding": ("dropout",), "BatchNormalization": ("mode",)}
+BATCH_INPUT_SHAPE = "batch_input_shape"
+
+
 def repair_layer_kwargs(cls: str, kwargs: dict) -> dict | None:
     """``kwargs`` with the Keras 1/2 keywords renamed (``init`` -> ``kernel_initializer``,
-    ``nb_row``/``nb_col`` -> ``kernel_size``), None when nothing is renamed."""
+    ``nb_row``/``nb_col`` -> ``kernel_size``) or dropped (``KERAS1_LAYER_DROPS``, ``batch_input_shape``),
+    None when nothing is changed."""
     renames = layer_renames(cls)
     out, changed = {}, False
     for key, value in kwargs.items():
         new = renames.get(key)
-        if key in _DROPPED_LAYER_KEYWORDS and new is not None:
+        if (key in KERAS1_LAYER_DROPS.get(cls, ()) or key == BATCH_INPUT_SHAPE) and not catalogue.accepts(
+                KERAS, f"keras.layers.{cls}", key):
+            changed = True  # the analysis goes on as the fix writes it (the batch shape: an Input before the layer)
+        elif key in _DROPPED_LAYER_KEYWORDS and new is not None:
             changed = True  # a value Keras 3 reads differently ('tf' / 'th'): the analysis goes on without it
         elif new is not None and new not in kwargs:
             out[new], changed = value, True
@@ -437,9 +447,10 @@ def old_method_params(method: str) -> list[str]:
     """The Keras 2 signature of a model method (Keras 1's when Keras 2 has none), for positional
     arguments written against it."""
     for version in ("2.3.1", "1.2.2"):
-        params = catalogue.params(version, f"keras.models.Model.{method}")
-        if params:
-            return [p for p in params if not p.startswith("*")]
+        for cls in ("Model", "Sequential"):  # predict_proba / predict_classes were Sequential's only
+            params = catalogue.params(version, f"keras.models.{cls}.{method}")
+            if params:
+                return [p for p in params if not p.startswith("*")]
     return []
 
 

@@ -65,7 +65,12 @@ class Sequential(Model):
     def add(self, layer: Any, loc: Loc | None, rebuild: bool = True) -> None:
         if not self.stack and isinstance(layer, Layer):
             shape = _input_shape_arg(layer)
-            if shape is not None:
+            batch_shape = getattr(layer, "keras1_batch_shape", None)  # Keras 1/2's batch_input_shape=
+            if batch_shape is not None:
+                made = self.keras.input_layer(batch_shape=batch_shape, loc=loc)
+                made.keras1_batch_shape_of = layer  # KC108's fix writes this Input
+                self.add(made, loc)
+            elif shape is not None:
                 self.add(self.keras.input_layer(batch_shape=(None, *shape), loc=loc), loc)
         if isinstance(layer, Tensor) and layer.node is not None and layer.node.is_input:
             layer = layer.layer
@@ -129,6 +134,8 @@ class Sequential(Model):
             x = self.keras.call(layer, x, loc)
             if not isinstance(x, Tensor):
                 raise Unresolvable("a layer in a Sequential model returned several tensors")
+            if x.node is not None:
+                x.node.sequential = self  # each rebuild calls the layer again: one call for Keras 2 (KC205)
         # Keras builds an unnamed Functional here; its name appears in input-spec errors.
         self.functional_name = self.keras.naming.auto("Functional")
         self.graph = (inputs, x)

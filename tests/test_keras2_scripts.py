@@ -78,13 +78,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "image_dim_ordering... -> keras.ops, keras.random)": _on("fix_runs", "02", "09", "21", "24"),
     "no fix for removed imports (keras.layers.merge, merge/Merge, keras.engine.topology)":
         _on("fix_runs", "06", "07", "15"),
-    "no fix for Keras 1 layer keywords and signatures reported as KC108 (Embedding dropout, BatchNormalization mode, "
-    "GRU consume_less/inner_activation, LSTM batch_input_shape/input_dim/output_dim, AveragePooling2D() pool_size)":
-        _on("fix_runs", "04", "14", "32"),
-    "fit_generator/evaluate_generator/predict_generator: positional arguments mapped by the Keras 3 signature "
-    "(fit(g, 5, 1) makes 5 the y) or no fix": _on("fix_runs", "05", "17"),
-    "no fix for Layer.output_shape/input_shape/get_output_at/get_output_shape_at (KC301) or predict_classes (KC306)":
-        _on("fix_runs", "06", "20", "21", "28", "29", "32"),
     "problems not reported are not fixed (summery, Model(input=, output=), '.h5' weight files, ModelCheckpoint "
     "'.weights.h5', _keras_shape, history['val_acc'], numpy units, to_categorical(nb_classes=), show_accuracy, "
     "reset_states)": _on("fix_runs", "05", "06", "07", "09", "10", "17", "23", "32"),

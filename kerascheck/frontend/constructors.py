@@ -151,6 +151,9 @@ def _layer(interp, path, args, kwargs, loc):
             interp.recover(exc, loc)
             spec = REGISTRY[name].bind(args, repaired)
         layer = interp.keras.layer(spec, loc)
+        if isinstance(kwargs.get(migration.BATCH_INPUT_SHAPE), (tuple, list)):
+            # Keras 2 made the first layer of a Sequential an Input of this batch shape (as KC108's fix writes)
+            layer.keras1_batch_shape = tuple(kwargs[migration.BATCH_INPUT_SHAPE])
         interp.result.events.append(LayerCreated(loc, layer))
         return layer
     if name in FUNCTIONAL_FORMS:

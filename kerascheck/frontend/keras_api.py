@@ -129,6 +129,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         if runner is not None:
             return _as_tuples(runner(Tensor(tuple(shape))))
         return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))
+    if name in _PER_CALL_ACCESSORS and isinstance(obj, Layer):
+        return _per_call_value(obj, name, args, kwargs)
     if name == "get_layer":
         layer_name, index = bind_arguments(args, kwargs, ("name", "index"))
         for layer in getattr(obj, "layers", []):
@@ -291,6 +293,26 @@ REMOVED_LAYER_ATTRIBUTES = {"get_output_at", "get_input_at", "get_output_shape_a
                             "get_losses_for"}
 # ... except on models, which still have these properties.
 MODEL_KEEPS = {"output_shape", "input_shape"}
+# Keras 2's accessors of one call's tensors: after the error, the value of that call's tensors.
+_PER_CALL_ACCESSORS = {"get_output_at", "get_input_at", "get_output_shape_at", "get_input_shape_at"}
+
+
+def _distinct_calls(layer: Layer) -> int:
+    """The calls of ``layer`` the script made: the nodes a Sequential's rebuilds made (one per ``add``, all
+    on its one input) count as one call, as in Keras 2."""
+    rebuilt = {id(getattr(n, "sequential", None)) for n in layer.nodes if getattr(n, "sequential", None) is not None}
+    return len(rebuilt) + sum(1 for n in layer.nodes if getattr(n, "sequential", None) is None)
+
+
+def _per_call_value(layer: Layer, name: str, args: list, kwargs: dict) -> Any:
+    """``layer.get_output_at(i)`` (removed in Keras 3) as Keras 2 computed it, from the i-th call."""
+    index = args[0] if args else kwargs.get("node_index")
+    if not isinstance(index, int) or isinstance(index, bool) or not -len(layer.nodes) <= index < len(layer.nodes):
+        return Unknown(f"`{name}({index!r})` of {layer.name}")
+    node = layer.nodes[index]
+    tensors = list(node.outputs if "output" in name else node.inputs)
+    values = [tuple(t.shape) for t in tensors] if name.endswith("shape_at") else tensors
+    return values[0] if len(values) == 1 else values
 
 
 def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | None = None) -> Any:
@@ -302,6 +324,9 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
             if len(tensors) == 1:
                 interp.recover(error, loc)  # the analysis goes on with Keras 3's ``.output.shape``
                 return tuple(tensors[0].shape)
+        if loc is not None and name in _PER_CALL_ACCESSORS and layer.nodes:
+            interp.recover(error, loc)  # the analysis goes on with that call's tensors (``call_method``)
+            return KerasMethod(layer, name)
         raise error
     if name == "name":
         return layer.name
@@ -316,7 +341,7 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
             return layer.outputs if name == "output" else layer.inputs
         if not layer.nodes:
             raise KerasError(f"The layer {layer.name} has never been called and thus has no defined {name}.", "AttributeError")
-        if len(layer.nodes) > 1 and loc is not None:
+        if loc is not None and _distinct_calls(layer) > 1:
             interp.result.events.append(AmbiguousIO(loc, layer, name))
         node = layer.nodes[0]  # Keras 3 returns the first call's tensors
         tensors = node.outputs if name == "output" else node.inputs

@@ -65,9 +65,12 @@ class RemovedLayerAttribute(EngineErrorRule):
 
     ## Fix safety
     `conv.input_shape` becomes `conv.input.shape` (and `output_shape` `output.shape`) for a layer
-    called once: safe. Naming the tensor of a given call (`lstm.get_output_at(1)` becomes the variable
-    the second call was assigned to) is unsafe, since that variable may have been rebound since; it is
-    applied only with `--unsafe-fixes`.
+    called once: safe. The first call's accessors `get_output_at(0)`, `get_input_at(0)`,
+    `get_output_shape_at(0)`, `get_input_shape_at(0)` become `.output`, `.input`, `.output.shape`,
+    `.input.shape`: Keras 3's `.output` and `.input` are the first call's tensors, so the fix is safe.
+    Naming the tensor of a later call (`lstm.get_output_at(1)` becomes the variable the second call was
+    assigned to) is unsafe, since that variable may have been rebound since; it is applied only with
+    `--unsafe-fixes`.
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
@@ -83,7 +86,7 @@ class RemovedLayerAttribute(EngineErrorRule):
         """``conv.input_shape`` -> ``conv.input.shape`` is safe; naming the tensor of a call
         (``lstm.get_output_at(1)`` -> ``yb``) is unsafe: the variable may have been rebound since."""
         found = _SPECIFIC.search(diagnostic.message)
-        return "safe" if found and (re.search(r"\.(input|output)\.shape$", found.group(2)) or (
+        return "safe" if found and (re.search(r"\.(input|output)(\.shape)?$", found.group(2)) or (
             found.group(1).endswith("._keras_shape") and found.group(2).endswith(".shape"))) else "unsafe"
 
     def fix(self, diagnostic, source):
@@ -142,8 +145,8 @@ class RemovedLayerAttribute(EngineErrorRule):
                 "ya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
                 message="`lstm.get_output_at(1)` -> `yb`"),
         Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
-                "y = conv(a)\nshape = conv.get_input_shape_at(0)\n", line=5, column=9,
-                message="`a.shape`"),
+                "b = keras.Input(shape=(16, 16, 3))\ny = conv(a)\nz = conv(b)\nshape = conv.get_input_shape_at(1)\n",
+                line=7, column=9, message="`b.shape`"),
         Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
                 "y = conv(a)\nshape = conv.input_shape  # the shape\n", line=5, column=9,
                 fixed="import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\n"
@@ -152,6 +155,14 @@ class RemovedLayerAttribute(EngineErrorRule):
                 "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = lstm.get_output_at(1)\n", line=7, column=7,
                 fixed="import keras\nlstm = keras.layers.LSTM(4)\na = keras.Input(shape=(5, 3))\n"
                       "b = keras.Input(shape=(5, 3))\nya = lstm(a)\nyb = lstm(b)\nout = yb\n"),
+        # first-call-accessors
+        Invalid("import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\ny = conv(a)\n"
+                "print(conv.get_output_at(0), conv.get_input_at(0))\nshape = conv.get_output_shape_at(0)\n"
+                "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nz = m.layers[0].get_input_shape_at(0)\n",
+                line=5, column=7,
+                fixed="import keras\nconv = keras.layers.Conv2D(16, 3)\na = keras.Input(shape=(32, 32, 3))\ny = conv(a)\n"
+                      "print(conv.output, conv.input)\nshape = conv.output.shape\n"
+                      "m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nz = m.layers[0].input.shape\n"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.summery()\n",
                 line=3, column=1, message="Did you mean `summary`?"),
         Invalid("import keras\nx = keras.Input(shape=(3,))\nn = x._keras_shape[1]\ny = keras.layers.Dense(n)(x)\n",
@@ -174,6 +185,11 @@ def _specific_hint(ctx, loc, error) -> str | None:
         index = _INDEX.match(line[loc.end_column - 1:])
         if index:
             written = f"{text}({index.group(1)})"
+            if index.group(1) == "0":
+                # Keras 3's ``.output`` / ``.input`` are the first call's tensors (node 0), whatever
+                # the number of calls (keras/src/ops/operation.py): the same value.
+                side, suffix = _PER_CALL[attr]
+                return f"`{written}` -> `{obj}.{side[:-1]}{suffix}`"
             tensor = _call_tensor(ctx, obj, int(index.group(1)), *_PER_CALL[attr])
             if tensor:
                 return f"`{written}` -> {tensor}"

@@ -5,7 +5,7 @@ import libcst as cst
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled
 from ..migration import old_method_params
-from ._syntax import codemod, in_file
+from ._syntax import call_at, codemod, in_file, keyword_arg
 from .base import Invalid, Rule
 
 KERAS, OLD = KERAS_VERSION, "2.3.1"
@@ -77,8 +77,13 @@ class RemovedModelMethod(Rule):
     `PyDataset`), which changes how data is loaded: unsafe, applied only with `--unsafe-fixes`.
     Positional arguments are named by the Keras 2 signature (`fit_generator(g, 100, 10)` becomes
     `fit(g, steps_per_epoch=100, epochs=10)`: in Keras 3's `fit` they would be `y` and `batch_size`).
-    Keras 1's `samples_per_epoch` counts samples where Keras 3 counts batches: no automatic fix.
-    `m.predict_classes(x)` becomes what Keras 2 computed, `m.predict(x).argmax(axis=-1)` for a
+    Keras 1's `samples_per_epoch=`, `nb_val_samples=` and `val_samples=` count samples where Keras 3's
+    `steps_per_epoch=`, `validation_steps=` and `steps=` count batches: when the generator's batch size
+    can be read off its call (a `batch_size=` argument, the batch-size parameter of the script's generator
+    function, `ImageDataGenerator.flow`'s 32), `samples_per_epoch=600` becomes `steps_per_epoch=600 // 50`
+    (rounded up when it does not divide, as Keras 1 drew batches until it had seen that many samples), and
+    `nb_val_samples` is dropped when the validation data are arrays (Keras 1 ignored it then). This rests
+    on reading the batch size by name: unsafe. `m.predict_classes(x)` becomes what Keras 2 computed, `m.predict(x).argmax(axis=-1)` for a
     model with several outputs units or `(m.predict(x) > 0.5).astype("int32")` for one, when the
     analysis knows the output's width: safe.
 
@@ -118,23 +123,45 @@ class RemovedModelMethod(Rule):
                 continue
             text += (f"Use `.{new}(...)`: it takes the generator (or dataset) itself" if name.endswith("_generator")
                      else f"Use `.{new}(...)`: it returns the same probabilities")
-            samples = [k for k in kwargs if k in _SAMPLES]
-            if samples:
-                text += (f"; `{samples[0]}` (Keras 1) counts samples: Keras 3 counts batches "
-                         f"(`{'validation_steps' if 'val' in samples[0] else 'steps_per_epoch'}` = samples // batch size)")
             dropped = [k for k in kwargs if k in DROPPED]
-            if dropped:
+            if dropped:  # first: a message too long is cut short, and this says the fix is unsafe
                 text += (f"; {_UNSAFE_MARK} `{new}` has no " + ", ".join(f"`{k}`" for k in dropped)
                          + " (give a keras.utils.PyDataset `workers=`/`use_multiprocessing=` instead)")
+            samples = [k for k in kwargs if k in _SAMPLES]
+            if samples:
+                call = call_at(ctx, event.loc)
+                steps = _steps_of_samples(ctx.module, call, samples) if call is not None and ctx.module else None
+                shown = next(((k, v) for k, v in (steps or {}).items() if v[1]), None)
+                if shown is not None:  # the fix recomputes them from the source
+                    example = f": `{shown[0]}` -> `{shown[1][0]}={shown[1][1]}`"
+                    text += f"; {_SAMPLES_MARK}" + (example if len(text) + len(example) < 250 else "")
+                elif steps is not None:
+                    text += f"; {_IGNORED_MARK}"
+                else:
+                    text += (f"; `{samples[0]}` (Keras 1) counts samples: Keras 3 counts batches "
+                             f"(`{_STEPS[samples[0]]}` = samples // batch size; the generator's batch size is "
+                             "not known)")
             yield self.diagnostic(ctx, event.loc, text)
 
     def fix_applicability(self, diagnostic):
-        return "unsafe" if _UNSAFE_MARK in diagnostic.message else "safe"
+        # Samples -> batches rests on the batch size read off the generator's call: unsafe.
+        return "unsafe" if _UNSAFE_MARK in diagnostic.message or _SAMPLES_MARK in diagnostic.message else "safe"
 
     def fix(self, diagnostic, source):
         if "Keras 2 took the argmax" in diagnostic.message or "Keras 2 thresholded" in diagnostic.message:
             return codemod(source, diagnostic, lambda call: _predict_classes(call, "argmax" in diagnostic.message))
-        return codemod(source, diagnostic, to_keras3_call)
+        if _SAMPLES_MARK not in diagnostic.message and _IGNORED_MARK not in diagnostic.message:
+            return codemod(source, diagnostic, to_keras3_call)
+        try:
+            module = cst.parse_module(source)
+        except Exception:
+            return []
+
+        def change(call):
+            samples = [a.keyword.value for a in call.args if a.keyword is not None and a.keyword.value in _SAMPLES]
+            return to_keras3_call(call, _steps_of_samples(module, call, samples))
+
+        return codemod(source, diagnostic, change)
 
     VALID = ["import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
              "m.compile(optimizer='adam', loss='mse')\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\n"]
@@ -145,6 +172,13 @@ class RemovedModelMethod(Rule):
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\n"
                 "labels = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=3, column=10,
                 message="`.predict(x).argmax(axis=-1)`"),
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                "m.fit_generator(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y), nb_val_samples=8)\n",
+                line=5, column=1,
+                fixed="import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                      "m.fit(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y))\n"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                 "p = m.predict_proba([[1.0, 2.0, 3.0]])\n", line=3, column=5, message="Use `.predict(...)`"),
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
@@ -161,6 +195,33 @@ class RemovedModelMethod(Rule):
         Invalid('import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit_generator(iter([]), 100, 10, verbose=0)  # train\np = m.predict_generator(iter([]), 3)\n',
                 line=3, column=1,
                 fixed='import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(iter([]), steps_per_epoch=100, epochs=10, verbose=0)  # train\np = m.predict(iter([]), steps=3)\n'),
+        Invalid("import keras\ni = keras.Input(shape=(3,))\nm = keras.Model(i, keras.layers.Dense(3, activation='softmax')(i))\n"
+                "c = m.predict_classes([[1.0, 2.0, 3.0]])\n", line=4, column=5,
+                fixed="import keras\ni = keras.Input(shape=(3,))\nm = keras.Model(i, keras.layers.Dense(3, activation='softmax')(i))\n"
+                      "c = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)\n"),
+        # keras1-samples-to-steps
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "def batches(x, y, batch_size=50):\n    while True:\n        yield x[:batch_size], y[:batch_size]\n"
+                "x, y = np.zeros((100, 3)), np.zeros((100, 1))\n"
+                "m.fit_generator(batches(x, y), samples_per_epoch=len(x), nb_epoch=1, validation_data=(x, y), nb_val_samples=100)\n"
+                "m.evaluate_generator(batches(x, y, 32), val_samples=100)\n",
+                line=8, column=1,
+                fixed="import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "def batches(x, y, batch_size=50):\n    while True:\n        yield x[:batch_size], y[:batch_size]\n"
+                      "x, y = np.zeros((100, 3)), np.zeros((100, 1))\n"
+                      "m.fit(batches(x, y), steps_per_epoch=(len(x) + 50 - 1) // 50, epochs=1, validation_data=(x, y))\n"
+                      "m.evaluate(batches(x, y, 32), steps=(100 + 32 - 1) // 32)\n"),
+        Invalid("import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                "m.fit_generator(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y), nb_val_samples=8)\n",
+                line=5, column=1,
+                fixed="import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\n"
+                      "x, y = np.zeros((8, 3)), np.zeros((8, 1))\n"
+                      "m.fit(iter([(x, y)] * 2), steps_per_epoch=2, validation_data=(x, y))\n"),
+        Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
+                "p = m.predict_proba([[1.0, 2.0, 3.0]], 1)\n", line=3, column=5,
+                fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
+                      "p = m.predict([[1.0, 2.0, 3.0]], batch_size=1)\n"),
         # predict-classes
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\nb = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\nc = m.predict_classes([[1.0, 2.0, 3.0]])  # classes\nd = b.predict_classes([[1.0, 2.0, 3.0]])\n",
                 line=4, column=5,
@@ -168,15 +229,20 @@ class RemovedModelMethod(Rule):
     ]
 
 
-# Keras 1 keywords that count samples where Keras 3 counts steps (batches): no exact rewrite.
-_SAMPLES = ("samples_per_epoch", "nb_val_samples", "val_samples")
+# Keras 1 keywords that count samples where Keras 3 counts steps (batches), and the Keras 3 keyword.
+_STEPS = {"samples_per_epoch": "steps_per_epoch", "nb_val_samples": "validation_steps", "val_samples": "steps"}
+_SAMPLES = tuple(_STEPS)
+_SAMPLES_MARK = "Keras 1 counted samples, Keras 3 batches"
+_IGNORED_MARK = "`nb_val_samples` is dropped (Keras 1 ignored it with validation arrays)"
 
 
-def to_keras3_call(call: cst.Call) -> cst.Call | None:
+def to_keras3_call(call: cst.Call, steps: dict[str, tuple[str, str]] | None = None) -> cst.Call | None:
     """``m.fit_generator(g, 100, 10)`` -> ``m.fit(g, steps_per_epoch=100, epochs=10)``: the positional
     arguments after the first are named by the Keras 2 signature (not left to Keras 3's, where they
-    would be ``y`` and ``batch_size``), Keras 1/2 keywords renamed; None when an argument has no
-    exact Keras 3 counterpart (``samples_per_epoch`` counts samples, Keras 3 steps)."""
+    would be ``y`` and ``batch_size``), Keras 1/2 keywords renamed; Keras 1's sample counts become the
+    step counts of ``steps`` ({old keyword: (new keyword, expression)}, "" to drop one). None when an
+    argument has no Keras 3 counterpart."""
+    steps = steps or {}
     func = call.func
     removed = removed_methods()
     if not isinstance(func, cst.Attribute) or removed.get(func.attr.value) is None:
@@ -200,7 +266,16 @@ def to_keras3_call(call: cst.Call) -> cst.Call | None:
         if key in DROPPED:
             continue
         if key in _SAMPLES:
-            return None
+            if key not in steps:
+                return None
+            new_key, expr = steps[key]
+            if not expr:
+                continue  # Keras 1 ignored it (validation data given as arrays)
+            try:
+                value = cst.parse_expression(expr)
+            except Exception:
+                return None
+            arg, key = arg.with_changes(keyword=cst.Name(new_key), value=value), new_key
         if key in EXACT:
             arg = arg.with_changes(keyword=cst.Name(EXACT[key]))
             key = EXACT[key]
@@ -214,7 +289,7 @@ def to_keras3_call(call: cst.Call) -> cst.Call | None:
 
 def _output_units(model) -> int | None:
     """The width of a single-output model's output, when the analysis knows it."""
-    outputs = getattr(model, "outputs", None)
+    outputs = getattr(model, "flat_outputs", None) or getattr(model, "outputs", None)  # Functional: flattened
     if outputs is None and getattr(model, "graph", None) is not None:
         outputs = [model.graph[1]]
     if not isinstance(outputs, (list, tuple)) or len(outputs) != 1:
@@ -232,3 +307,77 @@ def _predict_classes(call: cst.Call, argmax: bool):
     predict = call.with_changes(func=func.with_changes(attr=cst.Name("predict")))
     code = cst.Module([]).code_for_node(predict)
     return cst.parse_expression(f"{code}.argmax(axis=-1)" if argmax else f'({code} > 0.5).astype("int32")')
+
+
+# -- Keras 1's sample counts as Keras 3's step counts ---------------------------------------------------------
+# Keras 1's fit_generator drew batches until it had seen ``samples_per_epoch`` samples: ceil(samples / batch).
+_BATCH_PARAMS = ("batch_size", "batch", "batchsize", "bs")
+_FLOW_METHODS = ("flow", "flow_from_directory", "flow_from_dataframe")  # ImageDataGenerator's, batch_size=32
+
+
+def _steps_of_samples(module: cst.Module, call: cst.Call, samples: list[str]) -> dict[str, tuple[str, str]] | None:
+    """{Keras 1 keyword: (Keras 3 keyword, its value as source)} for each sample count of ``call``
+    (``samples_per_epoch=600`` with a generator of batches of 50 -> ``steps_per_epoch=600 // 50``); an
+    empty expression drops a count Keras 1 ignored. None when a batch size is not known."""
+    code = module.code_for_node
+    found = {}
+    for key in samples:
+        arg = keyword_arg(call, key)
+        if arg is None:
+            return None
+        if key == "nb_val_samples":
+            data = keyword_arg(call, "validation_data")
+            if data is not None and isinstance(data.value, (cst.Tuple, cst.List)):
+                found[key] = (_STEPS[key], "")  # arrays: Keras 1 read nb_val_samples only for a generator
+                continue
+            source = data.value if data is not None else None
+        else:
+            source = keyword_arg(call, "generator")
+            source = source.value if source is not None else (call.args[0].value if call.args and call.args[0].keyword
+                                                              is None else None)
+        batch = _generator_batch_size(module, source)
+        count = code(arg.value)
+        if batch is None or "\n" in count or "`" in count:
+            return None
+        if not isinstance(arg.value, (cst.Name, cst.Integer, cst.Attribute, cst.Subscript, cst.Call)):
+            count = f"({count})"
+        divides = count.isdigit() and batch.isdigit() and int(count) % int(batch) == 0
+        found[key] = (_STEPS[key], f"{count} // {batch}" if divides else f"({count} + {batch} - 1) // {batch}")
+    return found
+
+
+def _generator_batch_size(module: cst.Module, node) -> str | None:
+    """The batch size (source text) of the generator ``node`` makes, read off its call: a ``batch_size=``
+    argument, the batch-size parameter of the module's generator function (given or default), or
+    ImageDataGenerator.flow's default 32. A name bound once at module level is followed."""
+    if isinstance(node, cst.Name):
+        bound = [s.body[0].value for s in module.body if isinstance(s, cst.SimpleStatementLine)
+                 and len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and any(
+                     isinstance(t.target, cst.Name) and t.target.value == node.value for t in s.body[0].targets)]
+        node = bound[0] if len(bound) == 1 else None
+    if not isinstance(node, cst.Call):
+        return None
+    given = next((a.value for a in node.args if a.keyword is not None and a.keyword.value in _BATCH_PARAMS), None)
+    if given is not None:
+        return _simple(module, given)
+    if isinstance(node.func, cst.Attribute) and node.func.attr.value in _FLOW_METHODS:
+        return "32"
+    if not isinstance(node.func, cst.Name):
+        return None
+    defs = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == node.func.value]
+    if len(defs) != 1 or any(a.star for a in node.args):
+        return None
+    params = list(defs[0].params.posonly_params) + list(defs[0].params.params)
+    for i, param in enumerate(params):
+        if param.name.value in _BATCH_PARAMS:
+            positional = [a for a in node.args if a.keyword is None]
+            if i < len(positional):
+                return _simple(module, positional[i].value)
+            # A default is evaluated where the function was defined: only a literal means the same here.
+            return module.code_for_node(param.default) if isinstance(param.default, cst.Integer) else None
+    return None
+
+
+def _simple(module: cst.Module, value) -> str | None:
+    """The source of an integer or a name (what a batch size is written as), else None."""
+    return module.code_for_node(value) if isinstance(value, (cst.Integer, cst.Name)) else None
