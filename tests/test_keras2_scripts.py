@@ -77,7 +77,7 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "and its save_weights('x.h5') after it are unseen": _on("one_pass", "16") + _on("fix_runs", "16"),
     # -- --fix --unsafe-fixes: the script runs under Keras 3 ----------------------------------------------
     "no fix for removed keras.backend functions (K.flatten/sum/square/dot/random_normal/function/int_shape/"
-    "image_dim_ordering... -> keras.ops, keras.random)": _on("fix_runs", "02", "03", "09", "21"),
+    "image_dim_ordering... -> keras.ops, keras.random)": _on("fix_runs", "03", "21"),
     "no fix for removed imports (keras.layers.merge, merge/Merge, keras.engine.topology)":
         _on("fix_runs", "06", "07", "15"),
     "no fix for Keras 1 layer keywords and signatures reported as KC108 (Embedding dropout, BatchNormalization mode, "
@@ -90,7 +90,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "problems not reported are not fixed (summery, Model(input=, output=), '.h5' weight files, ModelCheckpoint "
     "'.weights.h5', _keras_shape, history['val_acc'], numpy units, to_categorical(nb_classes=), show_accuracy, "
     "reset_states)": _on("fix_runs", "05", "06", "07", "09", "10", "17", "23", "27", "32"),
-    "no fix for Input(shape=784) (KC109)": _on("fix_runs", "09"),
 }
 _REASONS: dict[tuple[str, str], str] = {}
 for _reason, _cases_of_gap in GAPS.items():

@@ -57,7 +57,9 @@ class RemovedImport(Rule):
     `keras.random` twin when the call means the same there (`K.sum(x, axis=1)` becomes
     `keras.ops.sum(x, axis=1)`; a default that changed is written out: `K.argmax(x)` becomes
     `keras.ops.argmax(x, axis=-1)`; `import keras` is added when missing);
-    `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`; Keras 1's
+    `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`,
+    `K.image_dim_ordering() == 'th'` becomes `K.image_data_format() == 'channels_first'` (elsewhere
+    `K.image_dim_ordering()` becomes `('th' if K.image_data_format() == 'channels_first' else 'tf')`); Keras 1's
     `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import). The objects
     and computations are the same, so it is safe.
 
@@ -82,6 +84,9 @@ class RemovedImport(Rule):
         backend = _BACKEND.search(diagnostic.message)
         if backend and backend.group(1) == "set_image_dim_ordering":
             return codemod(source, diagnostic, _data_format)
+        if backend and backend.group(1) == "image_dim_ordering":
+            return codemod(source, diagnostic, _ordering_comparison, cst.Comparison, where="around", inner=True) \
+                or codemod(source, diagnostic, _ordering_value)
         if backend:
             return _backend_fix(diagnostic, source, backend.group(1))
         alias = _ATTRIBUTE.search(diagnostic.message)
@@ -192,6 +197,15 @@ class RemovedImport(Rule):
         Invalid("from keras import backend as K\nK.set_image_dim_ordering('th')  # theano\n",
                 line=2, column=1,
                 fixed="from keras import backend as K\nK.set_image_data_format('channels_first')  # theano\n"),
+        # image_dim_ordering() compared with 'th' / 'tf', or used as a value
+        Invalid("from keras import backend as K\nif K.image_dim_ordering() == 'th':  # theano\n    pass\n"
+                "if 'tf' != K.image_dim_ordering():\n    pass\n", line=2, column=4,
+                fixed="from keras import backend as K\nif K.image_data_format() == 'channels_first':  # theano\n"
+                      "    pass\nif 'channels_last' != K.image_data_format():\n    pass\n"),
+        Invalid("from keras import backend as K\nordering = K.image_dim_ordering()\nprint(ordering)\n",
+                line=2, column=12,
+                fixed="from keras import backend as K\nordering = ('th' if K.image_data_format() == 'channels_first' "
+                      "else 'tf')\nprint(ordering)\n"),
         # keras1-merge
         Invalid("from keras.layers import Input, merge\na = Input(shape=(4,))\nb = Input(shape=(4,))\nc = merge([a, b], mode='concat', concat_axis=1)  # both\nd = merge([a, b])\ne = merge([a, b], mode='cos', dot_axes=1)\n",
                 line=1, column=1,
@@ -362,6 +376,41 @@ def _data_format(call):
     new = value.with_changes(value=value.prefix + value.quote + _ORDERINGS[value.evaluated_value] + value.quote)
     return call.with_changes(func=call.func.with_changes(attr=cst.Name("set_image_data_format")),
                              args=[call.args[0].with_changes(value=new)])
+
+
+def _is_dim_ordering_call(node) -> bool:
+    return isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+        and node.func.attr.value == "image_dim_ordering"
+
+
+def _ordering_comparison(comparison):
+    """``K.image_dim_ordering() == 'th'`` -> ``K.image_data_format() == 'channels_first'`` (either side,
+    ``==`` / ``!=``): the same test of the same setting under its Keras 2+ name and values."""
+    if len(comparison.comparisons) != 1:
+        return None
+    target = comparison.comparisons[0]
+    if not isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+        return None
+    left, right = comparison.left, target.comparator
+    call, text = (left, right) if _is_dim_ordering_call(left) else (right, left)
+    if not _is_dim_ordering_call(call) or not isinstance(text, cst.SimpleString) \
+            or text.evaluated_value not in _ORDERINGS:
+        return None
+    new_call = call.with_changes(func=call.func.with_changes(attr=cst.Name("image_data_format")))
+    new_text = text.with_changes(value=text.prefix + text.quote + _ORDERINGS[text.evaluated_value] + text.quote)
+    if call is left:
+        return comparison.with_changes(left=new_call, comparisons=[target.with_changes(comparator=new_text)])
+    return comparison.with_changes(left=new_text, comparisons=[target.with_changes(comparator=new_call)])
+
+
+def _ordering_value(call):
+    """``K.image_dim_ordering()`` elsewhere -> ``('th' if K.image_data_format() == 'channels_first'
+    else 'tf')``: the Keras 1 value, computed from the Keras 3 setting."""
+    if not _is_dim_ordering_call(call):
+        return None
+    backend = cst.Module([]).code_for_node(call.func.value)
+    new = cst.parse_expression(f"('th' if {backend}.image_data_format() == 'channels_first' else 'tf')")
+    return new.with_changes(lpar=call.lpar or new.lpar, rpar=call.rpar or new.rpar)
 
 
 def _merge_fix(diagnostic, source: str):
