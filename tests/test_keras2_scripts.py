@@ -63,8 +63,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "categorical_crossentropy, last-axis mismatch, broadcasting in a custom loss)": _on("one_pass", "08", "15", "28", "31"),
     "history.history['val_acc'] (KeyError: Keras 3 logs val_accuracy) not reported": _on("one_pass", "10"),
     "numpy integer as Dense units (np.max(y) + 1) not reported": _on("one_pass", "10"),
-    "keras.backend functions in a Lambda's function: Keras raises NotImplementedError at the Lambda call "
-    "(it cannot infer the output shape); kerascheck reports the K.* lines in the function instead": _on("one_pass", "11"),
     "imdb.load_data(nb_words=...) (silently ignored by Keras 3) not reported (warning)": _on("one_pass", "12"),
     "Sequential with no input shape (Embedding input_length is ignored) is built in fit: its MaxPooling1D "
     "negative size is not reported at the fit line": _on("one_pass", "12"),

@@ -230,3 +230,32 @@ def test_a_sequential_whose_build_failed_does_not_raise_again_at_each_later_add(
               "model.add(layers.Dense(4))\nmodel.add(layers.Dense(2))\nmodel.summary()\n")
     errors = [d for d in lint_source(source, "t.py") if d.severity == "error"]
     assert [(d.code, d.line) for d in errors] == [("KC101", 5)]
+
+
+_LAMBDA = ("from keras import backend as K\nfrom keras.layers import Input, Lambda\n"
+           "def dist(v):\n    a, b = v\n    return K.sqrt(K.sum(K.square(a - b), axis=1, keepdims=True))\n"
+           "x = Input(shape=(4,))\ny = Input(shape=(4,))\n")
+
+
+def test_removed_backend_function_in_a_lambda_raises_at_the_lambda_call():
+    """Keras traces a Lambda without ``output_shape`` inside a bare ``except:`` and raises
+    NotImplementedError at the call: that is where the script stops, not in the function."""
+    source = _LAMBDA + "d = Lambda(dist)([x, y])\nprint(d.shape)\n"
+    stop = _stop(source)
+    assert (stop.line, stop.code) == (8, "KC302") and "NotImplementedError" in stop.message
+    assert "`keras.backend` has no `square`, `sum`, `sqrt` (line 5)" in stop.message
+    assert {d.line for d in _errors(source)} == {5, 8}  # the removed names, each with its fix, and the call
+
+
+def test_lambda_with_output_shape_is_not_traced_at_its_call():
+    source = _LAMBDA + "d = Lambda(dist, output_shape=(1,))([x, y])\n"
+    assert 8 not in {d.line for d in _errors(source)}
+
+
+def test_lambda_on_an_input_an_earlier_error_left_unknown_still_reports_its_function():
+    """The input is unknown (line 8 raises), but the removed names are read whatever the data."""
+    source = _LAMBDA + "z = Reshape((7,))(y)\nd = Lambda(dist)([x, z])\n"
+    source = source.replace("import Input, Lambda", "import Input, Lambda, Reshape")
+    errors = {(d.line, d.code) for d in _errors(source)}
+    assert {(8, "KC102"), (9, "KC302"), (5, "KC302")} == errors
+    assert _stop(source).line == 8

@@ -125,7 +125,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         shape = args[0] if args else kwargs.get("input_shape")
         if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) or d is None for d in shape):
             raise Unresolvable("compute_output_shape() on a shape not known statically")
-        runner = layer_runner(interp, obj)  # a Lambda without output_shape: its function traced, as Keras does
+        runner = layer_runner(interp, obj, loc)  # a Lambda without output_shape: its function traced, as Keras does
         if runner is not None:
             return _as_tuples(runner(Tensor(tuple(shape))))
         return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))

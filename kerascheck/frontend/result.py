@@ -93,6 +93,15 @@ class RefCalled(Event):
 
 
 @dataclass(frozen=True, eq=False)
+class LambdaNotInferred(Event):
+    """A Lambda without ``output_shape`` was called, and tracing its function raised: Keras's
+    ``compute_output_shape`` catches that and raises ``NotImplementedError`` at the call (``loc``)."""
+
+    function: str  # the function's name as the script wrote it
+    causes: tuple  # ((message, loc, rule), ...): what raised inside the function, rule None for an engine error
+
+
+@dataclass(frozen=True, eq=False)
 class ClassDefined(Event):
     """A ``class`` statement ran: the user class it made and its syntax."""
 

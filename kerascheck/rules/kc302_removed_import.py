@@ -5,7 +5,8 @@ import re
 import libcst as cst
 
 from .. import catalogue
-from ..frontend.result import RefCalled
+from ..frontend.result import LambdaNotInferred, RefCalled
+from ..frontend.user_layers import LAMBDA_NOT_INFERRED
 from ..migration import (  # noqa: F401  (re-exported: tests and other rules read them here)
     _IMPORT_ERRORS, KERAS, MERGE_MODES, MODULE_REPLACEMENTS, MODULE_TWINS, NAME_REPLACEMENTS, NAME_TWINS, existed_before,
     import_home, keras_path, missing_module, missing_name, module_replacement, removed_attribute,
@@ -13,7 +14,9 @@ from ..migration import (  # noqa: F401  (re-exported: tests and other rules rea
 )
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import codemod, dotted, import_keras_edit, in_file, loc_of, whole_edit
+from ._syntax import (
+    codemod, dotted, fix_failed, import_keras_edit, in_file, loc_of, parse_with_positions, whole_edit,
+)
 from .base import Invalid, Rule
 
 
@@ -48,6 +51,11 @@ class RemovedImport(Rule):
     `keras.ops.sum`, Keras 1's `merge(mode='concat')` is `concatenate`), so what follows is checked
     and nothing is reported twice.
 
+    A `Lambda` without `output_shape` makes Keras 3 trace its function to infer the output shape,
+    inside a bare `except:`: a removed `keras.backend` function there raises `NotImplementedError: We
+    could not automatically infer the shape of the Lambda's output` at the Lambda call, which is
+    reported too (with the removed names inside, each also reported where it is written).
+
     ## Fix safety
     The fix rewrites the import to the Keras 3 module that has the same names
     (`from keras.layers.convolutional import Conv2D` becomes `from keras.layers import Conv2D`,
@@ -60,7 +68,8 @@ class RemovedImport(Rule):
     `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`,
     `K.image_dim_ordering() == 'th'` becomes `K.image_data_format() == 'channels_first'` (elsewhere
     `K.image_dim_ordering()` becomes `('th' if K.image_data_format() == 'channels_first' else 'tf')`); Keras 1's
-    `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import). The objects
+    `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import); at a Lambda
+    call, every removed `keras.backend` function its function calls becomes its twin. The objects
     and computations are the same, so it is safe.
 
     ## References
@@ -79,6 +88,8 @@ class RemovedImport(Rule):
         ``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``;
         ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
         ``MODULE_TWINS``, when Keras 3 has every name used there)."""
+        if diagnostic.message.startswith("Keras 3 raises NotImplementedError"):  # a Lambda's function
+            return _lambda_fix(diagnostic, source)
         if "cannot import name 'merge' from" in diagnostic.message:
             return _merge_fix(diagnostic, source)
         backend = _BACKEND.search(diagnostic.message)
@@ -116,6 +127,24 @@ class RemovedImport(Rule):
             module, name, replacement = found
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises AttributeError: `{module}` has no attribute "
                                                   f"'{name}'. {replacement}")
+        for event in ctx.result.events_of(LambdaNotInferred):
+            if event.loc in seen or not in_file(event.loc) or any(rule != self.code for _, _, rule in event.causes):
+                continue
+            seen.add(event.loc)
+            by_line: dict[int, list[str]] = {}
+            module = None
+            for message, where, _ in event.causes:
+                found = _REMOVED.search(message)
+                if found and in_file(where):
+                    module = module or found.group(1)
+                    names = by_line.setdefault(where.line, [])
+                    if found.group(2) not in names:
+                        names.append(found.group(2))
+            missing = "; ".join(", ".join(f"`{n}`" for n in names) + f" (line {line})"
+                                for line, names in sorted(by_line.items()))
+            yield self.diagnostic(ctx, event.loc, f"Keras 3 raises NotImplementedError: "
+                                                  f"{LAMBDA_NOT_INFERRED.split('. ')[0]}: tracing `{event.function}` "
+                                                  f"fails, `{module}` has no {missing}. Use their Keras 3 twins there")
 
     def _imports(self, ctx):
         for stmt in _import_statements(ctx.module):
@@ -197,6 +226,13 @@ class RemovedImport(Rule):
         Invalid("from keras import backend as K\nK.set_image_dim_ordering('th')  # theano\n",
                 line=2, column=1,
                 fixed="from keras import backend as K\nK.set_image_data_format('channels_first')  # theano\n"),
+        # a Lambda without output_shape whose function calls removed keras.backend functions
+        Invalid("from keras import backend as K\nfrom keras.layers import Input, Lambda\n\ndef dist(v):\n    a, b = v\n"
+                "    return K.sqrt(K.sum(K.square(a - b), axis=1, keepdims=True))\n\nx = Input(shape=(4,))\n"
+                "d = Lambda(dist)([x, x])  # distance\n", line=9, column=5, message="NotImplementedError",
+                fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Input, Lambda\n\n"
+                      "def dist(v):\n    a, b = v\n    return keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), "
+                      "axis=1, keepdims=True))\n\nx = Input(shape=(4,))\nd = Lambda(dist)([x, x])  # distance\n"),
         # image_dim_ordering() compared with 'th' / 'tf', or used as a value
         Invalid("from keras import backend as K\nif K.image_dim_ordering() == 'th':  # theano\n    pass\n"
                 "if 'tf' != K.image_dim_ordering():\n    pass\n", line=2, column=4,
@@ -325,6 +361,8 @@ def _twin_attribute(call: cst.Call):
     return call.with_changes(func=func.with_changes(value=func.value.value))
 
 
+_REMOVED = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
+_CAUSES = re.compile(r"((?:`\w+`(?:, )?)+) \(line (\d+)\)")
 _ATTRIBUTE = re.compile(r"`(keras[\w.]*)` has no attribute '(\w+)'")
 _BACKEND = re.compile(r"`keras\.backend` has no attribute '(\w+)'")
 
@@ -333,33 +371,72 @@ def _backend_fix(diagnostic, source: str, name: str):
     """``K.sum(x, axis=1)`` -> ``keras.ops.sum(x, axis=1)`` (``import keras`` added when the file does not
     bind ``keras``); defaults that changed are given explicitly (``K.argmax(x)`` ->
     ``keras.ops.argmax(x, axis=-1)``). No fix when the call would not mean the same."""
-
-    twin = backend_twin(name)
-    if twin is None:
-        return []
-    target, old, new = twin
-
-    def change(call):
-        if not isinstance(call.func, cst.Attribute) or call.func.attr.value != name or any(a.star for a in call.args):
-            return None
-        positional = sum(1 for a in call.args if a.keyword is None)
-        keywords = [a.keyword.value for a in call.args if a.keyword is not None]
-        how = same_call(old, new, positional, keywords)
-        if how is None:
-            return None
-        args = [a.with_changes(keyword=cst.Name(how["rename"][a.keyword.value]))
-                if a.keyword is not None and a.keyword.value in how["rename"] else a for a in call.args]
-        for key, default in how["add"].items():
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(cst.Arg(cst.parse_expression(default), keyword=cst.Name(key), equal=cst.AssignEqual(
-                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
-        return call.with_changes(func=cst.parse_expression(target), args=args)
-
-    edits = codemod(source, diagnostic, change)
+    edits = codemod(source, diagnostic, lambda call: _twin_call(call, name))
     if not edits:
         return []
     return edits + import_keras_edit(source)
+
+
+def _twin_call(call, name: str):
+    """The call of the removed ``keras.backend.<name>`` as its Keras 3 twin, None when it would not
+    mean the same."""
+    twin = backend_twin(name)
+    if twin is None:
+        return None
+    target, old, new = twin
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value != name or any(a.star for a in call.args):
+        return None
+    positional = sum(1 for a in call.args if a.keyword is None)
+    keywords = [a.keyword.value for a in call.args if a.keyword is not None]
+    how = same_call(old, new, positional, keywords)
+    if how is None:
+        return None
+    args = [a.with_changes(keyword=cst.Name(how["rename"][a.keyword.value]))
+            if a.keyword is not None and a.keyword.value in how["rename"] else a for a in call.args]
+    for key, default in how["add"].items():
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(cst.Arg(cst.parse_expression(default), keyword=cst.Name(key), equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
+    return call.with_changes(func=cst.parse_expression(target), args=args)
+
+
+def _lambda_fix(diagnostic, source: str):
+    """A Lambda whose function calls removed ``keras.backend`` functions: each of those calls (named
+    with its line in the message) as its Keras 3 twin, all or none."""
+    if "`keras.backend` has no" not in diagnostic.message:
+        return []
+    wanted = {(name, int(line)) for names, line in _CAUSES.findall(diagnostic.message)
+              for name in re.findall(r"`(\w+)`", names)}
+    parsed = parse_with_positions(source)
+    if not wanted or parsed is None:
+        return []
+    module, pos = parsed
+    targets = {node: node.func.attr.value for node, rng in pos.items()
+               if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+               and (node.func.attr.value, rng.start.line) in wanted}
+    failed = []
+
+    class Twins(cst.CSTTransformer):
+        def leave_Call(self, original, updated):
+            if original not in targets:
+                return updated
+            new = _twin_call(updated, targets[original])
+            if new is None:
+                failed.append(original)
+                return updated
+            return new
+
+    found = {(name, pos[node].start.line) for node, name in targets.items()}
+    try:
+        code = module.visit(Twins()).code
+        cst.parse_module(code)
+    except Exception as exc:  # noqa: BLE001 - a fix never raises
+        fix_failed(diagnostic, exc)
+        return []
+    if failed or found != wanted:
+        return []
+    return whole_edit(source, code) + import_keras_edit(source)
 
 
 _ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
