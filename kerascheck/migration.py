@@ -274,8 +274,12 @@ def keras3_path(path: str, stand_ins: bool = True) -> str | None:
     for i in range(2, len(parts)):
         module = ".".join(parts[:i])
         if not catalogue.module_exists(KERAS, module):
-            home = import_home(module, [parts[i]])
-            return None if home is None else ".".join([home, *parts[i:]])
+            # The name's own module may be removed below it too (``keras.engine.topology.Layer``).
+            for j in range(len(parts) - 1, i - 1, -1):
+                home = import_home(".".join(parts[:j]), [parts[j]])
+                if home is not None:
+                    return ".".join([home, *parts[j:]])
+            return None
     if parts[:2] == ["keras", "backend"] and len(parts) == 3:
         twin = backend_twin(parts[2])
         return twin[0] if twin else None

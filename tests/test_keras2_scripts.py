@@ -53,7 +53,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "found once the earlier ones are repaired)": _on("one_pass", "03", "06", "23", "27"),
     "misspelt Model method (model.summery()) not reported": _on("one_pass", "19", "27"),
     "Model(input=..., output=...) (Keras 1 keywords) not reported": _on("one_pass", "06", "23"),
-    "keras.backend functions (K.dot) inside a custom Layer.call not reported": _on("one_pass", "07"),
     "save_weights/load_weights('x.h5') not reported (Keras 3 needs '.weights.h5')": _on("one_pass", "07", "33"),
     "ModelCheckpoint(save_weights_only=True) with a path not ending '.weights.h5' not reported":
         _on("one_pass", "13", "25"),
@@ -77,7 +76,7 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "no fix for removed keras.backend functions (K.flatten/sum/square/dot/random_normal/function/int_shape/"
     "image_dim_ordering... -> keras.ops, keras.random)": _on("fix_runs", "03", "21"),
     "no fix for removed imports (keras.layers.merge, merge/Merge, keras.engine.topology)":
-        _on("fix_runs", "06", "07", "15"),
+        _on("fix_runs", "06", "15"),
     "no fix for Keras 1 layer keywords and signatures reported as KC108 (Embedding dropout, BatchNormalization mode, "
     "GRU consume_less/inner_activation, LSTM batch_input_shape/input_dim/output_dim, AveragePooling2D() pool_size)":
         _on("fix_runs", "04", "14", "32"),

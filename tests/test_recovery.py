@@ -259,3 +259,32 @@ def test_lambda_on_an_input_an_earlier_error_left_unknown_still_reports_its_func
     errors = {(d.line, d.code) for d in _errors(source)}
     assert {(8, "KC102"), (9, "KC302"), (5, "KC302")} == errors
     assert _stop(source).line == 8
+
+
+_CALL_ON_DATA = ("import numpy as np\nimport keras\nfrom keras import backend as K\n"
+                 "class Project(keras.layers.Layer):\n    def build(self, input_shape):\n"
+                 "        self.w = self.add_weight(shape=(input_shape[-1], 2))\n"
+                 "    def call(self, x):\n        return K.dot(x, self.w)\n"
+                 "    def compute_output_shape(self, input_shape):\n        return (input_shape[0], 2)\n"
+                 "m = keras.Sequential([keras.Input(shape=(3,)), Project()])\nm.compile(loss='mse')\n")
+
+
+def test_user_layer_call_untraced_at_build_runs_on_the_data():
+    """With compute_output_shape, Keras builds the model without calling call(); fit runs it, and the
+    removed K.dot raises there (at the line in call)."""
+    source = _CALL_ON_DATA + "m.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0)\n"
+    errors = _errors(source)
+    assert [(d.line, d.code, d.stops_script) for d in errors] == [(8, "KC302", True)]
+    assert "'dot'" in errors[0].message
+
+
+def test_user_layer_call_untraced_and_never_run_is_not_reported():
+    assert _errors(_CALL_ON_DATA) == []
+
+
+@pytest.mark.parametrize("path,twin", [("keras.engine.topology.Layer", "keras.Layer"),
+                                       ("keras.layers.core.Dense", "keras.layers.Dense")])
+def test_removed_module_path_maps_to_its_keras3_object(path, twin):
+    from kerascheck.migration import keras3_path
+
+    assert keras3_path(path) == twin

@@ -62,6 +62,7 @@ class Interpreter(Statements, Expressions):
         # running, the ``try_handlers`` and ``speculative`` depths at its start, and the errors
         # recovered inside it on paths that surely run.
         self.keras_catches: list[tuple[int, int, list]] = []
+        self.ran_on_data: set[int] = set()  # user layer classes whose call() a fit/predict ran (user_layers.run_on_data)
         self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]

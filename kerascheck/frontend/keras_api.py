@@ -22,7 +22,9 @@ from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, sta
 from .layer_calls import call_layer
 from .result import AmbiguousIO, MethodCalled, SummaryEvent
 from .tensors import tensor_slice
-from .user_layers import KerasInit, builtin_build, keras_init, layer_runner, super_attribute, user_build
+from .user_layers import (
+    KerasInit, builtin_build, keras_init, layer_runner, run_on_data, super_attribute, user_build,
+)
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -159,6 +161,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
             # Sequential.build names an InputLayer and its Functional whatever the data's shape.
             interp.keras.naming.auto("InputLayer")
             interp.keras.naming.auto("Functional")
+    if name in _DATA_BUILDS and isinstance(obj, Model):
+        run_on_data(interp, obj)  # user layers whose call() only runs on the data
     if name in _MODEL_NOOPS:
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         if isinstance(obj, Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..ir import Layer, Loc, Tensor
+from ..ir import Layer, Loc, Model, Tensor
 from ..models import flatten
 from ..shapes import REGISTRY
 from ..shapes.symbolic import Sym
@@ -59,6 +59,67 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
         interp.keras.tracing -= 1
         interp.training_context.pop()
     return _traced_shapes(layer, result)
+
+
+def run_on_data(interp: "Interpreter", model: Any) -> None:
+    """``fit``/``evaluate``/``predict`` run every layer's ``call`` on the data: the user layers whose
+    ``call`` building the model did not trace (Keras took their output shape from
+    ``compute_output_shape``) run it here, once per class. Only what fails there whatever the data
+    counts (a removed ``keras.backend`` function, which the analysis recovers from): errors that
+    depend on the shapes of the data, which the analysis does not see, are not reported."""
+    from .result import RefCalled
+
+    for layer in _untraced_user_layers(model, set()):
+        cls = layer.user_class
+        if id(cls) in interp.ran_on_data:
+            continue
+        interp.ran_on_data.add(id(cls))
+        call = cls.find("call")[0]
+        inputs = _data_like(layer.build_shape)
+        if inputs is None or not isinstance(call, Function):
+            continue
+        keras, events = interp.keras, interp.result.events
+        models, layers, names, first = len(keras.models), len(keras.layers), dict(keras.naming.uids), len(events)
+        caught: list = []
+        interp.keras_catches.append((len(interp.try_handlers), len(interp.speculative), caught))
+        keras.tracing += 1
+        try:
+            interp.call_function(call, [layer, inputs], {})
+        except (KerasError, KerasErrorAt, Unresolvable, Return, Break, Continue, RecursionError):
+            pass
+        finally:
+            keras.tracing -= 1
+            interp.keras_catches.pop()
+            events[first:] = [e for e in events[first:] if isinstance(e, RefCalled)]
+            del keras.models[models:], keras.layers[layers:]
+            keras.naming.uids.clear()
+            keras.naming.uids.update(names)
+        for error, where, rule in caught:
+            if rule is not None:  # a migration error: raised in call() on any data
+                interp.recover(error, where, rule=rule)
+
+
+def _untraced_user_layers(model: Any, seen: set) -> list:
+    found = []
+    for layer in getattr(model, "layers", ()):
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if isinstance(layer, CustomLayer) and layer.weights is not None and layer.user_class.find("call") and (
+                layer.user_class.find("compute_output_shape") or layer.builtin_spec is not None):
+            found.append(layer)
+        elif isinstance(layer, (Model, CustomLayer)):
+            found.extend(_untraced_user_layers(layer, seen) if isinstance(layer, Model) else [])
+    return found
+
+
+def _data_like(shape: Any) -> Any:
+    """Eager tensors of the shapes a layer was built on (a list of them for several inputs)."""
+    if isinstance(shape, tuple) and _is_shape_structure(shape) and not any(isinstance(d, (tuple, list)) for d in shape):
+        return Tensor(shape, symbolic=False)
+    if isinstance(shape, list) and shape and all(isinstance(s, tuple) for s in shape):
+        return [Tensor(s, symbolic=False) for s in shape]
+    return None
 
 
 def _is_shape_structure(value: Any) -> bool:
