@@ -70,7 +70,10 @@ class RemovedImport(Rule):
     `K.image_dim_ordering()` becomes `('th' if K.image_data_format() == 'channels_first' else 'tf')`); Keras 1's
     `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import); at a Lambda
     call, every removed `keras.backend` function its function calls becomes its twin. The objects
-    and computations are the same, so it is safe.
+    and computations are the same, so it is safe. `K.int_shape(x)` becomes `tuple(x.shape)` (safe);
+    `K.function([a, K.learning_phase()], [b])` becomes a function calling `keras.Model([a], [b])` on
+    the values, with the learning phase as `training=`, and returning arrays: unsafe, since Keras 3
+    builds that model only from tensors connected to its inputs.
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
@@ -98,6 +101,9 @@ class RemovedImport(Rule):
         if backend and backend.group(1) == "image_dim_ordering":
             return codemod(source, diagnostic, _ordering_comparison, cst.Comparison, where="around", inner=True) \
                 or codemod(source, diagnostic, _ordering_value)
+        if backend and backend.group(1) in _SPECIAL_BACKEND:
+            edits = codemod(source, diagnostic, _SPECIAL_BACKEND[backend.group(1)])
+            return edits + import_keras_edit(source) if edits and backend.group(1) == "function" else edits
         if backend:
             return _backend_fix(diagnostic, source, backend.group(1))
         alias = _ATTRIBUTE.search(diagnostic.message)
@@ -107,6 +113,12 @@ class RemovedImport(Rule):
                 return codemod(source, diagnostic, lambda call: _rename_attribute(call, alias.group(2),
                                                                                   twin.rpartition(".")[2]))
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
+
+    def fix_applicability(self, diagnostic):
+        """``K.function`` becomes a model called on the data: unsafe (its inputs must be the model's);
+        the other rewrites are the same objects and computations."""
+        backend = _BACKEND.search(diagnostic.message)
+        return "unsafe" if backend and backend.group(1) == "function" else "safe"
 
     def check(self, ctx):
         imported: list[str] = []  # canonical paths already reported at their import
@@ -233,6 +245,19 @@ class RemovedImport(Rule):
                 fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Input, Lambda\n\n"
                       "def dist(v):\n    a, b = v\n    return keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), "
                       "axis=1, keepdims=True))\n\nx = Input(shape=(4,))\nd = Lambda(dist)([x, x])  # distance\n"),
+        # K.int_shape(x) -> tuple(x.shape)
+        Invalid("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                "print(K.int_shape(x), K.int_shape(x + 1))  # shapes\n", line=4, column=7, message="tuple(x.shape)",
+                fixed="import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                      "print(tuple(x.shape), tuple((x + 1).shape))  # shapes\n"),
+        # K.function([inputs..., K.learning_phase()], [outputs]): a model called on the data (unsafe)
+        Invalid("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                "h = keras.layers.Dense(3)(x)\nf = K.function([x, K.learning_phase()], [h])  # activations\n",
+                line=5, column=5, message="no attribute 'function'",
+                fixed="import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                      "h = keras.layers.Dense(3)(x)\nf = lambda args, _model=keras.Model([x], [h]): "
+                      "[keras.ops.convert_to_numpy(t) for t in keras.tree.flatten(_model(args[:1], "
+                      "training=bool(args[1])))]  # activations\n"),
         # image_dim_ordering() compared with 'th' / 'tf', or used as a value
         Invalid("from keras import backend as K\nif K.image_dim_ordering() == 'th':  # theano\n    pass\n"
                 "if 'tf' != K.image_dim_ordering():\n    pass\n", line=2, column=4,
@@ -439,6 +464,52 @@ def _lambda_fix(diagnostic, source: str):
     return whole_edit(source, code) + import_keras_edit(source)
 
 
+def _int_shape(call):
+    """``K.int_shape(x)`` -> ``tuple(x.shape)``: the same tuple of ints and None, for a Keras tensor, a
+    backend tensor or an array."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    value = call.args[0].value
+    if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not value.lpar:
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return call.with_changes(func=cst.Name("tuple"), args=[cst.Arg(cst.Attribute(value, cst.Name("shape")))])
+
+
+def _is_learning_phase(node) -> bool:
+    return isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+        and node.func.attr.value == "learning_phase"
+
+
+def _function(call):
+    """``K.function([a, K.learning_phase()], [b])`` -> ``lambda args, _model=keras.Model([a], [b]):
+    [keras.ops.convert_to_numpy(t) for t in keras.tree.flatten(_model(args[:1], training=bool(args[1])))]``:
+    the model is built once (a default argument), called on the values in the order of the inputs, with
+    the learning phase (0 when not among the inputs) as ``training``; the outputs come back as a list of
+    arrays. Only for list literals of inputs and outputs."""
+    given = {a.keyword.value if a.keyword else ("inputs", "outputs")[i]: a.value
+             for i, a in enumerate(call.args[:2]) if not a.star}
+    if len(call.args) != 2 or set(given) != {"inputs", "outputs"} or not all(
+            isinstance(given[k], cst.List) for k in given):
+        return None
+    elements = list(given["inputs"].elements)
+    phases = [i for i, e in enumerate(elements) if _is_learning_phase(e.value)]
+    if any(_is_learning_phase(e.value) for e in given["outputs"].elements) or len(phases) > 1 or (
+            phases and phases[0] != len(elements) - 1) or len(elements) == len(phases):
+        return None
+    code = cst.Module([]).code_for_node
+    n = len(elements) - len(phases)
+    inputs = "[" + ", ".join(code(e.value) for e in elements[:n]) + "]"
+    called = f"_model(args[:{n}], training=bool(args[{n}]))" if phases else f"_model(args[:{n}], training=False)"
+    text = (f"lambda args, _model=keras.Model({inputs}, {code(given['outputs'])}): "
+            f"[keras.ops.convert_to_numpy(t) for t in keras.tree.flatten({called})]")
+    try:
+        new = cst.parse_expression(text)
+    except Exception:  # noqa: BLE001 - a fix never raises
+        return None
+    return new.with_changes(lpar=call.lpar, rpar=call.rpar)
+
+
+_SPECIAL_BACKEND = {"int_shape": _int_shape, "function": _function}
 _ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
 
 
