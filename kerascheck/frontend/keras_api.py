@@ -20,7 +20,7 @@ from ..summary.rows import snapshot
 from . import arrays, library, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
-from .result import AmbiguousIO, MethodCalled, SummaryEvent
+from .result import AmbiguousIO, MethodCalled, SummaryEvent, UncalledSequentialIO
 from .tensors import tensor_slice
 from .user_layers import (
     KerasInit, builtin_build, keras_init, layer_runner, run_on_data, super_attribute, user_build,
@@ -300,7 +300,11 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
     if name == "built":
         return layer.built
     if name in ("output", "input"):
-        if isinstance(layer, Sequential) and layer.graph is not None:
+        if isinstance(layer, Sequential) and layer.graph is not None and not layer.nodes:
+            if loc is not None:  # Keras 3: Operation.output of a model never called (KC312 reports it)
+                interp.result.events.append(UncalledSequentialIO(loc, layer, name))
+                interp.recover(KerasError(f"The layer {layer.name} has never been called and thus has no defined "
+                                          f"{name}.", "AttributeError"), loc, rule="KC312")
             return layer.graph[1] if name == "output" else layer.graph[0]
         if isinstance(layer, Functional):
             return layer.outputs if name == "output" else layer.inputs

@@ -118,6 +118,15 @@ class AmbiguousIO(Event):
 
 
 @dataclass(frozen=True, eq=False)
+class UncalledSequentialIO(Event):
+    """``model.output`` (or ``input``) of a Sequential never called as a layer: Keras 3 raises
+    AttributeError (Keras 2 returned the model's tensor); the analysis goes on with that tensor."""
+
+    model: Layer
+    attr: str
+
+
+@dataclass(frozen=True, eq=False)
 class Assumption(Event):
     """The analysis assumed something it could not see (a dataset's shape...): ``summary`` notes it."""
 

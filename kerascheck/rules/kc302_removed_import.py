@@ -73,7 +73,7 @@ class RemovedImport(Rule):
     and computations are the same, so it is safe. `K.int_shape(x)` becomes `tuple(x.shape)` (safe);
     `K.function([a, K.learning_phase()], [b])` becomes a function calling `keras.Model([a], [b])` on
     the values, with the learning phase as `training=`, and returning arrays: unsafe, since Keras 3
-    builds that model only from tensors connected to its inputs.
+    builds that model only from tensors connected to its inputs (applied only with `--unsafe-fixes`).
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)

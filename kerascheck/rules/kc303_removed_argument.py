@@ -60,7 +60,7 @@ class RemovedArgument(Rule):
     chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
     counts batches: no automatic fix. An optimizer keyword Keras 1/2 took that Keras 3 has no name
     for (Nadam's `schedule_decay=`, the speed of its momentum schedule, fixed in Keras 3) is removed:
-    unsafe, since training changes. Each removed keyword of a call is reported (Python names the
+    unsafe, since training changes (applied only with `--unsafe-fixes`). Each removed keyword of a call is reported (Python names the
     first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
     spelling (an Adam with `learning_rate=0.01`).
 
