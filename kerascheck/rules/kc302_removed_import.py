@@ -14,9 +14,9 @@ from ..migration import (  # noqa: F401  (re-exported: tests and other rules rea
 )
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import (
-    codemod, dotted, fix_failed, import_keras_edit, in_file, loc_of, parse_with_positions, whole_edit,
-)
+from ._backend_fixes import backend_fix, lambda_fix
+from ._keras1_merge import merge_function_fix
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 
@@ -92,20 +92,12 @@ class RemovedImport(Rule):
         ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
         ``MODULE_TWINS``, when Keras 3 has every name used there)."""
         if diagnostic.message.startswith("Keras 3 raises NotImplementedError"):  # a Lambda's function
-            return _lambda_fix(diagnostic, source)
+            return lambda_fix(diagnostic, source)
         if "cannot import name 'merge' from" in diagnostic.message:
-            return _merge_fix(diagnostic, source)
+            return merge_function_fix(diagnostic, source)
         backend = _BACKEND.search(diagnostic.message)
-        if backend and backend.group(1) == "set_image_dim_ordering":
-            return codemod(source, diagnostic, _data_format)
-        if backend and backend.group(1) == "image_dim_ordering":
-            return codemod(source, diagnostic, _ordering_comparison, cst.Comparison, where="around", inner=True) \
-                or codemod(source, diagnostic, _ordering_value)
-        if backend and backend.group(1) in _SPECIAL_BACKEND:
-            edits = codemod(source, diagnostic, _SPECIAL_BACKEND[backend.group(1)])
-            return edits + import_keras_edit(source) if edits and backend.group(1) == "function" else edits
         if backend:
-            return _backend_fix(diagnostic, source, backend.group(1))
+            return backend_fix(diagnostic, source, backend.group(1))
         alias = _ATTRIBUTE.search(diagnostic.message)
         if alias and f"{alias.group(1)}.{alias.group(2)}" in NAME_TWINS:  # keras.optimizers.rmsprop -> RMSprop
             twin = NAME_TWINS[f"{alias.group(1)}.{alias.group(2)}"]
@@ -387,258 +379,8 @@ def _twin_attribute(call: cst.Call):
 
 
 _REMOVED = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
-_CAUSES = re.compile(r"((?:`\w+`(?:, )?)+) \(line (\d+)\)")
 _ATTRIBUTE = re.compile(r"`(keras[\w.]*)` has no attribute '(\w+)'")
 _BACKEND = re.compile(r"`keras\.backend` has no attribute '(\w+)'")
-
-
-def _backend_fix(diagnostic, source: str, name: str):
-    """``K.sum(x, axis=1)`` -> ``keras.ops.sum(x, axis=1)`` (``import keras`` added when the file does not
-    bind ``keras``); defaults that changed are given explicitly (``K.argmax(x)`` ->
-    ``keras.ops.argmax(x, axis=-1)``). No fix when the call would not mean the same."""
-    edits = codemod(source, diagnostic, lambda call: _twin_call(call, name))
-    if not edits:
-        return []
-    return edits + import_keras_edit(source)
-
-
-def _twin_call(call, name: str):
-    """The call of the removed ``keras.backend.<name>`` as its Keras 3 twin, None when it would not
-    mean the same."""
-    twin = backend_twin(name)
-    if twin is None:
-        return None
-    target, old, new = twin
-    if not isinstance(call.func, cst.Attribute) or call.func.attr.value != name or any(a.star for a in call.args):
-        return None
-    positional = sum(1 for a in call.args if a.keyword is None)
-    keywords = [a.keyword.value for a in call.args if a.keyword is not None]
-    how = same_call(old, new, positional, keywords)
-    if how is None:
-        return None
-    args = [a.with_changes(keyword=cst.Name(how["rename"][a.keyword.value]))
-            if a.keyword is not None and a.keyword.value in how["rename"] else a for a in call.args]
-    for key, default in how["add"].items():
-        if args:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(cst.parse_expression(default), keyword=cst.Name(key), equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
-    return call.with_changes(func=cst.parse_expression(target), args=args)
-
-
-def _lambda_fix(diagnostic, source: str):
-    """A Lambda whose function calls removed ``keras.backend`` functions: each of those calls (named
-    with its line in the message) as its Keras 3 twin, all or none."""
-    if "`keras.backend` has no" not in diagnostic.message:
-        return []
-    wanted = {(name, int(line)) for names, line in _CAUSES.findall(diagnostic.message)
-              for name in re.findall(r"`(\w+)`", names)}
-    parsed = parse_with_positions(source)
-    if not wanted or parsed is None:
-        return []
-    module, pos = parsed
-    targets = {node: node.func.attr.value for node, rng in pos.items()
-               if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-               and (node.func.attr.value, rng.start.line) in wanted}
-    failed = []
-
-    class Twins(cst.CSTTransformer):
-        def leave_Call(self, original, updated):
-            if original not in targets:
-                return updated
-            new = _twin_call(updated, targets[original])
-            if new is None:
-                failed.append(original)
-                return updated
-            return new
-
-    found = {(name, pos[node].start.line) for node, name in targets.items()}
-    try:
-        code = module.visit(Twins()).code
-        cst.parse_module(code)
-    except Exception as exc:  # noqa: BLE001 - a fix never raises
-        fix_failed(diagnostic, exc)
-        return []
-    if failed or found != wanted:
-        return []
-    return whole_edit(source, code) + import_keras_edit(source)
-
-
-def _int_shape(call):
-    """``K.int_shape(x)`` -> ``tuple(x.shape)``: the same tuple of ints and None, for a Keras tensor, a
-    backend tensor or an array."""
-    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
-        return None
-    value = call.args[0].value
-    if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not value.lpar:
-        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return call.with_changes(func=cst.Name("tuple"), args=[cst.Arg(cst.Attribute(value, cst.Name("shape")))])
-
-
-def _is_learning_phase(node) -> bool:
-    return isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
-        and node.func.attr.value == "learning_phase"
-
-
-def _function(call):
-    """``K.function([a, K.learning_phase()], [b])`` -> ``lambda args, _model=keras.Model([a], [b]):
-    [keras.ops.convert_to_numpy(t) for t in keras.tree.flatten(_model(args[:1], training=bool(args[1])))]``:
-    the model is built once (a default argument), called on the values in the order of the inputs, with
-    the learning phase (0 when not among the inputs) as ``training``; the outputs come back as a list of
-    arrays. Only for list literals of inputs and outputs."""
-    given = {a.keyword.value if a.keyword else ("inputs", "outputs")[i]: a.value
-             for i, a in enumerate(call.args[:2]) if not a.star}
-    if len(call.args) != 2 or set(given) != {"inputs", "outputs"} or not all(
-            isinstance(given[k], cst.List) for k in given):
-        return None
-    elements = list(given["inputs"].elements)
-    phases = [i for i, e in enumerate(elements) if _is_learning_phase(e.value)]
-    if any(_is_learning_phase(e.value) for e in given["outputs"].elements) or len(phases) > 1 or (
-            phases and phases[0] != len(elements) - 1) or len(elements) == len(phases):
-        return None
-    code = cst.Module([]).code_for_node
-    n = len(elements) - len(phases)
-    inputs = "[" + ", ".join(code(e.value) for e in elements[:n]) + "]"
-    called = f"_model(args[:{n}], training=bool(args[{n}]))" if phases else f"_model(args[:{n}], training=False)"
-    text = (f"lambda args, _model=keras.Model({inputs}, {code(given['outputs'])}): "
-            f"[keras.ops.convert_to_numpy(t) for t in keras.tree.flatten({called})]")
-    try:
-        new = cst.parse_expression(text)
-    except Exception:  # noqa: BLE001 - a fix never raises
-        return None
-    return new.with_changes(lpar=call.lpar, rpar=call.rpar)
-
-
-_SPECIAL_BACKEND = {"int_shape": _int_shape, "function": _function}
-_ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
-
-
-def _data_format(call):
-    """``K.set_image_dim_ordering('tf')`` -> ``K.set_image_data_format('channels_last')`` ('th':
-    'channels_first'): the same setting under its Keras 2+ name."""
-    if not isinstance(call.func, cst.Attribute) or len(call.args) != 1 or call.args[0].keyword is not None:
-        return None
-    value = call.args[0].value
-    if not isinstance(value, cst.SimpleString) or value.evaluated_value not in _ORDERINGS:
-        return None
-    new = value.with_changes(value=value.prefix + value.quote + _ORDERINGS[value.evaluated_value] + value.quote)
-    return call.with_changes(func=call.func.with_changes(attr=cst.Name("set_image_data_format")),
-                             args=[call.args[0].with_changes(value=new)])
-
-
-def _is_dim_ordering_call(node) -> bool:
-    return isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
-        and node.func.attr.value == "image_dim_ordering"
-
-
-def _ordering_comparison(comparison):
-    """``K.image_dim_ordering() == 'th'`` -> ``K.image_data_format() == 'channels_first'`` (either side,
-    ``==`` / ``!=``): the same test of the same setting under its Keras 2+ name and values."""
-    if len(comparison.comparisons) != 1:
-        return None
-    target = comparison.comparisons[0]
-    if not isinstance(target.operator, (cst.Equal, cst.NotEqual)):
-        return None
-    left, right = comparison.left, target.comparator
-    call, text = (left, right) if _is_dim_ordering_call(left) else (right, left)
-    if not _is_dim_ordering_call(call) or not isinstance(text, cst.SimpleString) \
-            or text.evaluated_value not in _ORDERINGS:
-        return None
-    new_call = call.with_changes(func=call.func.with_changes(attr=cst.Name("image_data_format")))
-    new_text = text.with_changes(value=text.prefix + text.quote + _ORDERINGS[text.evaluated_value] + text.quote)
-    if call is left:
-        return comparison.with_changes(left=new_call, comparisons=[target.with_changes(comparator=new_text)])
-    return comparison.with_changes(left=new_text, comparisons=[target.with_changes(comparator=new_call)])
-
-
-def _ordering_value(call):
-    """``K.image_dim_ordering()`` elsewhere -> ``('th' if K.image_data_format() == 'channels_first'
-    else 'tf')``: the Keras 1 value, computed from the Keras 3 setting."""
-    if not _is_dim_ordering_call(call):
-        return None
-    backend = cst.Module([]).code_for_node(call.func.value)
-    new = cst.parse_expression(f"('th' if {backend}.image_data_format() == 'channels_first' else 'tf')")
-    return new.with_changes(lpar=call.lpar or new.lpar, rpar=call.rpar or new.rpar)
-
-
-def _merge_fix(diagnostic, source: str):
-    """``from keras.layers import merge`` and Keras 1 calls ``merge([a, b], mode='concat')`` ->
-    ``from keras.layers import concatenate`` and ``concatenate([a, b])`` (``sum`` -> ``add``, ``mul`` ->
-    ``multiply``, ``dot``/``cos`` -> ``dot(axes=..., normalize=...)``): Keras 1's merge built exactly
-    those layers. No fix when a call's mode is not a literal Keras 1 name."""
-
-    try:
-        module = cst.parse_module(source)
-    except Exception:
-        return []
-    imports = [s for line in module.body if isinstance(line, cst.SimpleStatementLine) for s in line.body
-               if isinstance(s, cst.ImportFrom) and not isinstance(s.names, cst.ImportStar)
-               and any(dotted(a.name) == "merge" for a in s.names)]
-    if len(imports) != 1 or missing_name(dotted(imports[0].module), "merge") is None:
-        return []
-    alias = next(a for a in imports[0].names if dotted(a.name) == "merge")
-    bound = alias.asname.name.value if alias.asname else "merge"
-    needed: list[str] = []
-    failed = []
-
-    def keyword(name: str, value) -> cst.Arg:
-        return cst.Arg(value, keyword=cst.Name(name), equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-
-    class Calls(cst.CSTTransformer):
-        def leave_Call(self, original, updated):
-            if not (isinstance(updated.func, cst.Name) and updated.func.value == bound):
-                return updated
-            given = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}
-            mode = given.get("mode")
-            mode = "sum" if mode is None else (mode.evaluated_value if isinstance(mode, cst.SimpleString) else None)
-            if mode not in MERGE_MODES or any(k in given for k in ("output_shape", "output_mask", "arguments",
-                                                                  "node_indices", "tensor_indices")):
-                failed.append(original)
-                return updated
-            fn = MERGE_MODES[mode]
-            if fn not in needed:
-                needed.append(fn)
-            args = [a for a in updated.args if a.keyword is None or a.keyword.value not in (
-                "mode", "concat_axis", "dot_axes")]
-            extra = []
-            if mode == "concat" and "concat_axis" in given:
-                extra.append(keyword("axis", given["concat_axis"]))
-            if mode in ("dot", "cos"):
-                extra.append(keyword("axes", given.get("dot_axes", cst.parse_expression("-1"))))
-                if mode == "cos":
-                    extra.append(keyword("normalize", cst.Name("True")))
-            args = [*args, *extra]
-            args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    for a in args[:-1]] + [args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if args else []
-            return updated.with_changes(func=cst.Name(fn), args=args)
-
-    new_module = module.visit(Calls())
-    if failed or not needed:
-        return []
-    target = imports[0]
-    others = {dotted(a.name) for a in target.names}
-
-    class Import(cst.CSTTransformer):
-        def leave_ImportFrom(self, original, updated):
-            if not original.deep_equals(target):
-                return updated
-            names = []
-            for a in updated.names:
-                if dotted(a.name) == "merge":
-                    names += [cst.ImportAlias(cst.Name(fn)) for fn in needed if fn not in others]
-                else:
-                    names.append(a)
-            names = [n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for n in names[:-1]] \
-                + [names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-            return updated.with_changes(names=names)
-
-    try:
-        code = new_module.visit(Import()).code
-        cst.parse_module(code)
-    except Exception:
-        return []
-    return whole_edit(source, code)
 
 
 def _rename_attribute(call, old: str, new: str):
