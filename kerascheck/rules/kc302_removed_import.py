@@ -15,7 +15,7 @@ from ..migration import (  # noqa: F401  (re-exported: tests and other rules rea
 from ..frontend.values import canonical
 from ..ir import Loc
 from ._backend_fixes import backend_fix, lambda_fix
-from ._keras1_merge import merge_function_fix
+from ._keras1_merge import merge_function_fix, merge_layer_fix
 from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
@@ -74,6 +74,11 @@ class RemovedImport(Rule):
     `K.function([a, K.learning_phase()], [b])` becomes a function calling `keras.Model([a], [b])` on
     the values, with the learning phase as `training=`, and returning arrays: unsafe, since Keras 3
     builds that model only from tensors connected to its inputs (applied only with `--unsafe-fixes`).
+    Keras 1's `Merge([left, right], mode='concat')` of Sequential branches, added first to a
+    Sequential, becomes the functional form on the branches' tensors (`Concatenate()([left.outputs[0],
+    right.outputs[0]])`, then `Model(left.inputs + right.inputs, ...)` with the layers added after it):
+    unsafe, since the model's layers (and its summary) are not the Keras 1 ones; other uses of `Merge`
+    get no fix.
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
@@ -95,6 +100,8 @@ class RemovedImport(Rule):
             return lambda_fix(diagnostic, source)
         if "cannot import name 'merge' from" in diagnostic.message:
             return merge_function_fix(diagnostic, source)
+        if "cannot import name 'Merge' from" in diagnostic.message:
+            return merge_layer_fix(diagnostic, source)
         backend = _BACKEND.search(diagnostic.message)
         if backend:
             return backend_fix(diagnostic, source, backend.group(1))
@@ -110,6 +117,8 @@ class RemovedImport(Rule):
         """``K.function`` becomes a model called on the data: unsafe (its inputs must be the model's);
         the other rewrites are the same objects and computations."""
         backend = _BACKEND.search(diagnostic.message)
+        if "cannot import name 'Merge' from" in diagnostic.message:
+            return "unsafe"  # the model is rebuilt in the functional form: its summary and layers differ
         return "unsafe" if backend and backend.group(1) == "function" else "safe"
 
     def check(self, ctx):
@@ -237,6 +246,15 @@ class RemovedImport(Rule):
                 fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Input, Lambda\n\n"
                       "def dist(v):\n    a, b = v\n    return keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), "
                       "axis=1, keepdims=True))\n\nx = Input(shape=(4,))\nd = Lambda(dist)([x, x])  # distance\n"),
+        # Keras 1's Merge layer of Sequential branches, first in a Sequential: the functional form (unsafe)
+        Invalid("from keras.models import Sequential, Model\nfrom keras.layers import Dense, Merge  # layers\n"
+                "a = Sequential()\na.add(Dense(8, input_dim=4))\nb = Sequential()\nb.add(Dense(8, input_dim=3))\n"
+                "ab = Merge([a, b], mode='sum')  # both\nm = Sequential()\nm.add(ab)\nm.add(Dense(4))\n"
+                "m.add(Dense(1))\nm.compile(loss='mse')\n", line=2, column=1, message="cannot import name 'Merge'",
+                fixed="from keras.models import Sequential, Model\nfrom keras.layers import Dense, Add  # layers\n"
+                      "a = Sequential()\na.add(Dense(8, input_dim=4))\nb = Sequential()\nb.add(Dense(8, input_dim=3))\n"
+                      "ab = Add()([a.outputs[0], b.outputs[0]])  # both\n"
+                      "m = Model(a.inputs + b.inputs, Dense(1)(Dense(4)(ab)))\nm.compile(loss='mse')\n"),
         # K.int_shape(x) -> tuple(x.shape)
         Invalid("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
                 "print(K.int_shape(x), K.int_shape(x + 1))  # shapes\n", line=4, column=7, message="tuple(x.shape)",
