@@ -288,3 +288,13 @@ def test_removed_module_path_maps_to_its_keras3_object(path, twin):
     from kerascheck.migration import keras3_path
 
     assert keras3_path(path) == twin
+
+
+def test_keras1_merge_layer_outside_the_sequential_pattern_gets_no_fix():
+    """Merge called on tensors (not Sequential branches added to a Sequential): reported, no fix."""
+    from kerascheck.fix import fix_source
+
+    source = ("from keras.layers import Input, Dense, Merge\nfrom keras.models import Model\n"
+              "a = Input(shape=(4,))\nb = Input(shape=(4,))\nc = Merge(mode='concat')([a, b])\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(1, "KC302")]
+    assert not fix_source(source, "t.py", unsafe=True).changed
