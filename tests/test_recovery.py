@@ -298,3 +298,9 @@ def test_keras1_merge_layer_outside_the_sequential_pattern_gets_no_fix():
               "a = Input(shape=(4,))\nb = Input(shape=(4,))\nc = Merge(mode='concat')([a, b])\n")
     assert [(d.line, d.code) for d in _errors(source)] == [(1, "KC302")]
     assert not fix_source(source, "t.py", unsafe=True).changed
+
+
+def test_user_layer_called_on_an_unknown_input_is_not_probed_as_a_lambda():
+    source = ("import keras\nclass Twice(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+              "x = keras.Input(shape=(4,))\ny = keras.layers.Reshape((3,))(x)\nz = Twice()([x, y])\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(6, "KC102")]

@@ -75,7 +75,7 @@ def run_on_data(interp: "Interpreter", model: Any) -> None:
             continue
         interp.ran_on_data.add(id(cls))
         call = cls.find("call")[0]
-        inputs = _data_like(layer.build_shape)
+        inputs = _data_like(getattr(layer, "build_shape", None))
         if inputs is None or not isinstance(call, Function):
             continue
         keras, events = interp.keras, interp.result.events
@@ -213,7 +213,9 @@ def probe_lambda(interp: "Interpreter", layer: Layer, inputs: Any, loc: Loc) -> 
     function is traced anyway, for what fails in it whatever the data (a removed ``keras.backend``
     function on a path that surely runs), which Keras reports at this call once the inputs are
     repaired. Nothing else of the trace counts."""
-    if layer_runner(interp, layer) is None or not isinstance(layer.spec.args.get("arguments") or {}, dict):
+    spec = getattr(layer, "spec", None)
+    if isinstance(layer, (CustomLayer, CustomModel)) or spec is None or spec.class_name != "Lambda" \
+            or layer_runner(interp, layer) is None or not isinstance(spec.args.get("arguments") or {}, dict):
         return
     if getattr(layer.spec.args["function"], "calls", 1):
         return  # traced already, where the script calls it
