@@ -232,6 +232,36 @@ def test_a_sequential_whose_build_failed_does_not_raise_again_at_each_later_add(
     assert [(d.code, d.line) for d in errors] == [("KC101", 5)]
 
 
+def test_error_inside_a_function_does_not_end_its_analysis():
+    # The failed merge stops the script inside `build`; the rest of `build` and of the script is
+    # still checked, and what the failed statement bound is unknown (no cascade from it).
+    source = ("import keras\nfrom keras import layers\n\ndef build():\n    inp = keras.Input((64,))\n"
+              "    y = layers.Dense(32)(inp)\n    z = layers.add([inp, y])\n    out = layers.Dense(1)(z)\n"
+              "    model = keras.Model(inp, out)\n    model.compile(optimizer=keras.optimizers.Adam(lr=0.1), loss='mse')\n"
+              "    return model\n\nm = build()\nm.fit_generator(iter([]), 10, 1)\n")
+    errors = _errors(source)
+    assert [(d.line, d.code) for d in errors] == [(7, "KC103"), (10, "KC303"), (14, "KC306")]
+    assert errors[0].stops_script and not any(d.stops_script for d in errors[1:])
+
+
+def test_a_return_that_raises_returns_unknown():
+    # `return add([x, y])` raised: the function's value is unknown, not None (no "outputs must be
+    # KerasTensors" cascade), and the model built on it still has Keras's checks on its methods.
+    source = ("import keras\nfrom keras import layers\n\ndef block(x):\n    y = layers.Dense(32)(x)\n"
+              "    return layers.add([x, y])\n\ninp = keras.Input((64,))\nmodel = keras.Model(inp, block(inp))\n"
+              "model.tag = 'v1'\nprint(model.tag, model.layers)\nmodel.save_weights('w.h5')\nmodel.summery()\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(6, "KC103"), (12, "KC308"), (13, "KC301")]
+
+
+def test_a_try_that_catches_the_error_still_runs_its_handler():
+    source = ("import keras\nfrom keras import layers\n\ndef block(x):\n    try:\n"
+              "        return layers.add([x, layers.Dense(32)(x)])\n    except ValueError:\n        return x\n\n"
+              "inp = keras.Input((64,))\nmodel = keras.Model(inp, layers.Dense(2)(block(inp)))\nmodel.summary()\n")
+    assert _errors(source) == []
+    result = analyze_source(source, "t.py").result
+    assert [s.model is not None for s in result.summaries] == [True]
+
+
 _LAMBDA = ("from keras import backend as K\nfrom keras.layers import Input, Lambda\n"
            "def dist(v):\n    a, b = v\n    return K.sqrt(K.sum(K.square(a - b), axis=1, keepdims=True))\n"
            "x = Input(shape=(4,))\ny = Input(shape=(4,))\n")

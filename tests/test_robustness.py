@@ -42,3 +42,14 @@ def test_foreign_values_as_input_shapes(value):
         expect_error = shape == value and value in ("data.shape[1]", "len(data)")
         assert (result.error is not None) == expect_error, (source, result.error)
         assert expect_error or result.summaries, source
+
+
+@pytest.mark.parametrize("expression", ["np.arange(4) + stamp", "np.reshape(np.arange(4), stamp)",
+                                        "tf.reshape(tf.zeros((2, 2)), stamp)", "np.zeros(3) * stamp"])
+def test_opaque_values_in_tensor_operations(expression):
+    # A value the analysis knows exists but not what it is (a datetime method's result) given to an
+    # array or tensor operation: unknown, never a crash of the shape function.
+    source = ("import numpy as np\nimport tensorflow as tf\nfrom datetime import date\n"
+              f"stamp = date(1000, 1, 1).toordinal()\nvalue = {expression}\nprint(value.shape)\n")
+    result = analyze_source(source, "t.py").result
+    assert result.error is None

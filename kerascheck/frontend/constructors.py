@@ -9,7 +9,7 @@ from .. import migration, optimizers
 from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import Functional, InputSpec, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
-from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe, is_literal
+from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, Unresolvable, describe, is_literal
 from ..shapes.symbolic import Sym
 from . import library
 from .result import LayerCreated
@@ -68,10 +68,11 @@ def _input_layer(interp, path, args, kwargs, loc):
 def _sequential(interp, path, args, kwargs, loc):
     layers, name = bind_arguments(args, kwargs, ("layers", "trainable", "name"))[0::2]
     if isinstance(layers, Unknown):
-        raise Unresolvable(f"the layers of a Sequential model are not known statically ({layers.reason})")
+        return UnknownKeras(f"the layers of a Sequential model are not known statically ({layers.reason})",
+                            "Sequential")
     unknown = next((l for l in (layers if isinstance(layers, (list, tuple)) else []) if isinstance(l, Unknown)), None)
     if unknown is not None:  # a layer the analysis could not follow, not a non-layer
-        raise Unresolvable(unknown.reason)
+        return UnknownKeras(unknown.reason, "Sequential")
     return interp.keras.sequential(list(layers) if layers else None, str_or_none(name), loc)
 
 
@@ -81,11 +82,12 @@ def _functional(interp, path, args, kwargs, loc):
     inputs, outputs, name = bind_arguments(args, kwargs, ("inputs", "outputs", "name"))
     for value in (inputs, outputs):
         if isinstance(value, Unknown):
-            raise Unresolvable(value.reason)
+            return UnknownKeras(value.reason, "Functional")  # a Model all the same: its methods are checked
         unknown = next((v for v in flatten(value) if isinstance(v, (Unknown, Opaque, Ref))), None)
+        if isinstance(unknown, Unknown):
+            return UnknownKeras(unknown.reason, "Functional")
         if unknown is not None:
-            raise Unresolvable(unknown.reason if isinstance(unknown, Unknown)
-                               else f"a model input or output is {describe(unknown)}, not modelled")
+            raise Unresolvable(f"a model input or output is {describe(unknown)}, not modelled")
     return interp.keras.functional(inputs, outputs, str_or_none(name), loc)
 
 

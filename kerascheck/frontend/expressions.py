@@ -11,7 +11,7 @@ from typing import Any
 import libcst as cst
 
 from ..ir import Layer, Loc, Tensor
-from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, describe
+from ..shapes.base import KerasError, Opaque, Unknown, UnknownMember, Unresolvable, describe
 from ..shapes.symbolic import Sym
 from . import budgets, keras_api, paths, repairs, tensors, user_layers
 from .classes import is_instance
@@ -339,6 +339,8 @@ class Expressions:
         if isinstance(func, (Unknown, Opaque)) and is_summary_call(node):
             reason = func.reason if isinstance(func, Unknown) else f"`{func.description}` is not a model kerascheck can follow"
             self.add_summary(SummaryEvent(loc, None, None, reason))
+        if isinstance(func, UnknownMember):
+            return keras_api.call_unknown_member(self, func, args, kwargs, loc)
         if isinstance(func, Unknown):
             return Unknown(func.reason)
         if isinstance(func, Function):

@@ -92,16 +92,8 @@ class Interpreter(Statements, Expressions):
             try:
                 self.exec_stmt(stmt, self.globals)
             except KerasErrorAt as exc:
-                if self.result.error is None:
-                    self.result.error = self.error_event(exc)
-                    self.stopped = True  # nothing after this is reached by the script
-                else:
-                    self.result.later_errors.append(self.error_event(exc))
-                for name in bound_names(stmt):
-                    self.globals.assign(name, Unknown(f"`{name}` was not bound: line {exc.loc.line} raises"))
-                # What it changes (``model.add(...)`` that raised) is uncertain: its later errors are
-                # consequences of this one, not new ones.
-                self.taint_receivers(stmt, f"line {exc.loc.line} raises", self.globals)
+                self.record_error(exc)
+                self.forget_failed(stmt, exc, self.globals)
             except Budget as exc:
                 self.cut_short(str(exc))
                 return self.result

@@ -14,7 +14,7 @@ from .. import optimizers
 from ..ir import Layer, Loc, Model, Tensor
 from ..models import Functional, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
-from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
+from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, UnknownMember, Unresolvable, Weight
 from ..shapes.symbolic import Sym
 from ..summary.rows import snapshot
 from . import arrays, library, repairs
@@ -211,9 +211,23 @@ def add_weight(layer: Any, *args, shape=None, initializer=None, dtype=None, trai
     return Tensor(tuple(shape), symbolic=False)
 
 
+def call_unknown_member(interp: "Interpreter", member: UnknownMember, args: list, kwargs: dict, loc: Loc) -> Any:
+    """A method of a Keras model whose contents are unknown: what Keras 3 checks of the call whatever
+    the model (a removed method, a Keras 1 keyword, a weights file name) is checked; the result is
+    unknown."""
+    if member.name in _MODEL_NOOPS:
+        interp.result.events.append(MethodCalled(loc, member.owner, member.name, args, kwargs))
+        repairs.model_method(interp, member.owner, member.name, args, kwargs, loc)
+    return Unknown(member.reason)
+
+
 # -- attributes -------------------------------------------------------------------------------------
 
 def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
+    if isinstance(obj, UnknownKeras):
+        assigned = name in _KNOWN_METHODS or (id(obj), name) in interp.assigned_attributes
+        missing = repairs.missing_attribute(interp, obj, name, loc, assigned)
+        return missing if missing is not None else UnknownMember(obj, name)
     if isinstance(obj, Unknown):
         return obj
     if isinstance(obj, Ref):
@@ -350,7 +364,7 @@ def set_attribute(interp: "Interpreter", obj: Any, name: str, value: Any) -> Non
             return
         obj.attrs[name] = value
         return
-    if isinstance(obj, (Layer, Tensor)):
+    if isinstance(obj, (Layer, Tensor, UnknownKeras)):
         interp.assigned_attributes.add((id(obj), name))  # read back later: not a missing attribute
     if isinstance(obj, Layer) and name == "trainable" and isinstance(value, bool):
         set_trainable(obj, value)

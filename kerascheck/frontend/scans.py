@@ -184,6 +184,11 @@ def _has_yield(node: cst.FunctionDef) -> bool:
     return any(isinstance(n, cst.Yield) for n in walk(node.body, prune=(cst.FunctionDef, cst.Lambda, cst.ClassDef)))
 
 
+def may_return(node: cst.CSTNode) -> bool:
+    """Whether a statement of a function may return from it (a nested function's ``return`` does not)."""
+    return any(isinstance(n, cst.Return) for n in walk(node, prune=(cst.FunctionDef, cst.Lambda, cst.ClassDef)))
+
+
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "add", "setdefault", "clear", "popitem",
              "discard", "sort", "reverse", "appendleft", "build"}
 _MUTATED_CACHE: dict[int, tuple[cst.CSTNode, list[str]]] = {}

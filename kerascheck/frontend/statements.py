@@ -17,7 +17,8 @@ from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import BUILTINS
 from .result import ClassDefined, SummaryEvent
 from .symbols import SymbolicShape
-from .scans import bound_names, dotted, import_names, is_dataclass_decorator, mutated_names, summary_calls, walk
+from .scans import (bound_names, dotted, import_names, is_dataclass_decorator, may_return, mutated_names, summary_calls,
+                    walk)
 from .values import BoundMethod, Function, Ref, Scope, UserClass, canonical
 
 
@@ -36,7 +37,42 @@ class Statements:
 
     def exec_block(self, body, scope: Scope) -> None:
         for stmt in body:
-            self.exec_stmt(stmt, scope)
+            try:
+                self.exec_stmt(stmt, scope)
+            except KerasErrorAt as exc:
+                if not self.goes_on_after(exc):
+                    raise
+                self.record_error(exc)
+                self.forget_failed(stmt, exc, scope)
+
+    def goes_on_after(self, exc: KerasErrorAt) -> bool:
+        """Whether the analysis goes on past a statement of a block that raised (the script stops
+        there, and what follows is still checked): in the analysed file's own code, on a path that
+        certainly runs, unless a ``try`` around it catches the error, or Keras runs the code (a
+        traced ``call`` or Lambda, whose error Keras reports at the layer call)."""
+        if self.file_stack[-1] is not None or self.replaying or self.speculative or self.keras.tracing:
+            return False
+        return not any(self.catches(h, exc.error.kind, scope) for handlers, scope in self.try_handlers
+                       for h in handlers)
+
+    def record_error(self, exc: KerasErrorAt) -> None:
+        """The first error is where the script stops; the later ones are reported too."""
+        event = self.error_event(exc)
+        if self.result.error is None:
+            self.result.error = event
+            self.stopped = True  # nothing after this is reached by the script
+        elif all((e.loc.line, e.loc.column, e.message) != (event.loc.line, event.loc.column, event.message)
+                 for e in [self.result.error, *self.result.later_errors]):
+            self.result.later_errors.append(event)
+
+    def forget_failed(self, stmt: cst.CSTNode, exc: KerasErrorAt, scope: Scope) -> None:
+        """What the failed statement would have bound is unknown; what it changes (``model.add(...)``
+        that raised) is uncertain: its later errors are consequences of this one, not new ones."""
+        for name in bound_names(stmt):
+            scope.assign(name, Unknown(f"`{name}` was not bound: line {exc.loc.line} raises"))
+        self.taint_receivers(stmt, f"line {exc.loc.line} raises", scope)
+        if self.frames and may_return(stmt):  # ``return f(x)`` that raised: the function's value is unknown
+            raise Return(Unknown(f"what `{self.frames[-1][0].name}` returns is not known: line {exc.loc.line} raises"))
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
         self.steps += 1

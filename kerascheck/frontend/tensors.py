@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..ir import Loc, Tensor
 from ..models import flatten
-from ..shapes.base import KerasError, Unknown, Unresolvable
+from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.ops import OPERATORS, OPS
 from ..shapes.symbolic import Sym
 
@@ -82,9 +82,12 @@ def apply_op(interp: "Interpreter", name: str, args: list, kwargs: dict, loc: Lo
         if key not in op.signature:
             raise KerasError(f"{name}() got an unexpected keyword argument '{key}'", "TypeError")
         arguments[key] = value
-    for value in flatten(list(arguments.values())):
-        if isinstance(value, Unknown):
-            raise Unresolvable(value.reason)
+    for key, given in arguments.items():
+        for value in flatten([given]):
+            if isinstance(value, Unknown):
+                raise Unresolvable(value.reason)
+            if isinstance(value, Opaque) and key != "dtype":  # (tf.reshape(x, tf.shape(y)): no shape here)
+                raise Unresolvable(f"argument `{key}` of {name}() is {value.description}, not known statically")
     return interp.keras.operation(op, arguments, loc)
 
 

@@ -29,7 +29,8 @@ from .arguments import (  # noqa: F401  (describe, is_literal, require_dims: re-
     python_binding, require_dims,
 )
 from .stubs import aliases_of, recorded_signature
-from .types import Dim, KerasError, Opaque, Shape, Unknown, Unresolvable, Weight, message_matches  # noqa: F401
+from .types import (Dim, KerasError, Opaque, Shape, Unknown, UnknownKeras, UnknownMember, Unresolvable,  # noqa: F401
+                    Weight, message_matches)
 
 
 class Sublayer(Protocol):

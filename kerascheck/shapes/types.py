@@ -76,6 +76,31 @@ class Unknown:
         return "..."
 
 
+class UnknownKeras(Unknown):
+    """A Keras object of a known class whose contents the analysis could not follow (a model built on
+    an output that a failed statement left unknown). Everything that depends on its contents is
+    unknown, but what Keras 3 checks of every such object still holds: a removed method
+    (``fit_generator``), a weights file name, an attribute the class does not have."""
+
+    __slots__ = ("class_name",)
+
+    def __init__(self, reason: str, class_name: str):
+        super().__init__(reason)
+        self.class_name = class_name
+
+
+class UnknownMember(Unknown):
+    """``obj.name`` of an ``UnknownKeras`` object: unknown, and a call of it is checked as a call of
+    that method of the class."""
+
+    __slots__ = ("owner", "name")
+
+    def __init__(self, owner: UnknownKeras, name: str):
+        super().__init__(owner.reason)
+        self.owner = owner
+        self.name = name
+
+
 class Opaque:
     """A value that is known to exist but has no meaning for shapes (an initializer, a regularizer)."""
 
