@@ -85,6 +85,14 @@ NAME_REPLACEMENTS = {
     ("keras.backend", "set_image_dim_ordering"): "`keras.backend.set_image_data_format('channels_last')` "
                                                  "('tf' is channels_last, 'th' channels_first)",
     ("keras.backend", "image_dim_ordering"): "`keras.backend.image_data_format()`",
+    ("keras.backend", "int_shape"): "`tuple(x.shape)`",
+    ("keras.backend", "function"): "a `keras.Model(inputs, outputs)` called on the data (`training=` for the "
+                                   "learning phase)",
+    ("keras.backend", "learning_phase"): "the `training=` argument of a model or layer call",
+    ("keras.backend", "set_learning_phase"): "the `training=` argument of a model or layer call",
+    ("keras.backend", "switch"): "`keras.ops.where(condition, x, y)` (it broadcasts a lower-rank condition on the "
+                                 "left, K.switch on the right)",
+    ("keras.backend", "repeat"): "`keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)`",
     ("keras.preprocessing.image", "ImageDataGenerator"): "`keras.utils.image_dataset_from_directory` with "
                                                          "preprocessing layers (`keras.layers.RandomFlip`...)",
 }
@@ -274,8 +282,12 @@ def keras3_path(path: str, stand_ins: bool = True) -> str | None:
     for i in range(2, len(parts)):
         module = ".".join(parts[:i])
         if not catalogue.module_exists(KERAS, module):
-            home = import_home(module, [parts[i]])
-            return None if home is None else ".".join([home, *parts[i:]])
+            # The name's own module may be removed below it too (``keras.engine.topology.Layer``).
+            for j in range(len(parts) - 1, i - 1, -1):
+                home = import_home(".".join(parts[:j]), [parts[j]])
+                if home is not None:
+                    return ".".join([home, *parts[j:]])
+            return None
     if parts[:2] == ["keras", "backend"] and len(parts) == 3:
         twin = backend_twin(parts[2])
         return twin[0] if twin else None
@@ -283,7 +295,15 @@ def keras3_path(path: str, stand_ins: bool = True) -> str | None:
 
 
 # Removed keras.backend functions with a Keras 3 twin the catalogue cannot pair by name.
-_BACKEND_EXTRA = {"flatten": "keras.ops.ravel"}
+_BACKEND_EXTRA = {"flatten": "keras.ops.ravel", "pow": "keras.ops.power", "permute_dimensions": "keras.ops.transpose"}
+# Removed keras.backend functions whose namesake in Keras 3 computes something else: no twin.
+_BACKEND_NOT_TWINS = {
+    "switch",  # K.switch expands a lower-rank condition on the right; keras.ops.switch picks a branch by index
+    "repeat",  # K.repeat(x, n) makes (batch, n, dim); keras.ops.repeat repeats elements (flattened without axis)
+    "hard_sigmoid",  # slope 0.2 in Keras 2, 1/6 in keras.ops
+    "random_binomial",  # K.random_binomial(shape, p) is Bernoulli; keras.random.binomial takes counts
+    "ctc_decode",  # greedy=True/False vs strategy='greedy'/'beam_search', and another output structure
+}
 
 
 @functools.lru_cache(maxsize=None)
@@ -292,7 +312,7 @@ def backend_twin(name: str) -> tuple[str, list[str], list[str]] | None:
     replaces the removed ``keras.backend.<name>`` (``sum`` -> ``keras.ops.sum``, ``random_normal`` ->
     ``keras.random.normal``), None when Keras 3 still has it or there is no twin."""
     if catalogue.name_in_module(KERAS, "keras.backend", name) or not catalogue.name_in_module(
-            "2.3.1", "keras.backend", name):
+            "2.3.1", "keras.backend", name) or name in _BACKEND_NOT_TWINS:
         return None
     old = catalogue.params("2.3.1", f"keras.backend.{name}") or []
     if name in _BACKEND_EXTRA:

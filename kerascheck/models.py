@@ -286,7 +286,7 @@ class Keras:
         self.tracing = 0
         # Set by the interpreter: the ``run`` of a layer whose output comes from running Python code
         # (a Lambda without output_shape), or None.
-        self.runner: Callable[[Layer], Callable[[Any], Any] | None] = lambda layer: None
+        self.runner: Callable[[Layer, Loc | None], Callable[[Any], Any] | None] = lambda layer, loc=None: None
 
     # -- objects -------------------------------------------------------------------------------------
     def layer(self, spec: LayerSpec, loc: Loc | None) -> Layer:
@@ -351,7 +351,7 @@ class Keras:
         flat = [t for t in flatten(inputs) if t is not None] if node_inputs is not None else flatten(inputs)
         if not flat or not all(isinstance(t, Tensor) for t in flat):
             raise Unresolvable(f"{layer.name} is called on a value that is not a known tensor")
-        run = run or self.runner(layer)
+        run = run or self.runner(layer, loc)
         try:
             return self._call(layer, inputs, flat, loc, run, extra, node_inputs, options, plain)
         except KerasError as exc:

@@ -53,7 +53,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "found once the earlier ones are repaired)": _on("one_pass", "06", "23"),
     "misspelt Model method (model.summery()) not reported": _on("one_pass", "19"),
     "Model(input=..., output=...) (Keras 1 keywords) not reported": _on("one_pass", "06", "23"),
-    "keras.backend functions (K.dot) inside a custom Layer.call not reported": _on("one_pass", "07"),
     "save_weights/load_weights('x.h5') not reported (Keras 3 needs '.weights.h5')": _on("one_pass", "07", "33"),
     "ModelCheckpoint(save_weights_only=True) with a path not ending '.weights.h5' not reported":
         _on("one_pass", "13", "25"),
@@ -63,8 +62,6 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "categorical_crossentropy, last-axis mismatch, broadcasting in a custom loss)": _on("one_pass", "08", "15", "28", "31"),
     "history.history['val_acc'] (KeyError: Keras 3 logs val_accuracy) not reported": _on("one_pass", "10"),
     "numpy integer as Dense units (np.max(y) + 1) not reported": _on("one_pass", "10"),
-    "keras.backend functions in a Lambda's function: Keras raises NotImplementedError at the Lambda call "
-    "(it cannot infer the output shape); kerascheck reports the K.* lines in the function instead": _on("one_pass", "11"),
     "imdb.load_data(nb_words=...) (silently ignored by Keras 3) not reported (warning)": _on("one_pass", "12"),
     "Sequential with no input shape (Embedding input_length is ignored) is built in fit: its MaxPooling1D "
     "negative size is not reported at the fit line": _on("one_pass", "12"),
@@ -74,15 +71,9 @@ GAPS: dict[str, list[tuple[str, str]]] = {
     "Sequential.reset_states() (removed in Keras 3) not reported": _on("one_pass", "32"),
     "predict() on data of the wrong shape not reported": _on("one_pass", "33"),
     # -- --fix --unsafe-fixes: the script runs under Keras 3 ----------------------------------------------
-    "no fix for removed keras.backend functions (K.flatten/sum/square/dot/random_normal/function/int_shape/"
-    "image_dim_ordering... -> keras.ops, keras.random)": _on("fix_runs", "02", "09", "21", "24"),
-    "no fix for removed imports (keras.layers.merge, merge/Merge, keras.engine.topology)":
-        _on("fix_runs", "06", "07", "15"),
     "problems not reported are not fixed (summery, Model(input=, output=), '.h5' weight files, ModelCheckpoint "
     "'.weights.h5', _keras_shape, history['val_acc'], numpy units, to_categorical(nb_classes=), show_accuracy, "
     "reset_states)": _on("fix_runs", "05", "06", "07", "09", "10", "17", "23", "32"),
-    "no fix for Input(shape=784) (KC109)": _on("fix_runs", "09"),
-    "Nadam(schedule_decay=...) left after the lr fix": _on("fix_runs", "24"),
 }
 _REASONS: dict[tuple[str, str], str] = {}
 for _reason, _cases_of_gap in GAPS.items():

@@ -260,3 +260,77 @@ def test_a_try_that_catches_the_error_still_runs_its_handler():
     assert _errors(source) == []
     result = analyze_source(source, "t.py").result
     assert [s.model is not None for s in result.summaries] == [True]
+
+
+_LAMBDA = ("from keras import backend as K\nfrom keras.layers import Input, Lambda\n"
+           "def dist(v):\n    a, b = v\n    return K.sqrt(K.sum(K.square(a - b), axis=1, keepdims=True))\n"
+           "x = Input(shape=(4,))\ny = Input(shape=(4,))\n")
+
+
+def test_removed_backend_function_in_a_lambda_raises_at_the_lambda_call():
+    """Keras traces a Lambda without ``output_shape`` inside a bare ``except:`` and raises
+    NotImplementedError at the call: that is where the script stops, not in the function."""
+    source = _LAMBDA + "d = Lambda(dist)([x, y])\nprint(d.shape)\n"
+    stop = _stop(source)
+    assert (stop.line, stop.code) == (8, "KC302") and "NotImplementedError" in stop.message
+    assert "`keras.backend` has no `square`, `sum`, `sqrt` (line 5)" in stop.message
+    assert {d.line for d in _errors(source)} == {5, 8}  # the removed names, each with its fix, and the call
+
+
+def test_lambda_with_output_shape_is_not_traced_at_its_call():
+    source = _LAMBDA + "d = Lambda(dist, output_shape=(1,))([x, y])\n"
+    assert 8 not in {d.line for d in _errors(source)}
+
+
+def test_lambda_on_an_input_an_earlier_error_left_unknown_still_reports_its_function():
+    """The input is unknown (line 8 raises), but the removed names are read whatever the data."""
+    source = _LAMBDA + "z = Reshape((7,))(y)\nd = Lambda(dist)([x, z])\n"
+    source = source.replace("import Input, Lambda", "import Input, Lambda, Reshape")
+    errors = {(d.line, d.code) for d in _errors(source)}
+    assert {(8, "KC102"), (9, "KC302"), (5, "KC302")} == errors
+    assert _stop(source).line == 8
+
+
+_CALL_ON_DATA = ("import numpy as np\nimport keras\nfrom keras import backend as K\n"
+                 "class Project(keras.layers.Layer):\n    def build(self, input_shape):\n"
+                 "        self.w = self.add_weight(shape=(input_shape[-1], 2))\n"
+                 "    def call(self, x):\n        return K.dot(x, self.w)\n"
+                 "    def compute_output_shape(self, input_shape):\n        return (input_shape[0], 2)\n"
+                 "m = keras.Sequential([keras.Input(shape=(3,)), Project()])\nm.compile(loss='mse')\n")
+
+
+def test_user_layer_call_untraced_at_build_runs_on_the_data():
+    """With compute_output_shape, Keras builds the model without calling call(); fit runs it, and the
+    removed K.dot raises there (at the line in call)."""
+    source = _CALL_ON_DATA + "m.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0)\n"
+    errors = _errors(source)
+    assert [(d.line, d.code, d.stops_script) for d in errors] == [(8, "KC302", True)]
+    assert "'dot'" in errors[0].message
+
+
+def test_user_layer_call_untraced_and_never_run_is_not_reported():
+    assert _errors(_CALL_ON_DATA) == []
+
+
+@pytest.mark.parametrize("path,twin", [("keras.engine.topology.Layer", "keras.Layer"),
+                                       ("keras.layers.core.Dense", "keras.layers.Dense")])
+def test_removed_module_path_maps_to_its_keras3_object(path, twin):
+    from kerascheck.migration import keras3_path
+
+    assert keras3_path(path) == twin
+
+
+def test_keras1_merge_layer_outside_the_sequential_pattern_gets_no_fix():
+    """Merge called on tensors (not Sequential branches added to a Sequential): reported, no fix."""
+    from kerascheck.fix import fix_source
+
+    source = ("from keras.layers import Input, Dense, Merge\nfrom keras.models import Model\n"
+              "a = Input(shape=(4,))\nb = Input(shape=(4,))\nc = Merge(mode='concat')([a, b])\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(1, "KC302")]
+    assert not fix_source(source, "t.py", unsafe=True).changed
+
+
+def test_user_layer_called_on_an_unknown_input_is_not_probed_as_a_lambda():
+    source = ("import keras\nclass Twice(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+              "x = keras.Input(shape=(4,))\ny = keras.layers.Reshape((3,))(x)\nz = Twice()([x, y])\n")
+    assert [(d.line, d.code) for d in _errors(source)] == [(6, "KC102")]

@@ -41,7 +41,7 @@ class Interpreter(Statements, Expressions):
         self.result = Result(path)
         self.symbols = Symbols(dims, self.result.symbol_names)  # data-dependent sizes, and the values bound
         self.keras = self.result.keras
-        self.keras.runner = lambda layer: user_layers.layer_runner(self, layer)
+        self.keras.runner = lambda layer, loc=None: user_layers.layer_runner(self, layer, loc)
         self.steps = 0
         self.deadline = time.thread_time() + budgets.MAX_SECONDS
         self.depth = 0
@@ -58,6 +58,11 @@ class Interpreter(Statements, Expressions):
         self.loop_exits: list[str | None] = []  # per running loop: why it may end early (a path's break)
         self.stopped = False  # the script stopped at ``result.error``: summaries after it are not reached
         self.try_handlers: list[tuple] = []  # (handlers, scope) of the ``try`` bodies running now
+        # Keras's own bare ``except:`` around user code it runs (a Lambda's shape inference): per one
+        # running, the ``try_handlers`` and ``speculative`` depths at its start, and the errors
+        # recovered inside it on paths that surely run.
+        self.keras_catches: list[tuple[int, int, list]] = []
+        self.ran_on_data: set[int] = set()  # user layer classes whose call() a fit/predict ran (user_layers.run_on_data)
         self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
@@ -160,7 +165,14 @@ class Interpreter(Statements, Expressions):
         ``rule``: the code of the rule that reports this error itself (from the events); the error
         is kept only when it is where the script stops, to mark that diagnostic. Without one, an
         engine rule reports it. Inside a ``try`` whose handler catches it, it is raised as usual."""
-        for handlers, scope in reversed(self.try_handlers):
+        depth, paths, caught = self.keras_catches[-1] if self.keras_catches else (0, 0, None)
+        for handlers, scope in reversed(self.try_handlers[depth:]):
+            if any(self.catches(h, error.kind, scope) for h in handlers):
+                raise error
+        if caught is not None and len(self.speculative) == paths:
+            caught.append((error, loc, rule))  # Keras catches it and raises its own error where it ran the code
+            return
+        for handlers, scope in reversed(self.try_handlers[:depth]):
             if any(self.catches(h, error.kind, scope) for h in handlers):
                 raise error
         if self.file_stack[-1] is not None or self.replaying:

@@ -20,9 +20,11 @@ from ..summary.rows import snapshot
 from . import arrays, library, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
-from .result import AmbiguousIO, MethodCalled, SummaryEvent
+from .result import AmbiguousIO, MethodCalled, SummaryEvent, UncalledSequentialIO
 from .tensors import tensor_slice
-from .user_layers import KerasInit, builtin_build, keras_init, layer_runner, super_attribute, user_build
+from .user_layers import (
+    KerasInit, builtin_build, keras_init, layer_runner, run_on_data, super_attribute, user_build,
+)
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, ModuleValue, Ref, Super, UserClass,
 )
@@ -125,7 +127,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         shape = args[0] if args else kwargs.get("input_shape")
         if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) or d is None for d in shape):
             raise Unresolvable("compute_output_shape() on a shape not known statically")
-        runner = layer_runner(interp, obj)  # a Lambda without output_shape: its function traced, as Keras does
+        runner = layer_runner(interp, obj, loc)  # a Lambda without output_shape: its function traced, as Keras does
         if runner is not None:
             return _as_tuples(runner(Tensor(tuple(shape))))
         return _as_tuples(obj.spec.compute_output_shape(tuple(shape)))
@@ -161,6 +163,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
             # Sequential.build names an InputLayer and its Functional whatever the data's shape.
             interp.keras.naming.auto("InputLayer")
             interp.keras.naming.auto("Functional")
+    if name in _DATA_BUILDS and isinstance(obj, Model):
+        run_on_data(interp, obj)  # user layers whose call() only runs on the data
     if name in _MODEL_NOOPS:
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         if isinstance(obj, Model):
@@ -335,7 +339,11 @@ def layer_attribute(interp: "Interpreter", layer: Layer, name: str, loc: Loc | N
     if name == "built":
         return layer.built
     if name in ("output", "input"):
-        if isinstance(layer, Sequential) and layer.graph is not None:
+        if isinstance(layer, Sequential) and layer.graph is not None and not layer.nodes:
+            if loc is not None:  # Keras 3: Operation.output of a model never called (KC312 reports it)
+                interp.result.events.append(UncalledSequentialIO(loc, layer, name))
+                interp.recover(KerasError(f"The layer {layer.name} has never been called and thus has no defined "
+                                          f"{name}.", "AttributeError"), loc, rule="KC312")
             return layer.graph[1] if name == "output" else layer.graph[0]
         if isinstance(layer, Functional):
             return layer.outputs if name == "output" else layer.inputs

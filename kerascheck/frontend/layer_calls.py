@@ -8,7 +8,7 @@ from ..ir import InputLayer, Layer, Loc, Tensor
 from ..models import flatten
 from ..shapes.base import KerasError, Unknown, Unresolvable
 from .result import LayerCalled
-from .user_layers import run_user_call
+from .user_layers import probe_lambda, run_user_call
 from .values import (
     CustomLayer, CustomModel,
 )
@@ -21,6 +21,8 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
     if getattr(spec, "call_tensors", None) and not isinstance(layer, (CustomLayer, CustomModel)):
         return _call_named(interp, layer, args, kwargs, loc)
     inputs = args[0] if args else kwargs.get("inputs", kwargs.get("x", Unknown("no inputs")))
+    if isinstance(inputs, Unknown) or not all(isinstance(t, Tensor) for t in flatten(inputs)):
+        probe_lambda(interp, layer, inputs, loc)
     if isinstance(inputs, Unknown):
         raise Unresolvable(inputs.reason)  # the root cause, not a chain of consequences
     # Keras records every tensor among the call's arguments as a node input (args, then kwargs by key).

@@ -93,6 +93,15 @@ class RefCalled(Event):
 
 
 @dataclass(frozen=True, eq=False)
+class LambdaNotInferred(Event):
+    """A Lambda without ``output_shape`` was called, and tracing its function raised: Keras's
+    ``compute_output_shape`` catches that and raises ``NotImplementedError`` at the call (``loc``)."""
+
+    function: str  # the function's name as the script wrote it
+    causes: tuple  # ((message, loc, rule), ...): what raised inside the function, rule None for an engine error
+
+
+@dataclass(frozen=True, eq=False)
 class ClassDefined(Event):
     """A ``class`` statement ran: the user class it made and its syntax."""
 
@@ -105,6 +114,15 @@ class AmbiguousIO(Event):
     """``layer.output`` (or ``input``, ``output_shape``...) read on a layer called more than once."""
 
     layer: Layer
+    attr: str
+
+
+@dataclass(frozen=True, eq=False)
+class UncalledSequentialIO(Event):
+    """``model.output`` (or ``input``) of a Sequential never called as a layer: Keras 3 raises
+    AttributeError (Keras 2 returned the model's tensor); the analysis goes on with that tensor."""
+
+    model: Layer
     attr: str
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..ir import Layer, Loc, Tensor
+from ..ir import Layer, Loc, Model, Tensor
 from ..models import flatten
 from ..shapes import REGISTRY
 from ..shapes.symbolic import Sym
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
+from .control import Break, Continue, KerasErrorAt, Return
+from .result import LambdaNotInferred
 from .values import (
     BoundMethod, CustomLayer, CustomModel, Function, Instance, KerasMethod, Ref, Super, UserClass,
 )
@@ -59,6 +61,67 @@ def run_user_call(interp: "Interpreter", layer: CustomLayer | CustomModel, input
     return _traced_shapes(layer, result)
 
 
+def run_on_data(interp: "Interpreter", model: Any) -> None:
+    """``fit``/``evaluate``/``predict`` run every layer's ``call`` on the data: the user layers whose
+    ``call`` building the model did not trace (Keras took their output shape from
+    ``compute_output_shape``) run it here, once per class. Only what fails there whatever the data
+    counts (a removed ``keras.backend`` function, which the analysis recovers from): errors that
+    depend on the shapes of the data, which the analysis does not see, are not reported."""
+    from .result import RefCalled
+
+    for layer in _untraced_user_layers(model, set()):
+        cls = layer.user_class
+        if id(cls) in interp.ran_on_data:
+            continue
+        interp.ran_on_data.add(id(cls))
+        call = cls.find("call")[0]
+        inputs = _data_like(getattr(layer, "build_shape", None))
+        if inputs is None or not isinstance(call, Function):
+            continue
+        keras, events = interp.keras, interp.result.events
+        models, layers, names, first = len(keras.models), len(keras.layers), dict(keras.naming.uids), len(events)
+        caught: list = []
+        interp.keras_catches.append((len(interp.try_handlers), len(interp.speculative), caught))
+        keras.tracing += 1
+        try:
+            interp.call_function(call, [layer, inputs], {})
+        except (KerasError, KerasErrorAt, Unresolvable, Return, Break, Continue, RecursionError):
+            pass
+        finally:
+            keras.tracing -= 1
+            interp.keras_catches.pop()
+            events[first:] = [e for e in events[first:] if isinstance(e, RefCalled)]
+            del keras.models[models:], keras.layers[layers:]
+            keras.naming.uids.clear()
+            keras.naming.uids.update(names)
+        for error, where, rule in caught:
+            if rule is not None:  # a migration error: raised in call() on any data
+                interp.recover(error, where, rule=rule)
+
+
+def _untraced_user_layers(model: Any, seen: set) -> list:
+    found = []
+    for layer in getattr(model, "layers", ()):
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if isinstance(layer, CustomLayer) and layer.weights is not None and layer.user_class.find("call") and (
+                layer.user_class.find("compute_output_shape") or layer.builtin_spec is not None):
+            found.append(layer)
+        elif isinstance(layer, (Model, CustomLayer)):
+            found.extend(_untraced_user_layers(layer, seen) if isinstance(layer, Model) else [])
+    return found
+
+
+def _data_like(shape: Any) -> Any:
+    """Eager tensors of the shapes a layer was built on (a list of them for several inputs)."""
+    if isinstance(shape, tuple) and _is_shape_structure(shape) and not any(isinstance(d, (tuple, list)) for d in shape):
+        return Tensor(shape, symbolic=False)
+    if isinstance(shape, list) and shape and all(isinstance(s, tuple) for s in shape):
+        return [Tensor(s, symbolic=False) for s in shape]
+    return None
+
+
 def _is_shape_structure(value: Any) -> bool:
     """A shape (dimensions: ints, None or symbols) or a list of shapes."""
     if isinstance(value, (tuple, list)) and value and all(isinstance(v, (tuple, list)) for v in value):
@@ -98,31 +161,82 @@ def _required(call: Function, name: str) -> bool:
                for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params))
 
 
-def layer_runner(interp: "Interpreter", layer: Layer) -> Any:
+def layer_runner(interp: "Interpreter", layer: Layer, loc: Loc | None = None) -> Any:
     """How to run a layer whose output comes from Python code: a user layer (its ``call``, when a
     Sequential model builds it), a Lambda without ``output_shape`` (Keras traces its function, and so
-    does the interpreter); None for every other layer."""
+    does the interpreter); None for every other layer. ``loc``: where the layer is called."""
     if isinstance(layer, (CustomLayer, CustomModel)):
         return lambda inputs: run_user_call(interp, layer, inputs, [], {})
     spec = layer.spec
     if (spec is not None and spec.class_name == "Lambda" and spec.args.get("output_shape") is None
             and isinstance(spec.args.get("function"), (Function, BoundMethod, Ref))):
-        return lambda inputs: run_lambda(interp, layer, inputs)
+        return lambda inputs: run_lambda(interp, layer, inputs, loc)
     return None
 
 
-def run_lambda(interp: "Interpreter", layer: Layer, inputs: Any) -> Any:
-    """``Lambda.call``: the function on the inputs (shapes only), with the layer's ``arguments``."""
+# Keras's message when tracing a Lambda's function raises (keras/src/layers/core/lambda_layer.py).
+LAMBDA_NOT_INFERRED = ("We could not automatically infer the shape of the Lambda's output. Please specify the "
+                       "`output_shape` argument for this Lambda layer.")
+
+
+def run_lambda(interp: "Interpreter", layer: Layer, inputs: Any, loc: Loc | None = None) -> Any:
+    """``Lambda.call``: the function on the inputs (shapes only), with the layer's ``arguments``.
+
+    Keras infers the output shape by tracing the function inside a bare ``except:``: what raises
+    there (a removed ``keras.backend`` function) becomes ``NotImplementedError`` at the Lambda call.
+    The errors the analysis goes past inside are collected for that; the trace goes on with their
+    Keras 3 spelling, so the output shape is the one the repaired function gives."""
     arguments = layer.spec.args.get("arguments") or {}
     if not isinstance(arguments, dict):
         raise Unresolvable("the `arguments` of a Lambda are not known statically")
     layer.build(_shape_arg(inputs))
+    result = _trace_lambda(interp, layer, inputs, arguments, loc)
+    return _traced_shapes(layer, result)
+
+
+def _trace_lambda(interp: "Interpreter", layer: Layer, inputs: Any, arguments: dict, loc: Loc | None) -> Any:
+    caught: list = []
+    interp.keras_catches.append((len(interp.try_handlers), len(interp.speculative), caught))
     interp.keras.tracing += 1
     try:
         result = interp.call(layer.spec.args["function"], [inputs], dict(arguments), None)
     finally:
         interp.keras.tracing -= 1
-    return _traced_shapes(layer, result)
+        interp.keras_catches.pop()
+    if caught and loc is not None:
+        _lambda_not_inferred(interp, layer, caught, loc)
+    return result
+
+
+def probe_lambda(interp: "Interpreter", layer: Layer, inputs: Any, loc: Loc) -> None:
+    """A Lambda without ``output_shape`` called on inputs not known (an earlier line raised): its
+    function is traced anyway, for what fails in it whatever the data (a removed ``keras.backend``
+    function on a path that surely runs), which Keras reports at this call once the inputs are
+    repaired. Nothing else of the trace counts."""
+    spec = getattr(layer, "spec", None)
+    if isinstance(layer, (CustomLayer, CustomModel)) or spec is None or spec.class_name != "Lambda" \
+            or layer_runner(interp, layer) is None or not isinstance(spec.args.get("arguments") or {}, dict):
+        return
+    if getattr(layer.spec.args["function"], "calls", 1):
+        return  # traced already, where the script calls it
+    try:
+        _trace_lambda(interp, layer, inputs, dict(layer.spec.args.get("arguments") or {}), loc)
+    except (KerasError, KerasErrorAt, Unresolvable, Return, Break, Continue, RecursionError):
+        pass
+
+
+def _lambda_not_inferred(interp: "Interpreter", layer: Layer, caught: list, loc: Loc) -> None:
+    function = layer.spec.args["function"]
+    name = getattr(getattr(function, "function", function), "name", None) or getattr(function, "path", "function")
+    causes = tuple((error.message, where, rule) for error, where, rule in caught)
+    interp.result.events.append(LambdaNotInferred(loc, name, causes))
+    rules = {rule for _, _, rule in causes}
+    if rules == {"KC302"}:  # the removed names inside: KC302 reports the call, with their Keras 3 twins
+        interp.recover(KerasError(LAMBDA_NOT_INFERRED, "NotImplementedError"), loc, rule="KC302")
+        return
+    inside = "; ".join(f"{message} (line {where.line})" for message, where, _ in causes[:3])
+    interp.recover(KerasError(f"{LAMBDA_NOT_INFERRED} (tracing `{name}` raised: {inside})",
+                              "NotImplementedError"), loc)
 
 
 def _traced_shapes(layer: Layer, result: Any) -> Any:

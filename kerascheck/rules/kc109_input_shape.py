@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ._syntax import codemod
 from .base import EngineErrorRule, Invalid
+
+
+_INT_SHAPE = re.compile(r"Cannot convert '-?\d+' to a shape")
 
 
 class InputShape(EngineErrorRule):
@@ -28,8 +33,8 @@ class InputShape(EngineErrorRule):
     ```
 
     ## Fix safety
-    The fix turns an int literal (or a name) into a one-element tuple, `shape=(16,)`: what Keras 2
-    read it as. It is safe; a shape that may already be a tuple (any other expression) is left alone.
+    The fix turns an int literal, or a name holding an int (`shape=original_dim` becomes
+    `shape=(original_dim,)`), into a one-element tuple: what Keras 2 read it as. It is safe; a shape that may already be a tuple (any other expression) is left alone.
 
     ## References
     - [Keras: Input object](https://keras.io/api/layers/core_layers/input/)
@@ -42,15 +47,20 @@ class InputShape(EngineErrorRule):
     fix_safety = "safe"
 
     def fix(self, diagnostic, source):
-        """``Input(shape=16)`` / ``Input(shape=(16))`` -> ``Input(shape=(16,))`` (an int literal or a
-        name only: anything else may already be a tuple)."""
+        """``Input(shape=16)`` / ``Input(shape=(16))`` -> ``Input(shape=(16,))`` (an int literal, or a
+        name the analysis saw holding an int, which the message quotes: anything else may already be
+        a tuple)."""
+        int_seen = _INT_SHAPE.search(diagnostic.message) is not None
+
         def change(call):
             for i, arg in enumerate(call.args):
                 keyword = arg.keyword.value if arg.keyword is not None else None
                 if not (keyword in ("shape", "input_shape") or (keyword is None and i == 0 and arg.star == "")):
                     continue
                 value = arg.value
-                if not isinstance(value, (cst.Integer, cst.UnaryOperation)) or "\n" in cst.Module([]).code_for_node(value):
+                literal = isinstance(value, (cst.Integer, cst.UnaryOperation))
+                if not (literal or (int_seen and isinstance(value, cst.Name))) or \
+                        "\n" in cst.Module([]).code_for_node(value):
                     return None
                 bare = value.with_changes(lpar=[], rpar=[])
                 lpar = value.lpar[0] if value.lpar else cst.LeftParen()
@@ -81,4 +91,7 @@ class InputShape(EngineErrorRule):
                 fixed="from tensorflow import keras\nx = keras.Input(shape=(16,), name='a')\n"),
         Invalid("import keras\nx = keras.Input(\n    shape=(16),  # one dim\n    name='a',\n)\n", line=2, column=5,
                 fixed="import keras\nx = keras.Input(\n    shape=(16,),  # one dim\n    name='a',\n)\n"),
+        # a name holding an int
+        Invalid("from keras.layers import Input\ndim = 784\nx = Input(shape=dim)  # flat\n", line=3, column=5,
+                fixed="from keras.layers import Input\ndim = 784\nx = Input(shape=(dim,))  # flat\n"),
     ]

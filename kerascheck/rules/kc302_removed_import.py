@@ -5,7 +5,8 @@ import re
 import libcst as cst
 
 from .. import catalogue
-from ..frontend.result import RefCalled
+from ..frontend.result import LambdaNotInferred, RefCalled
+from ..frontend.user_layers import LAMBDA_NOT_INFERRED
 from ..migration import (  # noqa: F401  (re-exported: tests and other rules read them here)
     _IMPORT_ERRORS, KERAS, MERGE_MODES, MODULE_REPLACEMENTS, MODULE_TWINS, NAME_REPLACEMENTS, NAME_TWINS, existed_before,
     import_home, keras_path, missing_module, missing_name, module_replacement, removed_attribute,
@@ -13,7 +14,9 @@ from ..migration import (  # noqa: F401  (re-exported: tests and other rules rea
 )
 from ..frontend.values import canonical
 from ..ir import Loc
-from ._syntax import codemod, dotted, import_keras_edit, in_file, loc_of, whole_edit
+from ._backend_fixes import backend_fix, lambda_fix
+from ._keras1_merge import merge_function_fix, merge_layer_fix
+from ._syntax import codemod, dotted, in_file, loc_of
 from .base import Invalid, Rule
 
 
@@ -48,6 +51,11 @@ class RemovedImport(Rule):
     `keras.ops.sum`, Keras 1's `merge(mode='concat')` is `concatenate`), so what follows is checked
     and nothing is reported twice.
 
+    A `Lambda` without `output_shape` makes Keras 3 trace its function to infer the output shape,
+    inside a bare `except:`: a removed `keras.backend` function there raises `NotImplementedError: We
+    could not automatically infer the shape of the Lambda's output` at the Lambda call, which is
+    reported too (with the removed names inside, each also reported where it is written).
+
     ## Fix safety
     The fix rewrites the import to the Keras 3 module that has the same names
     (`from keras.layers.convolutional import Conv2D` becomes `from keras.layers import Conv2D`,
@@ -57,9 +65,20 @@ class RemovedImport(Rule):
     `keras.random` twin when the call means the same there (`K.sum(x, axis=1)` becomes
     `keras.ops.sum(x, axis=1)`; a default that changed is written out: `K.argmax(x)` becomes
     `keras.ops.argmax(x, axis=-1)`; `import keras` is added when missing);
-    `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`; Keras 1's
-    `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import). The objects
-    and computations are the same, so it is safe.
+    `K.set_image_dim_ordering('tf')` becomes `K.set_image_data_format('channels_last')`,
+    `K.image_dim_ordering() == 'th'` becomes `K.image_data_format() == 'channels_first'` (elsewhere
+    `K.image_dim_ordering()` becomes `('th' if K.image_data_format() == 'channels_first' else 'tf')`); Keras 1's
+    `merge([a, b], mode='concat')` becomes `concatenate([a, b])` (and its import); at a Lambda
+    call, every removed `keras.backend` function its function calls becomes its twin. The objects
+    and computations are the same, so it is safe. `K.int_shape(x)` becomes `tuple(x.shape)` (safe);
+    `K.function([a, K.learning_phase()], [b])` becomes a function calling `keras.Model([a], [b])` on
+    the values, with the learning phase as `training=`, and returning arrays: unsafe, since Keras 3
+    builds that model only from tensors connected to its inputs (applied only with `--unsafe-fixes`).
+    Keras 1's `Merge([left, right], mode='concat')` of Sequential branches, added first to a
+    Sequential, becomes the functional form on the branches' tensors (`Concatenate()([left.outputs[0],
+    right.outputs[0]])`, then `Model(left.inputs + right.inputs, ...)` with the layers added after it):
+    unsafe, since the model's layers (and its summary) are not the Keras 1 ones; other uses of `Merge`
+    get no fix.
 
     ## References
     - [Keras: migrating to Keras 3](https://keras.io/guides/migrating_to_keras_3/)
@@ -77,13 +96,15 @@ class RemovedImport(Rule):
         ``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``;
         ``keras.utils.np_utils.to_categorical(y)`` -> ``keras.utils.to_categorical(y)`` (the modules of
         ``MODULE_TWINS``, when Keras 3 has every name used there)."""
+        if diagnostic.message.startswith("Keras 3 raises NotImplementedError"):  # a Lambda's function
+            return lambda_fix(diagnostic, source)
         if "cannot import name 'merge' from" in diagnostic.message:
-            return _merge_fix(diagnostic, source)
+            return merge_function_fix(diagnostic, source)
+        if "cannot import name 'Merge' from" in diagnostic.message:
+            return merge_layer_fix(diagnostic, source)
         backend = _BACKEND.search(diagnostic.message)
-        if backend and backend.group(1) == "set_image_dim_ordering":
-            return codemod(source, diagnostic, _data_format)
         if backend:
-            return _backend_fix(diagnostic, source, backend.group(1))
+            return backend_fix(diagnostic, source, backend.group(1))
         alias = _ATTRIBUTE.search(diagnostic.message)
         if alias and f"{alias.group(1)}.{alias.group(2)}" in NAME_TWINS:  # keras.optimizers.rmsprop -> RMSprop
             twin = NAME_TWINS[f"{alias.group(1)}.{alias.group(2)}"]
@@ -91,6 +112,14 @@ class RemovedImport(Rule):
                 return codemod(source, diagnostic, lambda call: _rename_attribute(call, alias.group(2),
                                                                                   twin.rpartition(".")[2]))
         return codemod(source, diagnostic, _twin_import, (cst.ImportFrom, cst.Call))
+
+    def fix_applicability(self, diagnostic):
+        """``K.function`` becomes a model called on the data: unsafe (its inputs must be the model's);
+        the other rewrites are the same objects and computations."""
+        backend = _BACKEND.search(diagnostic.message)
+        if "cannot import name 'Merge' from" in diagnostic.message:
+            return "unsafe"  # the model is rebuilt in the functional form: its summary and layers differ
+        return "unsafe" if backend and backend.group(1) == "function" else "safe"
 
     def check(self, ctx):
         imported: list[str] = []  # canonical paths already reported at their import
@@ -111,6 +140,24 @@ class RemovedImport(Rule):
             module, name, replacement = found
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises AttributeError: `{module}` has no attribute "
                                                   f"'{name}'. {replacement}")
+        for event in ctx.result.events_of(LambdaNotInferred):
+            if event.loc in seen or not in_file(event.loc) or any(rule != self.code for _, _, rule in event.causes):
+                continue
+            seen.add(event.loc)
+            by_line: dict[int, list[str]] = {}
+            module = None
+            for message, where, _ in event.causes:
+                found = _REMOVED.search(message)
+                if found and in_file(where):
+                    module = module or found.group(1)
+                    names = by_line.setdefault(where.line, [])
+                    if found.group(2) not in names:
+                        names.append(found.group(2))
+            missing = "; ".join(", ".join(f"`{n}`" for n in names) + f" (line {line})"
+                                for line, names in sorted(by_line.items()))
+            yield self.diagnostic(ctx, event.loc, f"Keras 3 raises NotImplementedError: "
+                                                  f"{LAMBDA_NOT_INFERRED.split('. ')[0]}: tracing `{event.function}` "
+                                                  f"fails, `{module}` has no {missing}. Use their Keras 3 twins there")
 
     def _imports(self, ctx):
         for stmt in _import_statements(ctx.module):
@@ -192,6 +239,44 @@ class RemovedImport(Rule):
         Invalid("from keras import backend as K\nK.set_image_dim_ordering('th')  # theano\n",
                 line=2, column=1,
                 fixed="from keras import backend as K\nK.set_image_data_format('channels_first')  # theano\n"),
+        # a Lambda without output_shape whose function calls removed keras.backend functions
+        Invalid("from keras import backend as K\nfrom keras.layers import Input, Lambda\n\ndef dist(v):\n    a, b = v\n"
+                "    return K.sqrt(K.sum(K.square(a - b), axis=1, keepdims=True))\n\nx = Input(shape=(4,))\n"
+                "d = Lambda(dist)([x, x])  # distance\n", line=9, column=5, message="NotImplementedError",
+                fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Input, Lambda\n\n"
+                      "def dist(v):\n    a, b = v\n    return keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), "
+                      "axis=1, keepdims=True))\n\nx = Input(shape=(4,))\nd = Lambda(dist)([x, x])  # distance\n"),
+        # Keras 1's Merge layer of Sequential branches, first in a Sequential: the functional form (unsafe)
+        Invalid("from keras.models import Sequential, Model\nfrom keras.layers import Dense, Merge  # layers\n"
+                "a = Sequential()\na.add(Dense(8, input_dim=4))\nb = Sequential()\nb.add(Dense(8, input_dim=3))\n"
+                "ab = Merge([a, b], mode='sum')  # both\nm = Sequential()\nm.add(ab)\nm.add(Dense(4))\n"
+                "m.add(Dense(1))\nm.compile(loss='mse')\n", line=2, column=1, message="cannot import name 'Merge'",
+                fixed="from keras.models import Sequential, Model\nfrom keras.layers import Dense, Add  # layers\n"
+                      "a = Sequential()\na.add(Dense(8, input_dim=4))\nb = Sequential()\nb.add(Dense(8, input_dim=3))\n"
+                      "ab = Add()([a.outputs[0], b.outputs[0]])  # both\n"
+                      "m = Model(a.inputs + b.inputs, Dense(1)(Dense(4)(ab)))\nm.compile(loss='mse')\n"),
+        # K.int_shape(x) -> tuple(x.shape)
+        Invalid("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                "print(K.int_shape(x), K.int_shape(x + 1))  # shapes\n", line=4, column=7, message="tuple(x.shape)",
+                fixed="import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                      "print(tuple(x.shape), tuple((x + 1).shape))  # shapes\n"),
+        # K.function([inputs..., K.learning_phase()], [outputs]): a model called on the data (unsafe)
+        Invalid("import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                "h = keras.layers.Dense(3)(x)\nf = K.function([x, K.learning_phase()], [h])  # activations\n",
+                line=5, column=5, message="no attribute 'function'",
+                fixed="import keras\nfrom keras import backend as K\nx = keras.Input(shape=(4,))\n"
+                      "h = keras.layers.Dense(3)(x)\nf = lambda args, _model=keras.Model([x], [h]): "
+                      "[keras.ops.convert_to_numpy(t) for t in keras.tree.flatten(_model(args[:1], "
+                      "training=bool(args[1])))]  # activations\n"),
+        # image_dim_ordering() compared with 'th' / 'tf', or used as a value
+        Invalid("from keras import backend as K\nif K.image_dim_ordering() == 'th':  # theano\n    pass\n"
+                "if 'tf' != K.image_dim_ordering():\n    pass\n", line=2, column=4,
+                fixed="from keras import backend as K\nif K.image_data_format() == 'channels_first':  # theano\n"
+                      "    pass\nif 'channels_last' != K.image_data_format():\n    pass\n"),
+        Invalid("from keras import backend as K\nordering = K.image_dim_ordering()\nprint(ordering)\n",
+                line=2, column=12,
+                fixed="from keras import backend as K\nordering = ('th' if K.image_data_format() == 'channels_first' "
+                      "else 'tf')\nprint(ordering)\n"),
         # keras1-merge
         Invalid("from keras.layers import Input, merge\na = Input(shape=(4,))\nb = Input(shape=(4,))\nc = merge([a, b], mode='concat', concat_axis=1)  # both\nd = merge([a, b])\ne = merge([a, b], mode='cos', dot_axes=1)\n",
                 line=1, column=1,
@@ -311,137 +396,9 @@ def _twin_attribute(call: cst.Call):
     return call.with_changes(func=func.with_changes(value=func.value.value))
 
 
+_REMOVED = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
 _ATTRIBUTE = re.compile(r"`(keras[\w.]*)` has no attribute '(\w+)'")
 _BACKEND = re.compile(r"`keras\.backend` has no attribute '(\w+)'")
-
-
-def _backend_fix(diagnostic, source: str, name: str):
-    """``K.sum(x, axis=1)`` -> ``keras.ops.sum(x, axis=1)`` (``import keras`` added when the file does not
-    bind ``keras``); defaults that changed are given explicitly (``K.argmax(x)`` ->
-    ``keras.ops.argmax(x, axis=-1)``). No fix when the call would not mean the same."""
-
-    twin = backend_twin(name)
-    if twin is None:
-        return []
-    target, old, new = twin
-
-    def change(call):
-        if not isinstance(call.func, cst.Attribute) or call.func.attr.value != name or any(a.star for a in call.args):
-            return None
-        positional = sum(1 for a in call.args if a.keyword is None)
-        keywords = [a.keyword.value for a in call.args if a.keyword is not None]
-        how = same_call(old, new, positional, keywords)
-        if how is None:
-            return None
-        args = [a.with_changes(keyword=cst.Name(how["rename"][a.keyword.value]))
-                if a.keyword is not None and a.keyword.value in how["rename"] else a for a in call.args]
-        for key, default in how["add"].items():
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(cst.Arg(cst.parse_expression(default), keyword=cst.Name(key), equal=cst.AssignEqual(
-                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
-        return call.with_changes(func=cst.parse_expression(target), args=args)
-
-    edits = codemod(source, diagnostic, change)
-    if not edits:
-        return []
-    return edits + import_keras_edit(source)
-
-
-_ORDERINGS = {"tf": "channels_last", "th": "channels_first"}
-
-
-def _data_format(call):
-    """``K.set_image_dim_ordering('tf')`` -> ``K.set_image_data_format('channels_last')`` ('th':
-    'channels_first'): the same setting under its Keras 2+ name."""
-    if not isinstance(call.func, cst.Attribute) or len(call.args) != 1 or call.args[0].keyword is not None:
-        return None
-    value = call.args[0].value
-    if not isinstance(value, cst.SimpleString) or value.evaluated_value not in _ORDERINGS:
-        return None
-    new = value.with_changes(value=value.prefix + value.quote + _ORDERINGS[value.evaluated_value] + value.quote)
-    return call.with_changes(func=call.func.with_changes(attr=cst.Name("set_image_data_format")),
-                             args=[call.args[0].with_changes(value=new)])
-
-
-def _merge_fix(diagnostic, source: str):
-    """``from keras.layers import merge`` and Keras 1 calls ``merge([a, b], mode='concat')`` ->
-    ``from keras.layers import concatenate`` and ``concatenate([a, b])`` (``sum`` -> ``add``, ``mul`` ->
-    ``multiply``, ``dot``/``cos`` -> ``dot(axes=..., normalize=...)``): Keras 1's merge built exactly
-    those layers. No fix when a call's mode is not a literal Keras 1 name."""
-
-    try:
-        module = cst.parse_module(source)
-    except Exception:
-        return []
-    imports = [s for line in module.body if isinstance(line, cst.SimpleStatementLine) for s in line.body
-               if isinstance(s, cst.ImportFrom) and not isinstance(s.names, cst.ImportStar)
-               and any(dotted(a.name) == "merge" for a in s.names)]
-    if len(imports) != 1 or missing_name(dotted(imports[0].module), "merge") is None:
-        return []
-    alias = next(a for a in imports[0].names if dotted(a.name) == "merge")
-    bound = alias.asname.name.value if alias.asname else "merge"
-    needed: list[str] = []
-    failed = []
-
-    def keyword(name: str, value) -> cst.Arg:
-        return cst.Arg(value, keyword=cst.Name(name), equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-
-    class Calls(cst.CSTTransformer):
-        def leave_Call(self, original, updated):
-            if not (isinstance(updated.func, cst.Name) and updated.func.value == bound):
-                return updated
-            given = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}
-            mode = given.get("mode")
-            mode = "sum" if mode is None else (mode.evaluated_value if isinstance(mode, cst.SimpleString) else None)
-            if mode not in MERGE_MODES or any(k in given for k in ("output_shape", "output_mask", "arguments",
-                                                                  "node_indices", "tensor_indices")):
-                failed.append(original)
-                return updated
-            fn = MERGE_MODES[mode]
-            if fn not in needed:
-                needed.append(fn)
-            args = [a for a in updated.args if a.keyword is None or a.keyword.value not in (
-                "mode", "concat_axis", "dot_axes")]
-            extra = []
-            if mode == "concat" and "concat_axis" in given:
-                extra.append(keyword("axis", given["concat_axis"]))
-            if mode in ("dot", "cos"):
-                extra.append(keyword("axes", given.get("dot_axes", cst.parse_expression("-1"))))
-                if mode == "cos":
-                    extra.append(keyword("normalize", cst.Name("True")))
-            args = [*args, *extra]
-            args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    for a in args[:-1]] + [args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if args else []
-            return updated.with_changes(func=cst.Name(fn), args=args)
-
-    new_module = module.visit(Calls())
-    if failed or not needed:
-        return []
-    target = imports[0]
-    others = {dotted(a.name) for a in target.names}
-
-    class Import(cst.CSTTransformer):
-        def leave_ImportFrom(self, original, updated):
-            if not original.deep_equals(target):
-                return updated
-            names = []
-            for a in updated.names:
-                if dotted(a.name) == "merge":
-                    names += [cst.ImportAlias(cst.Name(fn)) for fn in needed if fn not in others]
-                else:
-                    names.append(a)
-            names = [n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for n in names[:-1]] \
-                + [names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-            return updated.with_changes(names=names)
-
-    try:
-        code = new_module.visit(Import()).code
-        cst.parse_module(code)
-    except Exception:
-        return []
-    return whole_edit(source, code)
 
 
 def _rename_attribute(call, old: str, new: str):

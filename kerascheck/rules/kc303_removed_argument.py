@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
@@ -12,9 +14,10 @@ from .base import Invalid, Rule
 # Keras 2 optimizer keywords and what Keras 3 calls them.
 RENAMED = {
     "lr": "`learning_rate`",
-    "schedule_decay": "a `keras.optimizers.schedules` schedule as `learning_rate`",
     "initial_accumulator_value": "`initial_accumulator_value` (Adagrad and Ftrl only)",
 }
+# Why an old optimizer keyword with no Keras 3 counterpart can only be removed.
+DROPPED = {"schedule_decay": "Keras 3's Nadam has a fixed momentum schedule, 0.96 ** step"}
 
 EXACT_RENAMES = {"lr": "learning_rate", "nb_epoch": "epochs"}
 # Model methods whose Keras 3 signature has no **kwargs (an unknown keyword raises TypeError).
@@ -55,7 +58,9 @@ class RemovedArgument(Rule):
     The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
     `nb_epoch=` to `epochs=`), which mean the same, and removes Keras 1's `show_accuracy=` (it only
     chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
-    counts batches: no automatic fix. Each removed keyword of a call is reported (Python names the
+    counts batches: no automatic fix. An optimizer keyword Keras 1/2 took that Keras 3 has no name
+    for (Nadam's `schedule_decay=`, the speed of its momentum schedule, fixed in Keras 3) is removed:
+    unsafe, since training changes (applied only with `--unsafe-fixes`). Each removed keyword of a call is reported (Python names the
     first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
     spelling (an Adam with `learning_rate=0.01`).
 
@@ -71,10 +76,23 @@ class RemovedArgument(Rule):
     fix_safety = "safe"
 
     def fix(self, diagnostic, source):
-        """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
+        """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name;
+        ``Nadam(lr=0.002, schedule_decay=0.004)`` -> ``Nadam(learning_rate=0.002)``: an optimizer keyword
+        of Keras 1/2 with no Keras 3 counterpart is removed (unsafe)."""
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
             return codemod(source, diagnostic, _method_keywords, where="around", inner=True)
-        return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
+        dropped = _dropped_keywords(diagnostic)
+
+        def change(call):
+            renamed = rename_keywords(call, EXACT_RENAMES) or call
+            new = _without_keywords(renamed, dropped)
+            return None if new.deep_equals(call) else new
+
+        return codemod(source, diagnostic, change)
+
+    def fix_applicability(self, diagnostic):
+        """Removing a keyword that changed training (Nadam's ``schedule_decay``) is unsafe; renames are safe."""
+        return "unsafe" if _dropped_keywords(diagnostic) else "safe"
 
     def check(self, ctx):
         seen = set()
@@ -88,7 +106,8 @@ class RemovedArgument(Rule):
                 continue
             seen.add(event.loc)
             shown = "{" + ", ".join(f"{k!r}: {value_text(v)}" for k, v in unknown.items()) + "}"
-            fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" for k in unknown]
+            fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" + (
+                f" ({DROPPED[k]})" if k in DROPPED else "") for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
         for event in ctx.result.events_of(MethodCalled):
@@ -141,11 +160,48 @@ class RemovedArgument(Rule):
         Invalid('import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, show_accuracy=True, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), show_accuracy=True)\n',
                 line=4, column=43,
                 fixed='import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)))\n'),
+        # a Keras 1 optimizer keyword with no Keras 3 counterpart: removed (unsafe)
+        Invalid("from keras.optimizers import Nadam\nopt = Nadam(lr=0.002, schedule_decay=0.004)  # nadam\n",
+                line=2, column=7, message="remove `schedule_decay`",
+                fixed="from keras.optimizers import Nadam\nopt = Nadam(learning_rate=0.002)  # nadam\n"),
+        Invalid("from keras.optimizers import Nadam\nopt = Nadam(schedule_decay=0.004,\n            lr=0.002)\n",
+                line=2, column=7,
+                fixed="from keras.optimizers import Nadam\nopt = Nadam(learning_rate=0.002)\n"),
         # decay-schedule
         Invalid('from keras.optimizers import SGD, Adam\nopt = SGD(lr=0.1, momentum=0.9, decay=1e-6)  # sgd\nadam = Adam(decay=0.01)\n',
                 line=2, column=7,
                 fixed='import keras\nfrom keras.optimizers import SGD, Adam\nopt = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 1e-6), momentum=0.9)  # sgd\nadam = Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, 1, 0.01))\n'),
     ]
+
+
+_CREATING = re.compile(r"\(creating (\w+)\)")
+
+
+def _dropped_keywords(diagnostic) -> tuple[str, ...]:
+    """The optimizer keywords of the diagnostic that Keras 1/2 took (catalogue) and Keras 3 has no
+    name for: removed by the fix (the rest is a rename, or unknown, perhaps a typo: left)."""
+    found = _CREATING.search(diagnostic.message)
+    if found is None or "Argument(s) not recognized: {" not in diagnostic.message:
+        return ()
+    cls = found.group(1)
+    shown = diagnostic.message.split("Argument(s) not recognized: {", 1)[1].split("}", 1)[0]
+    names = re.findall(r"'(\w+)': ", shown)
+    return tuple(n for n in names if n not in EXACT_RENAMES and n not in optimizer_params(cls) and any(
+        catalogue.accepts(v, f"keras.optimizers.{cls}", n) for v in _OLD_KERAS))
+
+
+_OLD_KERAS = ("1.2.2", "2.3.1")
+
+
+def _without_keywords(call, names):
+    """``call`` without the keyword arguments ``names`` (the last argument keeps its own comma style)."""
+    if not names:
+        return call
+    args = [a for a in call.args if not (a.keyword is not None and a.keyword.value in names)]
+    if args and len(args) < len(call.args):
+        last = call.args[-1]
+        args[-1] = args[-1].with_changes(comma=last.comma if args[-1] is last else cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=args)
 
 
 def _method_keywords(call):
