@@ -52,8 +52,20 @@ def from_import(interp: "Interpreter", node: cst.ImportFrom, spelled: str, scope
 
 
 def ref_call(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
-    """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum`` or an
-    optimizer given ``lr=`` (the error recorded), or (func, kwargs) unchanged."""
+    """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum``, an
+    optimizer given ``lr=``, ``Model(input=, output=)`` or ``to_categorical(nb_classes=)`` (the error
+    recorded), or (func, kwargs) unchanged."""
+    func, kwargs = _removed_name(interp, func, args, kwargs, loc)
+    if isinstance(func, Ref) and migration.renamed_function_keywords(func.path, kwargs):
+        raised = migration.function_keyword_error(func.path, kwargs)
+        if raised is not None:  # (a keyword Keras 3 ignores is a warning of KC303's sibling, not an error)
+            interp.recover(KerasError(raised[1], raised[0]), loc, rule="KC303")
+        renames = migration.renamed_function_keywords(func.path, kwargs)
+        kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+    return func, kwargs
+
+
+def _removed_name(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
     path = func.path
     found = migration.removed_attribute(f"tensorflow.{path}" if func.tf_keras else path)
     if found is not None:

@@ -4,7 +4,8 @@ import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled, RefCalled
-from ..migration import removed_method_kwargs
+from ..migration import FUNCTION_KEYWORD_RENAMES, function_keyword_error, removed_method_kwargs, \
+    renamed_function_keywords
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
 from .base import Invalid, Rule
@@ -25,12 +26,16 @@ METHOD_RENAMES = {"nb_epoch": "epochs"}
 
 # Keras 1 keywords of fit/evaluate that only changed what was printed: removing them keeps the meaning.
 REMOVABLE = ("show_accuracy",)
+# Keras 1 keywords of Keras functions and classes with the same meaning under their Keras 3 name.
+FUNCTION_RENAMES = {old: new for renames in FUNCTION_KEYWORD_RENAMES.values() for old, new in renames.items()}
+_FUNCTION_MARK = "(a Keras 1 keyword)"
 
 
 class RemovedArgument(Rule):
     """## What it does
-    Reports a keyword argument Keras 3 removed: an optimizer's `lr=`, or a Keras 1/2 keyword of
-    `fit`, `evaluate` or `predict` (`nb_epoch=`).
+    Reports a keyword argument Keras 3 removed: an optimizer's `lr=`, a Keras 1/2 keyword of
+    `fit`, `evaluate` or `predict` (`nb_epoch=`), or a Keras 1 keyword of `Model` (`input=`,
+    `output=`), `to_categorical` (`nb_classes=`) or `reuters.load_data` (`nb_words=`).
 
     ## Why is this bad?
     Keras 3 optimizers take `learning_rate` and no other unknown keyword: `BaseOptimizer.__init__`
@@ -53,8 +58,9 @@ class RemovedArgument(Rule):
 
     ## Fix safety
     The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
-    `nb_epoch=` to `epochs=`), which mean the same, and removes Keras 1's `show_accuracy=` (it only
-    chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
+    `nb_epoch=` to `epochs=`, `input=`/`output=` to `inputs=`/`outputs=`, `nb_classes=` to
+    `num_classes=`, `nb_words=` to `num_words=`), which mean the same, and removes Keras 1's
+    `show_accuracy=` (it only chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
     counts batches: no automatic fix. Each removed keyword of a call is reported (Python names the
     first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
     spelling (an Adam with `learning_rate=0.01`).
@@ -72,6 +78,9 @@ class RemovedArgument(Rule):
 
     def fix(self, diagnostic, source):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name."""
+        if _FUNCTION_MARK in diagnostic.message:  # Model(input=...), to_categorical(nb_classes=...)
+            return codemod(source, diagnostic, lambda call: rename_keywords(call, FUNCTION_RENAMES), where="around",
+                           inner=True)
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
             return codemod(source, diagnostic, _method_keywords, where="around", inner=True)
         return codemod(source, diagnostic, lambda call: rename_keywords(call, EXACT_RENAMES))
@@ -91,6 +100,18 @@ class RemovedArgument(Rule):
             fixes = [f"`{k}` is {RENAMED[k]} in Keras 3" if k in RENAMED else f"remove `{k}`" for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
+        for event in ctx.result.events_of(RefCalled):
+            raised = function_keyword_error(event.path, event.kwargs) if in_file(event.loc) else None
+            if raised is None:
+                continue
+            renamed = renamed_function_keywords(event.path, event.kwargs)
+            arg = keyword_arg(event.node, next(iter(renamed)))
+            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+            if loc in seen:
+                continue
+            seen.add(loc)
+            fix = ", ".join(f"`{new}=`" for new in renamed.values())
+            yield self.diagnostic(ctx, loc, f"Keras 3 raises {raised[0]}: {raised[1]} {_FUNCTION_MARK}. Fix: write {fix}")
         for event in ctx.result.events_of(MethodCalled):
             method = event.name
             if method not in MODEL_METHODS or not in_file(event.loc):
@@ -141,6 +162,16 @@ class RemovedArgument(Rule):
         Invalid('import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), nb_epoch=1, show_accuracy=True, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), show_accuracy=True)\n',
                 line=4, column=43,
                 fixed='import keras\nimport numpy as np\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0)\nm.fit(np.zeros((4, 3)), np.zeros((4, 1)))\n'),
+        # model-keras1-keywords
+        Invalid("import keras\nx = keras.Input(shape=(3,))\ny = keras.layers.Dense(2)(x)\n"
+                "m = keras.Model(input=x, output=y)  # model\n", line=4, column=17,
+                message="Unrecognized keyword arguments passed to Model",
+                fixed="import keras\nx = keras.Input(shape=(3,))\ny = keras.layers.Dense(2)(x)\n"
+                      "m = keras.Model(inputs=x, outputs=y)  # model\n"),
+        # to-categorical-nb-classes
+        Invalid("from keras.utils import to_categorical\ny = to_categorical([0, 2, 1], nb_classes=3)\n", line=2,
+                column=31, message="unexpected keyword argument 'nb_classes'",
+                fixed="from keras.utils import to_categorical\ny = to_categorical([0, 2, 1], num_classes=3)\n"),
         # decay-schedule
         Invalid('from keras.optimizers import SGD, Adam\nopt = SGD(lr=0.1, momentum=0.9, decay=1e-6)  # sgd\nadam = Adam(decay=0.01)\n',
                 line=2, column=7,
