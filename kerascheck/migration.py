@@ -419,7 +419,7 @@ def removed_model_methods() -> dict[str, str | None]:
     for cls in ("Model", "Sequential"):
         old, new = catalogue.members("2.3.1", cls), catalogue.members(KERAS, cls)
         removed.update({m: r for m, r in MODEL_METHOD_REPLACEMENTS.items() if m in old and m not in new and r in new})
-        removed.update({m: None for m in ("predict_classes", "to_yaml") if m in old and m not in new})
+        removed.update({m: None for m in ("predict_classes", "to_yaml", "reset_states") if m in old and m not in new})
     return removed
 
 
