@@ -18,7 +18,7 @@ from typing import Any
 from .. import migration
 from ..ir import Model
 from .result import MethodCalled, RefCalled
-from .values import Function
+from .values import CustomModel, Function
 
 # Callbacks that add nothing to the logs, and those that add the learning rate.
 _QUIET_CALLBACKS = migration.MONITOR_CALLBACKS | {
@@ -92,7 +92,8 @@ def compiled_metrics(events: list, model: Any) -> list[Metric] | None:
 
 
 def _single_output(model: Any) -> bool:
-    if not isinstance(model, Model):
+    """A built-in model with one output (a subclass's ``train_step`` may log anything)."""
+    if not isinstance(model, Model) or isinstance(model, CustomModel):
         return False
     outputs = getattr(model, "flat_outputs", None)
     return outputs is None or len(outputs) == 1
