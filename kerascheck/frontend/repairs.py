@@ -58,7 +58,7 @@ def ref_call(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Lo
     func, kwargs = _removed_name(interp, func, args, kwargs, loc)
     if isinstance(func, Ref) and migration.renamed_function_keywords(func.path, kwargs):
         raised = migration.function_keyword_error(func.path, kwargs)
-        if raised is not None:  # (a keyword Keras 3 ignores is a warning of KC303's sibling, not an error)
+        if raised is not None:  # (a keyword Keras 3 ignores raises nothing: KC304 warns about it)
             interp.recover(KerasError(raised[1], raised[0]), loc, rule="KC303")
         renames = migration.renamed_function_keywords(func.path, kwargs)
         kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
