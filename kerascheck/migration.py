@@ -449,7 +449,7 @@ def removed_model_methods() -> dict[str, str | None]:
     for cls in ("Model", "Sequential"):
         old, new = catalogue.members("2.3.1", cls), catalogue.members(KERAS, cls)
         removed.update({m: r for m, r in MODEL_METHOD_REPLACEMENTS.items() if m in old and m not in new and r in new})
-        removed.update({m: None for m in ("predict_classes", "to_yaml") if m in old and m not in new})
+        removed.update({m: None for m in ("predict_classes", "to_yaml", "reset_states") if m in old and m not in new})
     return removed
 
 
@@ -566,3 +566,35 @@ def monitor_error(callback: str, monitor: str) -> str:
     return (f"{callback} callback received monitor={monitor}, but Keras isn't able to automatically determine "
             "whether that metric should be maximized or minimized. Pass `mode='max'` in order to monitor based "
             "on the highest metric value, or pass `mode='min'` in order to use the lowest value.")
+
+
+# -- Keras 1/2 keywords of Keras functions and classes (beyond layers, optimizers, model methods) -----
+# Checked against the catalogue (Keras 1.2.2 signatures) and Keras 3.15.1's source: ``Model(input=,
+# output=)`` reaches ``Layer.__init__``'s check of unknown keywords, ``to_categorical`` and Reuters's
+# ``load_data`` have no ``**kwargs``, IMDB's ``load_data`` swallows them (the keyword is ignored).
+FUNCTION_KEYWORD_RENAMES = {
+    "keras.Model": {"input": "inputs", "output": "outputs"},
+    "keras.utils.to_categorical": {"nb_classes": "num_classes"},
+    "keras.datasets.imdb.load_data": {"nb_words": "num_words"},
+    "keras.datasets.reuters.load_data": {"nb_words": "num_words"},
+}
+IGNORES_UNKNOWN_KEYWORDS = {"keras.datasets.imdb.load_data"}
+
+
+def renamed_function_keywords(path: str, kwargs) -> dict[str, str]:
+    """{Keras 1/2 keyword given: its Keras 3 name} for a call of ``path`` (not when the new name is
+    given as well)."""
+    renames = FUNCTION_KEYWORD_RENAMES.get(path, {})
+    return {old: new for old, new in renames.items() if old in kwargs and new not in kwargs}
+
+
+def function_keyword_error(path: str, kwargs: dict) -> tuple[str, str] | None:
+    """(exception class, message) Keras 3 raises for the Keras 1/2 keywords of a call of ``path``;
+    None when it raises nothing (it ignores them) or there are none."""
+    renamed = renamed_function_keywords(path, kwargs)
+    if not renamed or path in IGNORES_UNKNOWN_KEYWORDS:
+        return None
+    if path == "keras.Model":
+        shown = ", ".join(f"'{k}': ..." for k in renamed)
+        return "ValueError", f"Unrecognized keyword arguments passed to Model: {{{shown}}}"
+    return "TypeError", f"{path.rsplit('.', 1)[1]}() got an unexpected keyword argument '{next(iter(renamed))}'"

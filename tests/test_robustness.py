@@ -37,9 +37,9 @@ def test_foreign_values_as_input_shapes(value):
     for shape in (f"({value},)", f"({value}, 3)", value):
         source = HEADER + f"x = keras.Input(shape={shape})\nkeras.Model(x, keras.layers.Dense(2)(x)).summary()\n"
         result = analyze_source(source, "model.py").result
-        # An int where Keras wants a tuple of dims raises ("Cannot convert 12 to a shape"); a value
-        # of unknown type is not judged.
-        expect_error = shape == value and value in ("data.shape[1]", "len(data)")
+        # An int where Keras wants a tuple of dims raises ("Cannot convert 12 to a shape"), a NumPy
+        # integer too (it has no __iter__); a value of unknown type is not judged.
+        expect_error = shape == value and value in ("data.shape[1]", "len(data)", "np.int64(5)")
         assert (result.error is not None) == expect_error, (source, result.error)
         assert expect_error or result.summaries, source
 

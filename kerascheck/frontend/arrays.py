@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..ir import Tensor
-from ..shapes.base import Unknown
+from ..shapes.base import Opaque, Unknown
 from ..shapes.symbolic import Sym
 
 if TYPE_CHECKING:
@@ -110,6 +110,85 @@ for _path in ("keras.utils.to_categorical", "keras.utils.np_utils.to_categorical
     PURE[_path] = to_categorical
 
 
+# -- NumPy integer scalars -------------------------------------------------------------------------
+
+class NumpyInt(int):
+    """A NumPy integer scalar whose value is known (``np.max(y_train)`` of a dataset's labels, which
+    are 0..n-1): an int to Python's arithmetic, with which it stays a NumPy integer
+    (``np.max(y) + 1``), but not a Python ``int`` to Keras 3's checks (``Dense(units)``)."""
+
+    dtype: str
+    origin: str  # what made it, for messages: "np.max (line 12)"
+
+    def __new__(cls, value: int, dtype: str = "int64", origin: str = "") -> "NumpyInt":
+        obj = super().__new__(cls, value)
+        obj.dtype, obj.origin = dtype, origin
+        return obj
+
+    def __reduce__(self):  # cached results are pickled
+        return (NumpyInt, (int(self), self.dtype, self.origin))
+
+    def _same_kind(self, value: Any) -> Any:
+        return NumpyInt(value, self.dtype, self.origin) if type(value) is int else value
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
+def _numpy_int_operator(name: str):
+    method = getattr(int, name)
+
+    def apply(self, *other):
+        if other and not isinstance(other[0], int):
+            return NotImplemented  # a float, a symbol, a tensor: their own rules
+        value = method(int(self), *(int(o) for o in other))
+        return value if value is NotImplemented else self._same_kind(value)
+    return apply
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__floordiv__", "__rfloordiv__",
+              "__mod__", "__rmod__", "__neg__", "__pos__", "__abs__"):
+    setattr(NumpyInt, _name, _numpy_int_operator(_name))
+
+_INTEGER_DTYPES = {f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64)}
+
+
+def numpy_reduction(name: str, args: list, kwargs: dict, origin: str) -> "NumpyInt | None":
+    """``np.max(labels)`` / ``np.min(labels)`` over a whole integer label array of a dataset (every
+    label 0..n-1 occurs): a NumPy integer of that dtype with a known value; None for anything else."""
+    x = args[0] if args else kwargs.get("a")
+    if len(args) > 1 or any(kwargs.get(k) is not None for k in ("axis", "out", "keepdims", "initial", "where")):
+        return None
+    if not isinstance(x, Tensor) or x.symbolic or x.classes is None or x.dtype not in _INTEGER_DTYPES:
+        return None
+    if name in ("max", "amax"):
+        return NumpyInt(x.classes - 1, x.dtype, origin)
+    if name in ("min", "amin"):
+        return NumpyInt(0, x.dtype, origin)
+    return None
+
+
+def _numpy_integer(dtype: str):
+    """``np.int64(16)``: a NumPy integer of that value."""
+    def make(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+        value = args[0] if len(args) == 1 and not kwargs else None
+        if type(value) is int or isinstance(value, NumpyInt):
+            return NumpyInt(int(value), dtype, f"np.{dtype}()")
+        return Unknown(f"np.{dtype}() of a value not known statically")
+    return make
+
+
+for _dtype in _INTEGER_DTYPES:
+    PURE[f"np.{_dtype}"] = _numpy_integer(_dtype)
+
+
+def _reduction_method(name: str):
+    def method(array: Tensor, args: list, kwargs: dict) -> Any:
+        found = numpy_reduction(name, [array, *args], kwargs, f"`.{name}()`")
+        return found if found is not None else Opaque(f"tensor.{name}()")
+    return method
+
+
 # -- methods of an array ---------------------------------------------------------------------------
 
 def array_method(array: Tensor, name: str) -> Callable[["Interpreter", list, dict], Any] | None:
@@ -177,7 +256,7 @@ def _squeeze(array: Tensor, args: list, kwargs: dict) -> Any:
 
 
 _METHODS = {"astype": _astype, "reshape": _reshape, "flatten": _flatten, "ravel": _flatten, "copy": _same,
-            "squeeze": _squeeze}
+            "squeeze": _squeeze, "max": _reduction_method("max"), "min": _reduction_method("min")}
 
 
 

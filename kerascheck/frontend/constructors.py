@@ -12,6 +12,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, Unresolvable, describe, is_literal
 from ..shapes.symbolic import Sym
 from . import library
+from .arrays import NumpyInt
 from .result import LayerCreated
 from .layer_calls import call_layer
 from .tensors import (
@@ -137,6 +138,8 @@ def _optimizer(interp, path, args, kwargs, loc):
 
 def _layer(interp, path, args, kwargs, loc):
     name = path[len("keras.layers."):]
+    if name == "Dense":
+        args, kwargs = _python_units(interp, args, kwargs, loc)
     if name in REGISTRY:
         require_known(args, kwargs, name)
         try:
@@ -166,6 +169,17 @@ def _layer(interp, path, args, kwargs, loc):
     if name[:1].isupper():
         raise Unresolvable(f"layer keras.layers.{name} is not modelled yet")
     return _NOT_MINE
+
+
+def _python_units(interp, args: list, kwargs: dict, loc) -> tuple[list, dict]:
+    """``Dense(np.max(y) + 1)``: Keras 3 takes only a Python int (``isinstance(units, int)``,
+    keras/src/layers/core/dense.py); KC313 reports it, and the analysis goes on with ``int(units)``."""
+    units = args[0] if args else kwargs.get("units")
+    if not isinstance(units, NumpyInt):
+        return args, kwargs
+    interp.recover(KerasError("Received an invalid value for `units`, expected a positive integer. Received: "
+                              f"units={int(units)}"), loc, rule="KC313")
+    return ([int(units), *args[1:]], kwargs) if args else (args, {**kwargs, "units": int(units)})
 
 
 def bind_arguments(args: list, kwargs: dict, names: tuple) -> list:

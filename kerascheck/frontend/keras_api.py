@@ -17,10 +17,10 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, UnknownMember, Unresolvable, Weight
 from ..shapes.symbolic import Sym
 from ..summary.rows import snapshot
-from . import arrays, library, repairs
+from . import arrays, library, logs, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
-from .result import AmbiguousIO, MethodCalled, SummaryEvent, UncalledSequentialIO
+from .result import AmbiguousIO, MethodCalled, MissingHistoryKey, SummaryEvent, UncalledSequentialIO
 from .tensors import tensor_slice
 from .user_layers import (
     KerasInit, builtin_build, keras_init, layer_runner, run_on_data, super_attribute, user_build,
@@ -169,6 +169,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         if isinstance(obj, Model):
             name = repairs.model_method(interp, obj, name, args, kwargs, loc)  # fit_generator: Keras 3's fit
+            if name == "fit":  # the History, with the names Keras 3 logs (history.history['val_acc'] checked)
+                return logs.History(logs.logged_keys(interp.result.events, obj, args, kwargs), loc.line)
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):
@@ -283,6 +285,8 @@ def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
         return missing if missing is not None else Opaque(f"tensor.{name}")
     if isinstance(obj, Layer):
         return layer_attribute(interp, obj, name, loc)
+    if isinstance(obj, logs.History):
+        return logs.HistoryLogs(obj) if name == "history" else Unknown(f"History.{name} depends on the data")
     if type(obj) in _PY_METHODS and name in _PY_METHODS[type(obj)]:
         return getattr(obj, name)
     if isinstance(obj, Opaque):
@@ -414,6 +418,13 @@ def subscript(interp: "Interpreter", obj: Any, index: Any, loc: Loc) -> Any:
             return Unknown(f"subscript raised {type(exc).__name__}")
     if isinstance(obj, Tensor):
         return tensor_slice(interp, obj, index, loc)
+    if isinstance(obj, logs.HistoryLogs):
+        keys = obj.history.keys
+        if isinstance(index, str) and keys is not None and index not in keys:
+            # KC311 reports it (with the Keras 3 name); the analysis goes on without the values.
+            interp.result.events.append(MissingHistoryKey(loc, index, keys, obj.history.fit_line))
+            interp.recover(KerasError(repr(index), "KeyError"), loc, rule="KC311")
+        return Unknown("the logged values depend on the data")
     return Unknown(f"subscript of {type(obj).__name__}")
 
 

@@ -16,7 +16,7 @@ import libcst as cst
 from .. import migration
 from ..ir import Loc
 from ..shapes.base import KerasError, Unknown
-from .result import MethodCalled, RefCalled
+from . import logs
 from .scans import import_names
 from .values import Ref, Scope, canonical
 
@@ -52,8 +52,20 @@ def from_import(interp: "Interpreter", node: cst.ImportFrom, spelled: str, scope
 
 
 def ref_call(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
-    """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum`` or an
-    optimizer given ``lr=`` (the error recorded), or (func, kwargs) unchanged."""
+    """The function and keywords Keras 3 would call instead of a removed ``keras.backend.sum``, an
+    optimizer given ``lr=``, ``Model(input=, output=)`` or ``to_categorical(nb_classes=)`` (the error
+    recorded), or (func, kwargs) unchanged."""
+    func, kwargs = _removed_name(interp, func, args, kwargs, loc)
+    if isinstance(func, Ref) and migration.renamed_function_keywords(func.path, kwargs):
+        raised = migration.function_keyword_error(func.path, kwargs)
+        if raised is not None:  # (a keyword Keras 3 ignores raises nothing: KC304 warns about it)
+            interp.recover(KerasError(raised[1], raised[0]), loc, rule="KC303")
+        renames = migration.renamed_function_keywords(func.path, kwargs)
+        kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+    return func, kwargs
+
+
+def _removed_name(interp: "Interpreter", func: Ref, args: list, kwargs: dict, loc: Loc) -> tuple[Any, dict]:
     path = func.path
     found = migration.removed_attribute(f"tensorflow.{path}" if func.tf_keras else path)
     if found is not None:
@@ -101,9 +113,10 @@ def model_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs:
         interp.recover(KerasError(f"'{cls}' object has no attribute '{name}'", "AttributeError"), loc, rule="KC306")
         return removed[name] or name
     if name in ("fit", "fit_generator"):
-        for callback, monitor, new in monitored(interp.result.events, obj, kwargs):
-            interp.recover(KerasError(migration.monitor_error(callback, monitor)), loc, rule="KC309")
-            break
+        for found in logs.monitors(interp.result.events, obj, args, kwargs):
+            if found.raises:
+                interp.recover(KerasError(migration.monitor_error(found.callback, found.monitor)), loc, rule="KC309")
+                break
     if name in ("fit", "evaluate", "predict"):
         bad = migration.removed_method_kwargs(name, kwargs)
         if bad:
@@ -137,31 +150,3 @@ def missing_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc | Non
     if found[1] == "shape" and isinstance(obj, Tensor):
         return obj.shape
     return Unknown(f"`{name}` is not an attribute of a Keras 3 {cls} (line {loc.line})")
-
-
-def monitored(events: list, model: Any, kwargs: dict) -> list[tuple[str, str, str]]:
-    """(callback class, monitor, the name Keras 3 logs) for each callback given to ``fit`` that monitors,
-    with ``mode='auto'``, a metric the model's ``compile`` named otherwise (``val_acc`` with
-    ``metrics=['accuracy']``)."""
-    callbacks = kwargs.get("callbacks")
-    if not isinstance(callbacks, (list, tuple)) or not callbacks:
-        return []
-    compiled = [e for e in events if isinstance(e, MethodCalled) and e.name == "compile" and e.obj is model]
-    if not compiled:
-        return []
-    metrics = compiled[-1].kwargs.get("metrics", compiled[-1].args[2] if len(compiled[-1].args) > 2 else None)
-    found = []
-    for event in events:
-        if not isinstance(event, RefCalled) or event.path not in migration.MONITOR_CALLBACKS:
-            continue
-        if not any(event.result is c for c in callbacks):
-            continue
-        args, given = event.args, event.kwargs
-        position = 1 if event.path.endswith("ModelCheckpoint") else 0
-        monitor = args[position] if len(args) > position else given.get("monitor", "val_loss")
-        if given.get("mode", "auto") != "auto":
-            continue
-        new = migration.renamed_monitor(monitor, metrics)
-        if new is not None:
-            found.append((event.path.rsplit(".", 1)[1], monitor, new))
-    return found

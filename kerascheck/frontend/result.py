@@ -127,6 +127,15 @@ class UncalledSequentialIO(Event):
 
 
 @dataclass(frozen=True, eq=False)
+class MissingHistoryKey(Event):
+    """``history.history[key]`` for a key the History of that ``fit`` does not have (a KeyError)."""
+
+    key: str
+    keys: tuple  # what that fit logs
+    fit_line: int
+
+
+@dataclass(frozen=True, eq=False)
 class Assumption(Event):
     """The analysis assumed something it could not see (a dataset's shape...): ``summary`` notes it."""
 

@@ -10,6 +10,7 @@ from ..models import flatten
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.ops import OPERATORS, OPS
 from ..shapes.symbolic import Sym
+from .arrays import numpy_reduction
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -101,6 +102,10 @@ def tensor_function(interp: "Interpreter", op: str, args: list, kwargs: dict, lo
     """A library function called with tensors: ``keras.ops.*`` ops, ``tf.*``/``np.*`` inside layers."""
     name = op.split(".")[-1]
     library = op.split(".")[0] if "." in op else ""
+    if root == "np" and not library:
+        scalar = numpy_reduction(name, args, kwargs, f"np.{name} (line {loc.line})")
+        if scalar is not None:  # np.max(y_train): a NumPy integer, not a Python int
+            return scalar
     symbolic = any(isinstance(t, Tensor) and t.symbolic for t in flatten(list(args) + list(kwargs.values())))
     if library == "activations":  # keras.activations.X(x) is keras.ops.X(x) for these (keras/src/activations)
         if name == "linear":

@@ -6,7 +6,8 @@ import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled, RefCalled
-from ..migration import removed_method_kwargs
+from ..migration import FUNCTION_KEYWORD_RENAMES, function_keyword_error, removed_method_kwargs, \
+    renamed_function_keywords
 from ._optimizers import optimizer_class, optimizer_params
 from ._syntax import call_at, codemod, in_file, keyword_arg, loc_of, rename_keywords, value_text
 from .base import Invalid, Rule
@@ -28,12 +29,16 @@ METHOD_RENAMES = {"nb_epoch": "epochs"}
 
 # Keras 1 keywords of fit/evaluate that only changed what was printed: removing them keeps the meaning.
 REMOVABLE = ("show_accuracy",)
+# Keras 1 keywords of Keras functions and classes with the same meaning under their Keras 3 name.
+FUNCTION_RENAMES = {old: new for renames in FUNCTION_KEYWORD_RENAMES.values() for old, new in renames.items()}
+_FUNCTION_MARK = "(a Keras 1 keyword)"
 
 
 class RemovedArgument(Rule):
     """## What it does
-    Reports a keyword argument Keras 3 removed: an optimizer's `lr=`, or a Keras 1/2 keyword of
-    `fit`, `evaluate` or `predict` (`nb_epoch=`).
+    Reports a keyword argument Keras 3 removed: an optimizer's `lr=`, a Keras 1/2 keyword of
+    `fit`, `evaluate` or `predict` (`nb_epoch=`), or a Keras 1 keyword of `Model` (`input=`,
+    `output=`), `to_categorical` (`nb_classes=`) or `reuters.load_data` (`nb_words=`).
 
     ## Why is this bad?
     Keras 3 optimizers take `learning_rate` and no other unknown keyword: `BaseOptimizer.__init__`
@@ -56,12 +61,13 @@ class RemovedArgument(Rule):
 
     ## Fix safety
     The fix renames the arguments that have an exact Keras 3 name (`lr=` to `learning_rate=`,
-    `nb_epoch=` to `epochs=`), which mean the same, and removes Keras 1's `show_accuracy=` (it only
-    chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
+    `nb_epoch=` to `epochs=`, `input=`/`output=` to `inputs=`/`outputs=`, `nb_classes=` to
+    `num_classes=`, `nb_words=` to `num_words=`), which mean the same, and removes Keras 1's
+    `show_accuracy=` (it only chose what was printed): safe. `samples_per_epoch=` / `nb_val_samples=` count samples where Keras 3
     counts batches: no automatic fix. An optimizer keyword Keras 1/2 took that Keras 3 has no name
     for (Nadam's `schedule_decay=`, the speed of its momentum schedule, fixed in Keras 3) is removed:
-    unsafe, since training changes (applied only with `--unsafe-fixes`). Each removed keyword of a call is reported (Python names the
-    first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
+    unsafe, since training changes (applied only with `--unsafe-fixes`). Each removed keyword of a
+    call is reported (Python names the first; the others raise once it is fixed). After the error the analysis goes on with the Keras 3
     spelling (an Adam with `learning_rate=0.01`).
 
     ## References
@@ -79,6 +85,9 @@ class RemovedArgument(Rule):
         """``Adam(lr=1e-3)`` -> ``Adam(learning_rate=1e-3)``: the renames with an exact new name;
         ``Nadam(lr=0.002, schedule_decay=0.004)`` -> ``Nadam(learning_rate=0.002)``: an optimizer keyword
         of Keras 1/2 with no Keras 3 counterpart is removed (unsafe)."""
+        if _FUNCTION_MARK in diagnostic.message:  # Model(input=...), to_categorical(nb_classes=...)
+            return codemod(source, diagnostic, lambda call: rename_keywords(call, FUNCTION_RENAMES), where="around",
+                           inner=True)
         if diagnostic.message.startswith("Keras 3 raises TypeError"):  # a keyword of fit/evaluate/predict
             return codemod(source, diagnostic, _method_keywords, where="around", inner=True)
         dropped = _dropped_keywords(diagnostic)
@@ -110,6 +119,18 @@ class RemovedArgument(Rule):
                 f" ({DROPPED[k]})" if k in DROPPED else "") for k in unknown]
             yield self.diagnostic(ctx, event.loc, f"Keras 3 raises ValueError: Argument(s) not recognized: {shown} "
                                                   f"(creating {cls}). Fix: {'; '.join(fixes)}")
+        for event in ctx.result.events_of(RefCalled):
+            raised = function_keyword_error(event.path, event.kwargs) if in_file(event.loc) else None
+            if raised is None:
+                continue
+            renamed = renamed_function_keywords(event.path, event.kwargs)
+            arg = keyword_arg(event.node, next(iter(renamed)))
+            loc = loc_of(ctx, arg, event.loc) if arg is not None else event.loc
+            if loc in seen:
+                continue
+            seen.add(loc)
+            fix = ", ".join(f"`{new}=`" for new in renamed.values())
+            yield self.diagnostic(ctx, loc, f"Keras 3 raises {raised[0]}: {raised[1]} {_FUNCTION_MARK}. Fix: write {fix}")
         for event in ctx.result.events_of(MethodCalled):
             method = event.name
             if method not in MODEL_METHODS or not in_file(event.loc):
@@ -167,6 +188,16 @@ class RemovedArgument(Rule):
         Invalid("from keras.optimizers import Nadam\nopt = Nadam(schedule_decay=0.004,\n            lr=0.002)\n",
                 line=2, column=7,
                 fixed="from keras.optimizers import Nadam\nopt = Nadam(learning_rate=0.002)\n"),
+        # model-keras1-keywords
+        Invalid("import keras\nx = keras.Input(shape=(3,))\ny = keras.layers.Dense(2)(x)\n"
+                "m = keras.Model(input=x, output=y)  # model\n", line=4, column=17,
+                message="Unrecognized keyword arguments passed to Model",
+                fixed="import keras\nx = keras.Input(shape=(3,))\ny = keras.layers.Dense(2)(x)\n"
+                      "m = keras.Model(inputs=x, outputs=y)  # model\n"),
+        # to-categorical-nb-classes
+        Invalid("from keras.utils import to_categorical\ny = to_categorical([0, 2, 1], nb_classes=3)\n", line=2,
+                column=31, message="unexpected keyword argument 'nb_classes'",
+                fixed="from keras.utils import to_categorical\ny = to_categorical([0, 2, 1], num_classes=3)\n"),
         # decay-schedule
         Invalid('from keras.optimizers import SGD, Adam\nopt = SGD(lr=0.1, momentum=0.9, decay=1e-6)  # sgd\nadam = Adam(decay=0.01)\n',
                 line=2, column=7,

@@ -4,20 +4,24 @@ import libcst as cst
 
 from .. import KERAS_VERSION
 from ..frontend.result import RefCalled
+from ..migration import IGNORES_UNKNOWN_KEYWORDS, renamed_function_keywords
 from ._optimizers import optimizer_class
-from ._syntax import codemod, import_keras_edit, in_file, keyword_arg, loc_of
+from ._syntax import codemod, import_keras_edit, in_file, keyword_arg, loc_of, rename_keywords
 from .base import Invalid, Rule
 
 
 class DeprecatedArgument(Rule):
     """## What it does
-    Reports a Keras 2 argument that Keras 3 accepts but ignores (`Embedding(input_length=)`, an
-    optimizer's `decay=`).
+    Reports a Keras 1/2 argument that Keras 3 accepts but ignores (`Embedding(input_length=)`, an
+    optimizer's `decay=`, `imdb.load_data(nb_words=)`).
 
     ## Why is this bad?
     Keras 3.15 warns and drops these: `Embedding(input_length=100)` (the sequence length comes from
     the `Input` shape) and an optimizer's `decay=` ("Argument `decay` is no longer supported and will
     be ignored": the learning rate no longer decays, which silently changes training).
+    `keras.datasets.imdb.load_data` takes `**kwargs` and drops the ones it does not know: Keras 1's
+    `nb_words=5000` no longer limits the vocabulary, and an `Embedding(5000, ...)` meant for it is
+    then indexed out of range by the real data.
 
     ## Example
     ```python
@@ -38,7 +42,8 @@ class DeprecatedArgument(Rule):
     The fix removes `input_length=...`: Keras 3 ignores it, so the model is the same, and the fix is
     safe. `decay=d` with a learning rate `lr` becomes
     `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, d)`, Keras 2's own formula
-    (`lr / (1 + d * iterations)`): safe.
+    (`lr / (1 + d * iterations)`): safe. `nb_words=` becomes `num_words=`, its Keras 3 name: what the
+    code meant, so safe.
 
     ## References
     - [Keras: Embedding layer](https://keras.io/api/layers/core_layers/embedding/)
@@ -54,6 +59,9 @@ class DeprecatedArgument(Rule):
     def fix(self, diagnostic, source):
         """Remove ``input_length=...`` (Keras 3 ignores it, so the model is the same); ``decay=`` needs
         a schedule, which is left to the user."""
+        if "Keras 1 keyword" in diagnostic.message:  # imdb.load_data(nb_words=...)
+            return codemod(source, diagnostic, lambda call: rename_keywords(call, {"nb_words": "num_words"}),
+                           cst.Call, where="around", inner=True)
         if "will not decay" in diagnostic.message:
             return _decay_fix(diagnostic, source)
         if "input_length" not in diagnostic.message:
@@ -87,6 +95,10 @@ class DeprecatedArgument(Rule):
                 name, text = "decay", ("`decay` is no longer supported in Keras 3 and is ignored: the learning "
                                        "rate will not decay. Use a keras.optimizers.schedules schedule as "
                                        "`learning_rate`")
+            elif path in IGNORES_UNKNOWN_KEYWORDS and renamed_function_keywords(path, kwargs):
+                name, new = next(iter(renamed_function_keywords(path, kwargs).items()))
+                text = (f"`{name}` (a Keras 1 keyword) is ignored by Keras 3's {path.rsplit('.', 2)[1]}.load_data(), "
+                        f"which swallows unknown keywords: write `{new}=`")
             else:
                 continue
             arg = keyword_arg(node, name)
@@ -103,6 +115,10 @@ class DeprecatedArgument(Rule):
                 line=4, column=28, message="input_length"),
         Invalid("import keras\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-6)\n", line=2, column=47,
                 message="will not decay"),
+        # imdb-nb-words
+        Invalid("from keras.datasets import imdb\n(x, y), _ = imdb.load_data(nb_words=5000)  # data\n", line=2,
+                column=28, message="`nb_words` (a Keras 1 keyword) is ignored",
+                fixed="from keras.datasets import imdb\n(x, y), _ = imdb.load_data(num_words=5000)  # data\n"),
         Invalid("import keras\nx = keras.Input(shape=(100,))\n"
                 "y = keras.layers.Embedding(1000, 8, input_length=100)(x)\n"
                 "z = keras.layers.Embedding(1000, 8,\n                           input_length=100,\n"

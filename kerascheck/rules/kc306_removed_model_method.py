@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .. import KERAS_VERSION, catalogue
 from ..frontend.result import MethodCalled
+from ..ir import Model
 from ..migration import old_method_params
 from ._syntax import call_at, codemod, in_file, keyword_arg
 from .base import Invalid, Rule
@@ -18,7 +21,11 @@ ADVICE = {
     "predict_classes": "Use `np.argmax(model.predict(x), axis=-1)` for a softmax output, or "
                        "`(model.predict(x) > 0.5).astype(\"int32\")` for a sigmoid one",
     "to_yaml": "Keras 3 saves the architecture as JSON: use `model.to_json()`",
+    "reset_states": "Keras 2 reset the model's stateful layers: reset each of them "
+                    "(`[layer.reset_states() for layer in model.layers if getattr(layer, \"stateful\", False)]`)",
 }
+# The fix of ``model.reset_states()`` when the analysis knows which of the model's layers are stateful.
+_STATEFUL = re.compile(r"the stateful layer is `\.layers\[(\d+)\]`")
 # Keyword arguments renamed with the same meaning (the old method's legacy names included).
 EXACT = {"generator": "x", "nb_epoch": "epochs"}
 # Keras 2 keywords with no Keras 3 counterpart in ``fit``: removing them changes how data is loaded.
@@ -44,13 +51,16 @@ def target_params(method: str) -> set[str]:
 class RemovedModelMethod(Rule):
     """## What it does
     Reports a `Model` method Keras 3 removed: `fit_generator`, `evaluate_generator`,
-    `predict_generator`, Sequential's `predict_classes` and `predict_proba`, `to_yaml`.
+    `predict_generator`, Sequential's `predict_classes` and `predict_proba`, `to_yaml`,
+    `reset_states`.
 
     ## Why is this bad?
     Keras 3 models have no `*_generator` methods (`AttributeError: 'Sequential' object has no
     attribute 'fit_generator'`): `fit`, `evaluate` and `predict` take Python generators, `tf.data`
     datasets and `keras.utils.PyDataset` directly. `predict_proba` was `predict`; `predict_classes`
     has no one-call replacement: take the `argmax` of `predict` (softmax) or threshold it (sigmoid).
+    `model.reset_states()` reset the model's stateful (RNN) layers: in Keras 3 only the layers have
+    `reset_states()`.
     Which methods are gone is read from a catalogue (Model and Sequential members of Keras 2.3.1
     missing in Keras 3.15.1).
 
@@ -85,7 +95,9 @@ class RemovedModelMethod(Rule):
     `nb_val_samples` is dropped when the validation data are arrays (Keras 1 ignored it then). This rests
     on reading the batch size by name: unsafe. `m.predict_classes(x)` becomes what Keras 2 computed, `m.predict(x).argmax(axis=-1)` for a
     model with several outputs units or `(m.predict(x) > 0.5).astype("int32")` for one, when the
-    analysis knows the output's width: safe.
+    analysis knows the output's width: safe. `m.reset_states()` becomes `m.layers[i].reset_states()`
+    when the analysis knows the one stateful layer, else a one-line loop over the layers whose
+    `stateful` is true; Keras 2 also reset nested models' states, so this fix is unsafe.
 
     ## References
     - [Keras: Model training APIs](https://keras.io/api/models/model_training_apis/)
@@ -105,6 +117,8 @@ class RemovedModelMethod(Rule):
             if name not in removed or not in_file(event.loc):
                 continue
             obj = event.obj
+            if name == "reset_states" and not isinstance(obj, Model):
+                continue  # a stateful layer's own reset_states()
             cls = type(obj).__name__ if obj is not None else "Model"
             cls = getattr(obj, "class_name", None) or cls
             new = removed[name]
@@ -117,6 +131,10 @@ class RemovedModelMethod(Rule):
                              f"`.predict(x).argmax(axis=-1)`" if units > 1 else
                              "Keras 2 thresholded `predict` at 0.5 (one output): write "
                              "`(model.predict(x) > 0.5).astype(\"int32\")`")
+                    yield self.diagnostic(ctx, event.loc, text)
+                    continue
+                if name == "reset_states":
+                    text += _reset_states_advice(obj)
                     yield self.diagnostic(ctx, event.loc, text)
                     continue
                 yield self.diagnostic(ctx, event.loc, text + ADVICE[name])
@@ -145,9 +163,14 @@ class RemovedModelMethod(Rule):
 
     def fix_applicability(self, diagnostic):
         # Samples -> batches rests on the batch size read off the generator's call: unsafe.
-        return "unsafe" if _UNSAFE_MARK in diagnostic.message or _SAMPLES_MARK in diagnostic.message else "safe"
+        # (reset_states: the loop resets the stateful layers, as Keras 2's Model.reset_states did, by reading it)
+        message = diagnostic.message
+        return "unsafe" if _UNSAFE_MARK in message or _SAMPLES_MARK in message or "'reset_states'" in message else "safe"
 
     def fix(self, diagnostic, source):
+        if "'reset_states'" in diagnostic.message:
+            found = _STATEFUL.search(diagnostic.message)
+            return codemod(source, diagnostic, lambda call: _reset_states(call, int(found.group(1)) if found else None))
         if "Keras 2 took the argmax" in diagnostic.message or "Keras 2 thresholded" in diagnostic.message:
             return codemod(source, diagnostic, lambda call: _predict_classes(call, "argmax" in diagnostic.message))
         if _SAMPLES_MARK not in diagnostic.message and _IGNORED_MARK not in diagnostic.message:
@@ -222,11 +245,53 @@ class RemovedModelMethod(Rule):
                 "p = m.predict_proba([[1.0, 2.0, 3.0]], 1)\n", line=3, column=5,
                 fixed="import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\n"
                       "p = m.predict([[1.0, 2.0, 3.0]], batch_size=1)\n"),
+        # reset-states
+        Invalid("import keras\nm = keras.Sequential([keras.Input(batch_shape=(2, 5, 1)), keras.layers.LSTM(4, stateful=True),\n"
+                "                       keras.layers.Dense(1)])\nm.reset_states()  # new sequence\n", line=4, column=1,
+                message="no attribute 'reset_states'",
+                fixed="import keras\nm = keras.Sequential([keras.Input(batch_shape=(2, 5, 1)), keras.layers.LSTM(4, stateful=True),\n"
+                      "                       keras.layers.Dense(1)])\nm.layers[0].reset_states()  # new sequence\n"),
         # predict-classes
         Invalid("import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation='softmax')])\nb = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation='sigmoid')])\nc = m.predict_classes([[1.0, 2.0, 3.0]])  # classes\nd = b.predict_classes([[1.0, 2.0, 3.0]])\n",
                 line=4, column=5,
                 fixed='import keras\nm = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation=\'softmax\')])\nb = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation=\'sigmoid\')])\nc = m.predict([[1.0, 2.0, 3.0]]).argmax(axis=-1)  # classes\nd = (b.predict([[1.0, 2.0, 3.0]]) > 0.5).astype("int32")\n'),
     ]
+
+
+def _stateful_layers(model) -> list[int] | None:
+    """Indices in ``model.layers`` of its stateful layers, None when some layer's is not known."""
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, list):
+        return None
+    found = []
+    for i, layer in enumerate(layers):
+        spec = getattr(layer, "builtin_spec", None) or getattr(layer, "spec", None)
+        if spec is None or hasattr(layer, "layers"):
+            return None  # a user layer or a nested model: Keras 2 reset its states too
+        if spec.args.get("stateful") is True:
+            found.append(i)
+    return found
+
+
+def _reset_states_advice(model) -> str:
+    stateful = _stateful_layers(model)
+    if stateful is not None and len(stateful) == 1:
+        return (f"Keras 2 reset the model's stateful layers; the stateful layer is `.layers[{stateful[0]}]`: write "
+                f"`model.layers[{stateful[0]}].reset_states()`")
+    return ADVICE["reset_states"]
+
+
+def _reset_states(call: cst.Call, index: int | None):
+    """``m.reset_states()`` -> ``m.layers[0].reset_states()`` (the one stateful layer), else a one-line
+    loop over the stateful layers (what Keras 2's ``Model.reset_states`` did): the line count is kept."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "reset_states" or call.args:
+        return None
+    model = cst.Module([]).code_for_node(func.value)
+    if index is not None:
+        return cst.parse_expression(f"{model}.layers[{index}].reset_states()")
+    return cst.parse_expression(
+        f'[layer.reset_states() for layer in {model}.layers if getattr(layer, "stateful", False)]')
 
 
 # Keras 1 keywords that count samples where Keras 3 counts steps (batches), and the Keras 3 keyword.
