@@ -461,6 +461,15 @@ def _input_shape_property(layer: Layer) -> tuple | None:
     return None
 
 
+def check_call(layer: Layer, shape: tuple) -> None:
+    """What ``Layer.__call__`` checks of one input of ``shape`` before running the layer: the rank its
+    ``__init__`` asks for (unbuilt), the input spec (built)."""
+    tensor = Tensor(tuple(shape))
+    if not layer.built:
+        _check_init_rank(layer, tuple(shape))
+    check_input_spec(layer, tensor, [tensor])
+
+
 def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:
     """Raise what Keras raises when a model or an already-built layer gets an incompatible input."""
     if isinstance(layer, Functional):

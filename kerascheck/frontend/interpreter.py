@@ -59,6 +59,10 @@ class Interpreter(Statements, Expressions):
         self.stopped = False  # the script stopped at ``result.error``: summaries after it are not reached
         self.try_handlers: list[tuple] = []  # (handlers, scope) of the ``try`` bodies running now
         self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
+        # fit/evaluate/predict on known arrays (fit_data): ids of the models and arrays of a call that
+        # failed (not checked again), and per model the (inputs, labels) shapes its last fit traced.
+        self.data_failed: set[int] = set()
+        self.data_traced: dict[int, tuple] = {}
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]

@@ -17,7 +17,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable, Weight
 from ..shapes.symbolic import Sym
 from ..summary.rows import snapshot
-from . import arrays, library, repairs
+from . import arrays, fit_data, library, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
 from .result import AmbiguousIO, MethodCalled, SummaryEvent
@@ -147,6 +147,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         obj.compiled = True
         obj.optimizer = optimizers.from_identifier(args[0] if args else kwargs.get("optimizer", "rmsprop"))
         obj.optimizer_state = None  # a new optimizer, not built yet
+    data_known = isinstance(obj, Model) and obj.uncertain is None  # before fit() makes it uncertain
     if name in _TRAINS and isinstance(obj, Model) and obj.compiled:
         built = optimizers.state(obj.optimizer) if obj.optimizer is not None else None
         if built is None and obj.uncertain is None:
@@ -163,6 +164,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         if isinstance(obj, Model):
             name = repairs.model_method(interp, obj, name, args, kwargs, loc)  # fit_generator: Keras 3's fit
+            if data_known:
+                fit_data.check_data(interp, obj, name, args, kwargs, loc)  # the arrays against the model
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).
         return None if name in _RETURN_NONE else Unknown(f"what {name}() returns depends on the data")
     if name in ("__init__",):
