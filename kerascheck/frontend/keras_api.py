@@ -139,6 +139,9 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         raise KerasError(f"No such layer: {layer_name}. Existing layers are: {[l.name for l in obj.layers]}.")
     if name == "get_config" and isinstance(obj, Functional):
         return ModelConfig(obj)
+    if name == "to_json" and isinstance(obj, (Functional, Sequential)) and obj.uncertain is None:
+        interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
+        return ModelConfig(obj)  # what model_from_json rebuilds
     if name == "count_params":
         return obj.count_params()
     if name == "add_weight":
