@@ -95,7 +95,12 @@ def _check_call(interp: "Interpreter", model: Any, method: str, bound: dict) -> 
         validation = bound.get("validation_data")
         if isinstance(validation, (tuple, list)) and len(validation) in (2, 3):
             size = bound.get("validation_batch_size")
-            _check_pair(interp, model, "evaluate", validation[0], validation[1], batch_size if size is None else size)
+            try:
+                _check_pair(interp, model, "evaluate", validation[0], validation[1],
+                            batch_size if size is None else size)
+            except _DataError as failed:
+                failed.error.data_hint = f"In validation_data (checked after the first epoch): {failed.error.data_hint}"
+                raise
 
 
 def _check_pair(interp: "Interpreter", model: Any, method: str, x: Any, y: Any, batch_size: Any) -> None:
@@ -112,6 +117,8 @@ def _check_pair(interp: "Interpreter", model: Any, method: str, x: Any, y: Any, 
     try:
         outputs = _outputs(model, [(batch, *a.shape[1:]) for a in xs])
     except KerasError as error:
+        if error.stage == "data":
+            error.data_hint = "Reshape the data to the model's Input shape (or change the Input)"
         raise _DataError(error, xs) from None
     if ys is None:
         return
@@ -127,10 +134,12 @@ def _check_pair(interp: "Interpreter", model: Any, method: str, x: Any, y: Any, 
         try:
             _check_target(interp, loss, target, tuple(output))
         except KerasError as error:
+            hint = _target_hint(interp, loss, target, tuple(output))
             if previous is not None and previous != shapes:
                 # fit() reuses the function it traced for an earlier call, retraced with the sizes that
                 # changed left unknown: the same mismatch fails when TensorFlow runs it.
-                error = KerasError(f"Graph execution error: … {error.message}", "InvalidArgumentError", exact=False)
+                error = KerasError(error.message, "InvalidArgumentError", exact=False)
+            error.data_hint = hint
             raise _DataError(error.annotate(stage="data", layer=model.class_name), xs + ys) from None
     if method in _TRAINING:
         interp.data_traced[id(model)] = shapes
@@ -343,6 +352,22 @@ def _check_target(interp: "Interpreter", loss: Any, target: tuple, output: tuple
         _broadcast(target, output)
 
 
+def _target_hint(interp: "Interpreter", loss: Any, target: tuple, output: tuple) -> str:
+    kind = _loss_kind(interp, loss, target, output)
+    if isinstance(kind, Function):
+        return (f"`{kind.name}` gets the labels as y_true {_text(target)} and the model's output as y_pred "
+                f"{_text(output)}")
+    last = output[-1] if output else None
+    if kind == "categorical" and target and target[-1] == 1 and last != 1:
+        return ("The labels are class indices: use sparse_categorical_crossentropy, or "
+                f"keras.utils.to_categorical(y, {last})")
+    if kind == "sparse" and len(target) == len(output) and target[-1] == last:
+        return "The labels are one-hot: use categorical_crossentropy, or give class indices"
+    if len(output) > len(target) + (kind == "sparse"):
+        return "The output has more axes than the labels: a Flatten (or global pooling) before the head?"
+    return "Give labels of the output's shape (or change the last layer)"
+
+
 def _differ(a: tuple, b: tuple) -> bool:
     return any(x is not None and y is not None and x != y for x, y in zip(a, b))
 
@@ -362,11 +387,10 @@ def _run_loss_function(interp: "Interpreter", func: Function, target: tuple, out
     try:
         interp.call_function(func, [y_true, y_pred], {})
     except KerasErrorAt as exc:
-        raise KerasError(f"{exc.error.message} (in the loss `{func.name}`, line {exc.loc.line}, on "
-                         f"y_true {_text(target)} and y_pred {_text(output)})", exc.error.kind, exact=False) from None
+        raise KerasError(f"{exc.error.message} (in `{func.name}`, line {exc.loc.line})", exc.error.kind,
+                         exact=False) from None
     except KerasError as error:
-        raise KerasError(f"{error.message} (in the loss `{func.name}`, on y_true {_text(target)} and y_pred "
-                         f"{_text(output)})", error.kind, exact=False) from None
+        raise KerasError(f"{error.message} (in `{func.name}`)", error.kind, exact=False) from None
     except Budget:
         raise
     except Exception:  # Unresolvable, a return or break the analysis could not follow: no verdict
