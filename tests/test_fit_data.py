@@ -151,3 +151,15 @@ def test_data_the_analysis_cannot_see_is_not_checked():
               "x, y = load()\nmodel.fit(x, y)\nmodel.fit(np.zeros((64, 20)), y)\n"
               "model.fit(np.zeros((64, 20)), np.zeros((64, 3)), epochs=0)\n")  # no epoch runs
     assert not _errors(source)
+
+
+def test_labels_for_another_number_of_samples():
+    source = (DENSE.format(units=10, act="softmax") + "model.compile(loss='categorical_crossentropy')\n"
+              "model.fit(np.zeros((64, 20)), np.zeros((60, 10)))\n")
+    assert ("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: 64\n"
+            "'y' sizes: 60") in _one(source, 6)
+
+
+def test_fit_before_compile_is_not_a_data_error():
+    source = DENSE.format(units=10, act="softmax") + "model.fit(np.zeros((64, 20)), np.zeros((64, 3)))\n"
+    assert not [d for d in _errors(source) if d.code == "KC110"]

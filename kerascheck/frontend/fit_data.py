@@ -85,6 +85,8 @@ class _DataError(Exception):
 
 def _check_call(interp: "Interpreter", model: Any, method: str, bound: dict) -> None:
     x, y = bound.get("x"), bound.get("y")
+    if not method.startswith("predict") and not model.compiled:
+        return  # Keras asks for compile() first
     if method == "fit":
         epochs, initial = bound.get("epochs", 1), bound.get("initial_epoch", 0)
         if not isinstance(epochs, int) or not isinstance(initial, int) or epochs <= initial:
@@ -109,6 +111,10 @@ def _check_pair(interp: "Interpreter", model: Any, method: str, x: Any, y: Any, 
         return
     ys = _arrays(y) if method not in ("predict", "predict_on_batch") and y is not None else None
     if ys is not None and any(id(a) in interp.data_failed for a in ys):
+        return
+    if not method.endswith("_on_batch"):
+        _check_cardinality(xs, ys if y is not None else [])
+    if len({a.shape[0] for a in xs + (ys or [])}) != 1:
         return
     samples = xs[0].shape[0]
     if samples == 0:
@@ -150,9 +156,20 @@ def _arrays(value: Any) -> list[Tensor] | None:
     values = list(value) if isinstance(value, (list, tuple)) else [value]
     if not values or not all(_known_array(v) for v in values):
         return None
-    if len({v.shape[0] for v in values}) != 1:
-        return None  # Keras raises about the data's cardinality: not modelled here
     return values
+
+
+def _check_cardinality(xs: list[Tensor], ys: list[Tensor] | None) -> None:
+    """``data_adapter_utils.check_data_cardinality``: every array has as many samples (rows)."""
+    if ys is None:
+        return  # labels the analysis cannot see
+    if len({a.shape[0] for a in xs + ys}) > 1:
+        message = "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples."
+        for label, arrays in (("x", xs), ("y", ys)) if ys else (("x", xs),):
+            message += f"'{label}' sizes: {', '.join(str(a.shape[0]) for a in arrays)}\n"
+        error = KerasError(message).annotate(stage="data")
+        error.data_hint = "Give x and y one row per sample each (the same first dimension)"
+        raise _DataError(error, xs + ys)
 
 
 def _known_array(value: Any) -> bool:
