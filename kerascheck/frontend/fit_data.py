@@ -69,7 +69,7 @@ def check_data(interp: "Interpreter", model: Any, method: str, args: list, kwarg
     bound.update((k, v) for k, v in kwargs.items() if k in signature)
     try:
         _check_call(interp, model, method, bound)
-    except Unresolvable:
+    except (Unresolvable, KerasErrorAt):  # KerasErrorAt: user code the replay ran failed on its own
         return
     except _DataError as failed:
         interp.data_failed.update(id(v) for v in (model, *failed.involved))
@@ -400,6 +400,20 @@ def _broadcast(a: tuple, b: tuple) -> None:
 
 def _run_loss_function(interp: "Interpreter", func: Function, target: tuple, output: tuple) -> None:
     """The user's loss function run on tensors of the labels' and the output's shapes, as fit() does."""
+    key = (id(func), target, output)
+    if key in interp.data_losses_run:  # run once per shapes: what it reports inside is reported once
+        if interp.data_losses_run[key] is not None:
+            raise interp.data_losses_run[key]
+        return
+    interp.data_losses_run[key] = None
+    try:
+        _call_loss(interp, func, target, output)
+    except KerasError as error:
+        interp.data_losses_run[key] = error
+        raise
+
+
+def _call_loss(interp: "Interpreter", func: Function, target: tuple, output: tuple) -> None:
     y_true, y_pred = Tensor(target, symbolic=False), Tensor(output, symbolic=False)
     try:
         interp.call_function(func, [y_true, y_pred], {})

@@ -63,6 +63,7 @@ class Interpreter(Statements, Expressions):
         # failed (not checked again), and per model the (inputs, labels) shapes its last fit traced.
         self.data_failed: set[int] = set()
         self.data_traced: dict[int, tuple] = {}
+        self.data_losses_run: dict[tuple, Any] = {}  # (loss function, y_true, y_pred shapes) -> its error
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]
