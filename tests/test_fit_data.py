@@ -163,3 +163,11 @@ def test_labels_for_another_number_of_samples():
 def test_fit_before_compile_is_not_a_data_error():
     source = DENSE.format(units=10, act="softmax") + "model.fit(np.zeros((64, 20)), np.zeros((64, 3)))\n"
     assert not [d for d in _errors(source) if d.code == "KC110"]
+
+
+def test_ragged_sequences_are_not_checked():
+    # imdb.load_data() without padding: an object array of lists (Keras fails to convert it, differently).
+    source = (HEAD + "(x, y), _ = keras.datasets.imdb.load_data(num_words=1000)\n"
+              "model = keras.Sequential([keras.Input(shape=(100,)), layers.Embedding(1000, 8), layers.Flatten(), "
+              "layers.Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy')\nmodel.fit(x, y)\n")
+    assert not _errors(source)

@@ -173,7 +173,9 @@ def _check_cardinality(xs: list[Tensor], ys: list[Tensor] | None) -> None:
 
 
 def _known_array(value: Any) -> bool:
+    # Numbers only: ragged sequences (an object array from imdb.load_data) fail to convert, differently.
     return (isinstance(value, Tensor) and not value.symbolic and len(value.shape) >= 1
+            and str(value.dtype).startswith(("float", "int", "uint", "bool"))
             and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value.shape))
 
 
