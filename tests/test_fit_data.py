@@ -171,3 +171,9 @@ def test_ragged_sequences_are_not_checked():
               "model = keras.Sequential([keras.Input(shape=(100,)), layers.Embedding(1000, 8), layers.Flatten(), "
               "layers.Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy')\nmodel.fit(x, y)\n")
     assert not _errors(source)
+
+
+def test_data_that_a_built_layer_of_a_sequential_rejects():
+    source = (HEAD + "model = keras.Sequential([keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(10)])\n"
+              "model.predict(np.zeros((5, 28, 27)))\n")
+    assert "expected axis -1 of input shape to have value 784" in _one(source, 5)

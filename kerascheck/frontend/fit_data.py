@@ -236,8 +236,11 @@ def _run_layers(layers: list[Layer], shape: tuple) -> tuple:
     does; an unbuilt one is built on that shape, as ``Sequential.build`` does on the data's shape)."""
     for layer in layers:
         try:
-            check_call(layer, shape)
-            shape = layer.compute_output_shape(shape)
+            check_call(layer, shape)  # the data do not fit a layer built for other shapes
+        except KerasError as error:
+            raise error.annotate(stage="data", layer=layer.class_name, inputs=[Tensor(tuple(shape))])
+        try:
+            shape = layer.compute_output_shape(shape)  # a layer fails on them (built on the data)
         except KerasError as error:
             raise error.annotate(stage="call", layer=layer.class_name, inputs=[Tensor(tuple(shape))])
         if isinstance(shape, list) or not isinstance(shape, tuple):
