@@ -236,7 +236,8 @@ class Functional(Model):
                 if positions is not None:  # several named tensors
                     arg = [None if i is None else ins[i] for i in positions]
                 else:
-                    arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
+                    several = isinstance(node.layer, OpLayer) or (node.layer.spec is not None and node.layer.spec.multi_input)
+                    arg = ins if several else ins[0]  # an operation gets each of its tensors
                 out = node.layer.spec.compute_output_spec(arg, options) if options else node.layer.compute_output_shape(arg)
                 outs = out if isinstance(out, list) else [out]
                 for t, s in zip(node.outputs, outs):
@@ -259,7 +260,7 @@ class OpLayer(Layer):
         replaced = iter(shapes)
 
         def substitute(value: Any) -> Any:
-            if isinstance(value, Tensor):
+            if isinstance(value, Tensor) and value.symbolic:  # the node's inputs; a constant stays
                 return Tensor(tuple(next(replaced)))
             if isinstance(value, (list, tuple)):
                 return type(value)(substitute(v) for v in value)

@@ -177,3 +177,12 @@ def test_data_that_a_built_layer_of_a_sequential_rejects():
     source = (HEAD + "model = keras.Sequential([keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(10)])\n"
               "model.predict(np.zeros((5, 28, 27)))\n")
     assert "expected axis -1 of input shape to have value 784" in _one(source, 5)
+
+
+def test_a_functional_model_with_operations_on_tensors():
+    # x + y and keras.ops on symbolic tensors are nodes of the graph the data are run through.
+    source = (HEAD + "inputs = layers.Input((100,))\nx = layers.Dense(8)(inputs)\nx += layers.Dense(8)(x)\n"
+              "m = keras.Model(inputs, layers.Dense(4)(keras.ops.multiply(x, 2.0)))\nm.compile(loss='mse')\n"
+              "m.fit(np.zeros((64, 100)), np.zeros((64, 4)), validation_split=0.2)\n"
+              "m.fit(np.zeros((64, 100)), np.zeros((64, 3)))\n")
+    assert "Dimensions must be equal, but are 3 and 4" in _one(source, 10)
