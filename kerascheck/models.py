@@ -243,7 +243,8 @@ class Functional(Model):
                 if positions is not None:  # several named tensors
                     arg = [None if i is None else ins[i] for i in positions]
                 else:
-                    arg = ins if (node.layer.spec is not None and node.layer.spec.multi_input) else ins[0]
+                    several = isinstance(node.layer, OpLayer) or (node.layer.spec is not None and node.layer.spec.multi_input)
+                    arg = ins if several else ins[0]  # an operation gets each of its tensors
                 out = node.layer.spec.compute_output_spec(arg, options) if options else node.layer.compute_output_shape(arg)
                 outs = out if isinstance(out, list) else [out]
                 for t, s in zip(node.outputs, outs):
@@ -266,7 +267,7 @@ class OpLayer(Layer):
         replaced = iter(shapes)
 
         def substitute(value: Any) -> Any:
-            if isinstance(value, Tensor):
+            if isinstance(value, Tensor) and value.symbolic:  # the node's inputs; a constant stays
                 return Tensor(tuple(next(replaced)))
             if isinstance(value, (list, tuple)):
                 return type(value)(substitute(v) for v in value)
@@ -466,6 +467,15 @@ def _input_shape_property(layer: Layer) -> tuple | None:
     if isinstance(layer, Sequential) and layer.graph is not None:
         return tuple(layer.graph[0].shape)
     return None
+
+
+def check_call(layer: Layer, shape: tuple) -> None:
+    """What ``Layer.__call__`` checks of one input of ``shape`` before running the layer: the rank its
+    ``__init__`` asks for (unbuilt), the input spec (built)."""
+    tensor = Tensor(tuple(shape))
+    if not layer.built:
+        _check_init_rank(layer, tuple(shape))
+    check_input_spec(layer, tensor, [tensor])
 
 
 def check_input_spec(layer: Layer, inputs: Any, flat: list[Tensor]) -> None:

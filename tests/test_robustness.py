@@ -13,7 +13,7 @@ import pytest
 
 from kerascheck.analysis import analyze_source
 
-VALUES = ["cfg.units", "cfg['units']", "np.int64(5)", "some.call()", "keras.backend.epsilon()", "UNITS",
+VALUES = ["cfg.units", "cfg['units']", "np.int64(5)", "some.call()", "keras.utils.get_file(UNITS)", "UNITS",
           "data.shape[1]", "len(data)", "cfg.units * 2", "int(cfg.units)", "-UNITS", "(UNITS, 3)", "[UNITS]"]
 LAYERS = ["Dense({v})", "Conv1D({v}, 3)", "Conv1D(4, {v})", "Reshape(({v}, -1))", "Embedding({v}, 4)",
           "LSTM({v})", "Dropout({v})", "MaxPooling1D({v})", "RepeatVector({v})", "Dense(4, activation={v})",

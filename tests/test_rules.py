@@ -83,7 +83,7 @@ def test_engine_error_order():
     """Specific rules claim an engine error before the general ones; KC100 (any error) comes last."""
     engine = [code for code, rule in RULES.items() if issubclass(rule, EngineErrorRule)]
     assert sorted(ENGINE_ERROR_ORDER) == sorted(engine)
-    assert list(ENGINE_ERROR_ORDER) == ["KC104", "KC107", "KC101", "KC102", "KC103", "KC106", "KC109", "KC201",
+    assert list(ENGINE_ERROR_ORDER) == ["KC110", "KC104", "KC107", "KC101", "KC102", "KC103", "KC106", "KC109", "KC201",
                                         "KC202", "KC301", "KC401", "KC105", "KC402", "KC108", "KC100"]
 
 

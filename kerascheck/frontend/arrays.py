@@ -249,6 +249,27 @@ def unique(interp: "Interpreter", args: list, kwargs: dict) -> Any:
 PURE["np.unique"] = unique
 
 
+def eye(interp: "Interpreter", args: list, kwargs: dict) -> Any:
+    """``np.eye(N, M=None)`` / ``np.identity(n)``: an (N, M) float64 array (one-hot rows, indexed by labels)."""
+    rows = args[0] if args else kwargs.get("N", kwargs.get("n"))
+    cols = args[1] if len(args) > 1 else kwargs.get("M")
+    cols = rows if cols is None else cols
+    if not all(isinstance(d, (int, Sym)) and not isinstance(d, bool) for d in (rows, cols)):
+        return Unknown("np.eye() of a size not known statically")
+    return _array((rows, cols), "float64")
+
+
+PURE["np.eye"] = PURE["np.identity"] = eye
+
+
+def take_rows(array: Tensor, index: Tensor) -> Tensor | None:
+    """NumPy's ``array[labels]`` with an integer array: one row of ``array`` per label
+    (``np.eye(10)[y]`` one-hot encodes ``y``); None when the index is not an integer array."""
+    if array.symbolic or index.symbolic or not array.shape or not str(index.dtype).startswith(("int", "uint")):
+        return None
+    return _array((*index.shape, *array.shape[1:]), array.dtype)
+
+
 def _squeeze(array: Tensor, args: list, kwargs: dict) -> Any:
     if args or kwargs:
         return Unknown("squeeze() with an axis is not modelled")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import migration, optimizers
-from ..ir import InputLayer, Layer, Loc, Tensor
-from ..models import Functional, InputSpec, flatten
+from ..ir import InputLayer, Layer, Loc, Model, Tensor
+from ..models import Functional, InputSpec, Sequential, flatten
 from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, Unresolvable, describe, is_literal
 from ..shapes.symbolic import Sym
@@ -93,9 +93,11 @@ def _functional(interp, path, args, kwargs, loc):
 
 
 def _from_config(interp, path, args, kwargs, loc):
-    config = args[0] if args else kwargs.get("config")
+    config = args[0] if args else kwargs.get("config", kwargs.get("json_string"))
     if not isinstance(config, ModelConfig):
-        raise Unresolvable("from_config() of a config not known statically")
+        raise Unresolvable(f"{path.rsplit('.', 1)[1]}() of a config not known statically")
+    if isinstance(config.model, Sequential):
+        return clone_sequential(interp, config.model, loc)
     return clone_model(interp, config.model, loc)
 
 
@@ -120,9 +122,18 @@ def _maker(interp, path, args, kwargs, loc):
     return concrete(shape, path, unknown_dims=interp.keras.tracing > 0)
 
 
+# Where ``size`` comes among the positional arguments of each NumPy random function.
+_SIZE_POSITION = {"np.random.random": 0, "np.random.random_sample": 0, "np.random.randint": 2,
+                  "np.random.uniform": 2, "np.random.normal": 2}
+
+
 def _random_size(interp, path, args, kwargs, loc):
-    size = kwargs.get(RANDOM_SIZE[path], args[-1] if path == "np.random.random" and args else None)
-    return concrete(size if isinstance(size, (tuple, list)) else (size,), path)
+    position = _SIZE_POSITION.get(path)
+    size = kwargs.get(RANDOM_SIZE[path], args[position] if position is not None and len(args) > position else None)
+    made = concrete(size if isinstance(size, (tuple, list)) else (size,), path)
+    if isinstance(made, Tensor) and path == "np.random.randint":
+        made.dtype = "int64"  # integer labels (an index: ``np.eye(n)[np.random.randint(n, size=k)]``)
+    return made
 
 
 def _applications(interp, path, args, kwargs, loc):
@@ -329,10 +340,40 @@ LAYER_FUNCTIONS = {
 
 
 class ModelConfig:
-    """``model.get_config()`` of a functional model: enough to rebuild it with ``from_config``."""
+    """``model.get_config()`` of a functional model, ``model.to_json()`` of a functional or Sequential
+    one: enough to rebuild it with ``from_config`` / ``model_from_json``."""
 
-    def __init__(self, model: Functional):
+    def __init__(self, model: "Functional | Sequential"):
         self.model = model
+
+
+def _clone_layer(interp: "Interpreter", layer: Layer, loc: Loc) -> Layer:
+    """A new layer from ``layer``'s config: a built-in keeps its name; a user layer is rebuilt from its
+    own ``get_config()``."""
+    if isinstance(layer, CustomLayer):
+        found = layer.user_class.find("get_config")
+        config = interp.call_function(found[0], [layer], {}) if found else {}
+        if not isinstance(config, dict):
+            raise Unresolvable(f"{layer.class_name}.get_config() is not known statically")
+        return instantiate(interp, layer.user_class, [], config, loc)
+    if layer.spec is not None and not isinstance(layer, Model):
+        return interp.keras.layer(type(layer.spec)(dict(layer.spec.args, name=layer.name)), loc)
+    raise Unresolvable(f"cannot rebuild {layer.class_name} from its config")
+
+
+def clone_sequential(interp: "Interpreter", model: Sequential, loc: Loc) -> Sequential:
+    """``Sequential.from_config(model.get_config())``: a Sequential of the same name, each layer of
+    the stack (its InputLayer too) rebuilt from its config and added in order (keras/src/models/sequential.py)."""
+    if model.graph is None and model.weights is not None:
+        raise Unresolvable("a Sequential model built by build() without an Input")
+    clone = interp.keras.sequential(None, model.name, loc)
+    for layer in model.stack:
+        if isinstance(layer, InputLayer):
+            new = interp.keras.input_layer(layer.batch_shape, loc, layer.dtype, layer.name)
+        else:
+            new = _clone_layer(interp, layer, loc)
+        clone.add(new, loc)
+    return clone
 
 
 def clone_model(interp: "Interpreter", model: Functional, loc: Loc) -> Functional:
@@ -350,17 +391,7 @@ def clone_model(interp: "Interpreter", model: Functional, loc: Loc) -> Functiona
                 clone = keras.input_layer(layer.batch_shape, loc, layer.dtype, layer.name)
                 new_tensor[id(node.outputs[0])] = clone.output
                 continue
-            if isinstance(layer, CustomLayer):
-                found = layer.user_class.find("get_config")
-                config = interp.call_function(found[0], [layer], {}) if found else {}
-                if not isinstance(config, dict):
-                    raise Unresolvable(f"{layer.class_name}.get_config() is not known statically")
-                clone = instantiate(interp, layer.user_class, [], config, loc)
-            elif layer.spec is not None:
-                spec = type(layer.spec)(dict(layer.spec.args, name=layer.name))
-                clone = keras.layer(spec, loc)
-            else:
-                raise Unresolvable(f"cannot rebuild {layer.class_name} from its config")
+            clone = _clone_layer(interp, layer, loc)
             inputs = [new_tensor[id(t)] for t in node.inputs]
             if getattr(node, "call", None) is not None:  # several tensor arguments: the same call
                 swap = lambda v: new_tensor.get(id(v), v) if isinstance(v, Tensor) else v  # noqa: E731
@@ -394,8 +425,8 @@ _BY_PATH = {
     "keras.layers.InputLayer": _input_layer,
     "keras.Sequential": _sequential,
     **dict.fromkeys(("keras.Model", "keras.models.Functional", "keras.Functional"), _functional),
-    **dict.fromkeys(("keras.Model.from_config", "keras.Sequential.from_config", "keras.models.model_from_config"),
-                    _from_config),
+    **dict.fromkeys(("keras.Model.from_config", "keras.Sequential.from_config", "keras.models.model_from_config",
+                     "keras.models.model_from_json"), _from_config),
     **dict.fromkeys(("keras.backend.clear_session", "keras.utils.clear_session"), _clear_session),
     **dict.fromkeys(("keras.utils.get_source_inputs", "keras.ops.operation_utils.get_source_inputs"), _source_inputs),
     **dict.fromkeys(("keras.ops.shape", "tf.shape"), _shape),

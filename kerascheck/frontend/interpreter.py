@@ -62,8 +62,14 @@ class Interpreter(Statements, Expressions):
         # running, the ``try_handlers`` and ``speculative`` depths at its start, and the errors
         # recovered inside it on paths that surely run.
         self.keras_catches: list[tuple[int, int, list]] = []
+        self.keras_runs = 0  # user code Keras runs itself (a loss in fit): its errors raise at the Keras call
         self.ran_on_data: set[int] = set()  # user layer classes whose call() a fit/predict ran (user_layers.run_on_data)
         self.assigned_attributes: set[tuple[int, str]] = set()  # (id(layer), name) the script assigned
+        # fit/evaluate/predict on known arrays (fit_data): ids of the models and arrays of a call that
+        # failed (not checked again), and per model the (inputs, labels) shapes its last fit traced.
+        self.data_failed: set[int] = set()
+        self.data_traced: dict[int, tuple] = {}
+        self.data_losses_run: dict[tuple, Any] = {}  # (loss function, y_true, y_pred shapes) -> its error
         # Modules whose positions a Loc may need: (module, file, positions computed on first use).
         self.sources: list[list] = [[module, None, None]]
         self.result.main_source = self.sources[0]

@@ -17,7 +17,7 @@ from ..shapes import FUNCTIONAL_FORMS, REGISTRY
 from ..shapes.base import KerasError, Opaque, Unknown, UnknownKeras, UnknownMember, Unresolvable, Weight
 from ..shapes.symbolic import Sym
 from ..summary.rows import snapshot
-from . import arrays, library, logs, repairs
+from . import arrays, fit_data, library, logs, repairs
 from .constructors import ModelConfig, bind_arguments, call_ref, dtype_name, standardize_shape
 from .layer_calls import call_layer
 from .result import AmbiguousIO, MethodCalled, MissingHistoryKey, SummaryEvent, UncalledSequentialIO
@@ -143,6 +143,9 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         raise KerasError(f"No such layer: {layer_name}. Existing layers are: {[l.name for l in obj.layers]}.")
     if name == "get_config" and isinstance(obj, Functional):
         return ModelConfig(obj)
+    if name == "to_json" and isinstance(obj, (Functional, Sequential)) and obj.uncertain is None:
+        interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
+        return ModelConfig(obj)  # what model_from_json rebuilds
     if name == "count_params":
         return obj.count_params()
     if name == "add_weight":
@@ -151,6 +154,7 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         obj.compiled = True
         obj.optimizer = optimizers.from_identifier(args[0] if args else kwargs.get("optimizer", "rmsprop"))
         obj.optimizer_state = None  # a new optimizer, not built yet
+    data_known = isinstance(obj, Model) and obj.uncertain is None  # before fit() makes it uncertain
     if name in _TRAINS and isinstance(obj, Model) and obj.compiled:
         built = optimizers.state(obj.optimizer) if obj.optimizer is not None else None
         if built is None and obj.uncertain is None:
@@ -169,6 +173,8 @@ def call_method(interp: "Interpreter", obj: Any, name: str, args: list, kwargs: 
         interp.result.events.append(MethodCalled(loc, obj, name, args, kwargs))
         if isinstance(obj, Model):
             name = repairs.model_method(interp, obj, name, args, kwargs, loc)  # fit_generator: Keras 3's fit
+            if data_known:
+                fit_data.check_data(interp, obj, name, args, kwargs, loc)  # the arrays against the model
             if name == "fit":  # the History, with the names Keras 3 logs (history.history['val_acc'] checked)
                 return logs.History(logs.logged_keys(interp.result.events, obj, args, kwargs), loc.line)
         # Training, evaluation and prediction return what the data makes (a History, losses, arrays).

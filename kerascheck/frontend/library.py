@@ -133,6 +133,8 @@ PURE: dict[str, Callable[["Interpreter", list, dict], Any]] = {
     "keras.config.image_data_format": lambda i, a, k: "channels_last",
     "keras.backend.floatx": lambda i, a, k: "float32",
     "keras.config.floatx": lambda i, a, k: "float32",
+    "keras.backend.epsilon": lambda i, a, k: 1e-07,  # the default fuzz factor (keras/src/backend/config.py)
+    "keras.config.epsilon": lambda i, a, k: 1e-07,
     "keras.backend.backend": lambda i, a, k: "tensorflow",
     "keras.config.backend": lambda i, a, k: "tensorflow",
     "keras.backend.is_keras_tensor": _is_keras_tensor,

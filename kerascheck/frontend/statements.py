@@ -50,7 +50,8 @@ class Statements:
         there, and what follows is still checked): in the analysed file's own code, on a path that
         certainly runs, unless a ``try`` around it catches the error, or Keras runs the code (a
         traced ``call`` or Lambda, whose error Keras reports at the layer call)."""
-        if self.file_stack[-1] is not None or self.replaying or self.speculative or self.keras.tracing:
+        if self.file_stack[-1] is not None or self.replaying or self.speculative or self.keras.tracing or \
+                self.keras_runs:
             return False
         return not any(self.catches(h, exc.error.kind, scope) for handlers, scope in self.try_handlers
                        for h in handlers)

@@ -10,7 +10,7 @@ from ..models import flatten
 from ..shapes.base import KerasError, Opaque, Unknown, Unresolvable
 from ..shapes.ops import OPERATORS, OPS
 from ..shapes.symbolic import Sym
-from .arrays import numpy_reduction
+from .arrays import numpy_reduction, take_rows
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -230,6 +230,10 @@ KERAS_TENSOR_IN_TF_FUNCTION = (
 
 
 def tensor_slice(interp: "Interpreter", tensor: Tensor, index: Any, loc: Loc) -> Any:
+    if isinstance(index, Tensor):
+        rows = take_rows(tensor, index)
+        if rows is not None:
+            return rows
     return apply_op(interp, "get_item", [tensor, index], {}, loc)
 
 

@@ -36,11 +36,11 @@ def _discover() -> dict[str, type[Rule]]:
 RULES: dict[str, type[Rule]] = _discover()
 
 # The order in which the engine-error rules are asked whether they claim an error Keras raises: the
-# first that ``matches`` reports it. Specific before general: a mismatch at a layer's input
+# first that ``matches`` reports it. Specific before general: the data given to fit/predict (KC110), a mismatch at a layer's input
 # (KC107) and dot axes (KC104) before the shape families, those before the general argument and
 # call checks, the layer-argument check (KC108) after them, and KC100 (any error) last.
 ENGINE_ERROR_ORDER: tuple[str, ...] = (
-    "KC104", "KC107",
+    "KC110", "KC104", "KC107",
     "KC101", "KC102", "KC103", "KC106", "KC109", "KC201", "KC202", "KC301", "KC401",
     "KC105", "KC402",
     "KC108",

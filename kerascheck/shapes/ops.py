@@ -217,6 +217,7 @@ OPS: dict[str, Op] = {
     "tanh": _unary_op("Tanh"),
     "softmax": Op("Softmax", ("x", "axis"), _unary),
     "cast": Op("Cast", ("x", "dtype"), _unary),
+    "clip": Op("Clip", ("x", "x_min", "x_max"), _unary),
     # The operations Keras's compute_mask methods apply (kerascheck/masking.py).
     "equal": Op("Equal", ("x1", "x2"), _binary),
     "not_equal": Op("NotEqual", ("x1", "x2"), _binary),
