@@ -91,6 +91,7 @@ class Site:
     in_function: bool
     description: str
     edits: list[tuple[cst.CSTNode, Edit]] = field(default_factory=list, repr=False)
+    edited_lines: tuple[int, ...] = ()  # every line an edit changes
 
     def as_dict(self) -> dict:
         return {"operator": self.operator, "line": self.line, "lines": list(self.lines),
@@ -170,8 +171,9 @@ class Injector:
         in_function, in_try, lines = self.context(anchor)
         if in_try:
             return
-        line = self.line(edited)
-        self.sites.append(Site(operator, line, tuple(sorted(set(lines) | {line})), in_function, description, edits))
+        edited_lines = {self.line(node) for node, _ in edits}  # ``inputs=`` and ``outputs=`` may be on two lines
+        self.sites.append(Site(operator, self.line(edited), tuple(sorted(set(lines) | edited_lines)), in_function,
+                               description, edits, tuple(sorted(edited_lines))))
 
     # -- choosing and applying ---------------------------------------------------------------------
     def first_site(self, operator: str) -> Site | None:
@@ -185,7 +187,7 @@ class Injector:
             for node, edit in site.edits:
                 edits.setdefault(id(node), []).append(edit)
         text = self.module.visit(_Applier(edits)).code
-        check_edit(self.source, text, {s.line for s in sites})
+        check_edit(self.source, text, {line for s in sites for line in s.edited_lines})
         return text
 
 

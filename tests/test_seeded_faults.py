@@ -89,9 +89,10 @@ def test_each_operator_edits_one_line_and_is_found_without_cascade(operator):
 def test_shape_int_only_on_the_first_layer_of_a_sequential():
     source = ("import keras\nfrom keras import layers\nm = keras.Sequential([layers.Dense(4, input_shape=(16,)),\n"
               "    layers.Dense(2, input_shape=(4,))])\nn = keras.Sequential()\nn.add(layers.Dense(4, input_shape=(8,)))\n"
-              "n.add(layers.Dense(2, input_shape=(4,)))\n")
+              "n.add(layers.Dense(2, input_shape=(4,)))\n"
+              "e = keras.Sequential([layers.Embedding(100, 8, input_shape=(10,)), layers.Dense(2)])\n")
     injector = fault_injection.Injector(source)
-    assert [(s.operator, s.line) for s in injector.sites] == [("shape_int", 3), ("shape_int", 6)]
+    assert [(s.operator, s.line) for s in injector.sites] == [("shape_int", 3), ("shape_int", 6), ("shape_int", 8)]
     for site in injector.sites:
         errors = _errors(injector.apply([site]))
         assert len(errors) == 1 and errors[0].line in site.lines and "Cannot convert" in errors[0].message
