@@ -280,6 +280,8 @@ class _Collector(cst.CSTVisitor):
         element = arg.value.elements[0]
         if isinstance(element, cst.StarredElement) or "\n" in self.inj.code(arg.value):
             return
+        if isinstance(element.value, cst.Name) and element.value.value == "None":
+            return  # ``shape=None`` is not Keras 2's int shape (and Keras 2 rejected it too)
         self.inj.add_site("shape_int", call, arg, description,
                           [(arg, lambda a, value=element.value: a.with_changes(value=value))])
 
