@@ -18,6 +18,12 @@ removed), so the lines of the original script's diagnostics and summaries still 
   ``Dropout(rate=)`` -> ``p=``: ValueError / TypeError.
 * ``model_input_output``        ``Model(inputs=a, outputs=b)`` -> ``Model(input=a, output=b)``: ValueError.
 
+Two stress operators, plain bugs no mechanical repair undoes (what they bind stays unknown):
+
+* ``misspelled_layer``          ``layers.Conv2D(`` -> ``layers.Conv2d(``, ``layers.Dense(`` ->
+  ``layers.Linear(`` (PyTorch's names): AttributeError.
+* ``reshape_size``              ``Reshape((7, 7, 64))`` -> ``Reshape((7, 7, 64 + 1))`` (no ``-1``): ValueError.
+
 A site inside the body of a ``try`` is never used (a handler may catch what it raises). Only
 libcst and the standard library: the test in ``tests/`` runs the operators without the corpus.
 """
@@ -75,6 +81,12 @@ LAYER_KEYWORDS["Dropout"] = {"rate": "p"}
 
 OPERATORS = ("removed_submodule_import", "optimizer_lr", "fit_nb_epoch", "shape_int", "keras1_layer_keyword",
              "model_input_output")
+# Plain bugs whose consequences no mechanical repair removes (what they bind is unknown to the analysis):
+# they exercise recovery's "else unknown" path, where cascades would come from. One-fault variants only,
+# so that the every-fault variant stays comparable (a typo'd layer leaves the rest of its model unknown).
+STRESS_OPERATORS = ("misspelled_layer", "reshape_size")
+# A PyTorch habit for each Keras layer name: ``layers.Conv2d``, ``layers.Linear`` (AttributeError in Keras 3)
+_TYPO_SUFFIXES = ("1D", "2D", "3D")
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.FlattenSentinel]
 
@@ -270,6 +282,13 @@ class _Collector(cst.CSTVisitor):
         for keyword, old in LAYER_KEYWORDS.get(name, {}).items():
             if arg := _keyword(node, keyword):
                 inj.add_site("keras1_layer_keyword", node, arg, f"{name}({keyword}=) -> {old}=", [(arg, _rename(old))])
+        if isinstance(node.func, cst.Attribute) and dotted(node.func.value).split(".")[-1] == "layers":
+            typo = "Linear" if name == "Dense" else name[:-1] + "d" if name.endswith(_TYPO_SUFFIXES) else None
+            if typo:
+                inj.add_site("misspelled_layer", node, node.func, f"layers.{name} -> layers.{typo}",
+                             [(node.func, lambda f, typo=typo: f.with_changes(attr=cst.Name(typo)))])
+        if name == "Reshape":
+            self._reshape_size(node)
         if name == "Model" and (inputs := _keyword(node, "inputs")) and (outputs := _keyword(node, "outputs")):
             inj.add_site("model_input_output", node, inputs, "Model(inputs=, outputs=) -> Model(input=, output=)",
                          [(inputs, _rename("input")), (outputs, _rename("output"))])
@@ -284,6 +303,27 @@ class _Collector(cst.CSTVisitor):
             return  # ``shape=None`` is not Keras 2's int shape (and Keras 2 rejected it too)
         self.inj.add_site("shape_int", call, arg, description,
                           [(arg, lambda a, value=element.value: a.with_changes(value=value))])
+
+    def _reshape_size(self, call: cst.Call) -> None:
+        """``Reshape((7, 7, 64))`` -> ``Reshape((7, 7, 64 + 1))``: the total size changes (ValueError)
+        whatever the sizes are, unless a ``-1`` lets Keras infer one (then not used)."""
+        arg = call.args[0] if call.args and call.args[0].keyword is None else _keyword(call, "target_shape")
+        if arg is None or not isinstance(arg.value, cst.Tuple) or not arg.value.elements:
+            return
+        code = self.inj.code(arg.value)
+        if "-" in code or "\n" in code or any(isinstance(e, cst.StarredElement) for e in arg.value.elements):
+            return
+        last = arg.value.elements[-1]
+
+        def edit(a: cst.Arg, last=last) -> cst.Arg:
+            elements = list(a.value.elements)
+            bigger = cst.BinaryOperation(last.value, cst.Add(whitespace_before=cst.SimpleWhitespace(" "),
+                                                              whitespace_after=cst.SimpleWhitespace(" ")),
+                                         cst.Integer("1"))
+            elements[-1] = elements[-1].with_changes(value=bigger)
+            return a.with_changes(value=a.value.with_changes(elements=elements))
+
+        self.inj.add_site("reshape_size", call, arg, "Reshape(target) -> last dimension + 1", [(arg, edit)])
 
     def _first_sequential_layer(self, call: cst.Call) -> bool:
         """The layer is the first of ``Sequential([...])`` or the argument of the first ``.add(``

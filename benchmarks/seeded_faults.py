@@ -114,14 +114,16 @@ def errors(report: dict) -> list[dict]:
 
 # -- the variants of one script and what they show ------------------------------------------------------
 def variants(injector: fault_injection.Injector) -> list[tuple[str, list[fault_injection.Site]]]:
-    """(name, sites): one per operator that applies (its first site), then every site at once."""
+    """(name, sites): one per operator that applies (its first site), then every site of the drift
+    operators at once (the stress operators' sites are left out of it: see fault_injection)."""
     out = []
-    for operator in fault_injection.OPERATORS:
+    for operator in fault_injection.OPERATORS + fault_injection.STRESS_OPERATORS:
         site = injector.first_site(operator)
         if site is not None:
             out.append((operator, [site]))
-    if len(injector.sites) > 1:
-        out.append(("all", list(injector.sites)))
+    drift = [s for s in injector.sites if s.operator in fault_injection.OPERATORS]
+    if len(drift) > 1:
+        out.append(("all", drift))
     return out
 
 
@@ -235,7 +237,7 @@ def totals(rows: list[dict]) -> dict:
 def per_operator(rows: list[dict]) -> list[str]:
     lines = ["| operator | variants | found | stop on it (module-level) | fault inside a function | summaries unchanged |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for op in fault_injection.OPERATORS:
+    for op in fault_injection.OPERATORS + fault_injection.STRESS_OPERATORS:
         vs = [v for r in rows for v in r.get("variants", []) if v["variant"] == op and "faults" in v]
         checked = [v for v in vs if v["stop_ok"] is not None]
         summ = [v for v in vs if v["summaries_ok"] is not None]
