@@ -287,7 +287,7 @@ class _Collector(cst.CSTVisitor):
             if typo:
                 inj.add_site("misspelled_layer", node, node.func, f"layers.{name} -> layers.{typo}",
                              [(node.func, lambda f, typo=typo: f.with_changes(attr=cst.Name(typo)))])
-        if name == "Reshape":
+        if name == "Reshape" and self._called_where_made(node):
             self._reshape_size(node)
         if name == "Model" and (inputs := _keyword(node, "inputs")) and (outputs := _keyword(node, "outputs")):
             inj.add_site("model_input_output", node, inputs, "Model(inputs=, outputs=) -> Model(input=, output=)",
@@ -324,6 +324,21 @@ class _Collector(cst.CSTVisitor):
             return a.with_changes(value=a.value.with_changes(elements=elements))
 
         self.inj.add_site("reshape_size", call, arg, "Reshape(target) -> last dimension + 1", [(arg, edit)])
+
+    def _called_where_made(self, call: cst.Call) -> bool:
+        """The layer is called (or added to a Sequential) in the statement that makes it, so Keras's
+        error is on that statement; a layer kept (``self.r = Reshape(...)``) raises where it is called."""
+        parents = self.inj.parents
+        parent = parents.get(call)
+        if isinstance(parent, cst.Call) and parent.func is call:
+            return True
+        if isinstance(parent, cst.Element):
+            holder = parents.get(parents.get(parents.get(parent)))
+            return isinstance(holder, cst.Call) and _last_name(holder.func) == "Sequential"
+        if isinstance(parent, cst.Arg):
+            holder = parents.get(parent)
+            return isinstance(holder, cst.Call) and _last_name(holder.func) == "add"
+        return False
 
     def _first_sequential_layer(self, call: cst.Call) -> bool:
         """The layer is the first of ``Sequential([...])`` or the argument of the first ``.add(``
