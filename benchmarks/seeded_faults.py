@@ -297,7 +297,8 @@ def render_note(rows: list[dict], t: dict, kerascheck_file: str, hand_written: s
            f"{t['scripts']} eligible scripts: the corpus scripts that ran cleanly under TensorFlow and on which "
            f"kerascheck reports no error-severity diagnostic ({t['excluded']} clean scripts excluded, "
            f"{t['skipped']} skipped: no mirror). Each got one variant per operator that applies (one fault, at the "
-           "operator's earliest site that runs in order) and one with every site of every operator at once.", "",
+           "operator's earliest site that runs in order) and one with every site of the six drift operators at once "
+           "(the two stress operators, plain bugs whose consequences stay unknown, get one-fault variants only).", "",
            "## Totals", "", "| measure | count |", "| --- | ---: |",
            f"| variants (one-fault + all-fault) | {t['variants']} ({t['one-fault variants']} + {t['all-fault variants']}) |",
            f"| faults injected | {t['faults injected']} |",
