@@ -93,9 +93,11 @@ def run_rules(ctx: RuleContext, codes: set[str]) -> list[Diagnostic]:
             except Unresolvable:  # a value the rule cannot decide (a symbolic size): no verdict from here on
                 pass
     if stop is not None and stop.rule is not None:  # the script stops at an error a rule reports itself
-        at = [i for i, d in enumerate(found) if d.code == stop.rule and d.line == stop.loc.line]
+        # The rule may point inside the call that raises (``nb_epoch=`` on a later line of a ``fit(``).
+        first, last = stop.loc.line, max(stop.loc.end_line, stop.loc.line)
+        at = [i for i, d in enumerate(found) if d.code == stop.rule and first <= d.line <= last]
         if at:
-            best = min(at, key=lambda i: abs(found[i].column - stop.loc.column))
+            best = min(at, key=lambda i: (found[i].line != first, abs(found[i].column - stop.loc.column)))
             found[best] = dataclasses.replace(found[best], stops_script=True)
     return found
 

@@ -78,6 +78,13 @@ def _sequential(interp, path, args, kwargs, loc):
 
 
 def _functional(interp, path, args, kwargs, loc):
+    keras1 = [k for k in kwargs if k in ("input", "output")]
+    if keras1 and path == "keras.Model":
+        # Keras 1's ``Model(input=a, output=b)``: Keras 3 raises; the analysis goes on with inputs=/outputs=.
+        shown = ", ".join(f"'{k}': …" for k in keras1)  # Keras prints the tensors' reprs there
+        interp.recover(KerasError(f"Unrecognized keyword arguments passed to Model: {{{shown}}}", exact=False)
+                       .annotate(stage="constructor", layer="Model"), loc)
+        kwargs = {f"{k}s" if k in keras1 else k: v for k, v in kwargs.items()}
     if not args and "inputs" not in kwargs:
         raise Unresolvable("keras.Model() without inputs and outputs")
     inputs, outputs, name = bind_arguments(args, kwargs, ("inputs", "outputs", "name"))

@@ -163,6 +163,10 @@ class LayerSpec:
         """The legacy ``input_shape=`` / ``input_dim=`` argument (Sequential turns it into an Input)."""
         if self.args.get("input_dim") is not None:
             return (self.arg("input_dim"),)
+        return self.input_shape_keyword()
+
+    def input_shape_keyword(self) -> tuple | None:
+        """``input_shape=`` as Sequential's InputLayer reads it."""
         if self.args.get("input_shape") is not None:
             shape = self.arg("input_shape")
             if not isinstance(shape, (tuple, list)):  # Sequential's InputLayer: standardize_shape

@@ -32,8 +32,7 @@ class Embedding(LayerSpec):
     @property
     def input_shape_arg(self):
         # `input_dim` is Embedding's vocabulary size here, not the legacy Layer input_dim.
-        shape = self.args.get("input_shape")
-        return None if shape is None else tuple(self.arg("input_shape"))
+        return self.input_shape_keyword()
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.arg("output_dim"))
