@@ -163,6 +163,9 @@ class Layer:
         # Why the analysis cannot vouch for this layer's state (it changed on a path that may not
         # run, its automatic name is a guess): a summary showing it is explained, not predicted.
         self.uncertain: str | None = None
+        # Why it lacks what a statement that could not be followed added (``model.add(...)`` that
+        # raised): what it outputs is unknown, so nothing built on it is checked as if complete.
+        self.incomplete: str | None = None
         self.trainable = True
         if spec is not None:
             spec.layer_name = name

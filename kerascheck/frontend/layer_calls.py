@@ -25,6 +25,8 @@ def call_layer(interp: "Interpreter", layer: Layer, args: list, kwargs: dict, lo
         probe_lambda(interp, layer, inputs, loc)
     if isinstance(inputs, Unknown):
         raise Unresolvable(inputs.reason)  # the root cause, not a chain of consequences
+    if layer.incomplete is not None:  # a model missing what a failed ``add`` added: its output is not known
+        raise Unresolvable(f"`{layer.name}` {layer.incomplete}")
     # Keras records every tensor among the call's arguments as a node input (args, then kwargs by key).
     others = list(args[1:]) + [kwargs[k] for k in sorted(kwargs) if k not in ("inputs", "x")]
     extra = [t for t in flatten(others) if isinstance(t, Tensor)]

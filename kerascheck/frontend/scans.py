@@ -211,6 +211,17 @@ def _collect_mutated_names(node: cst.CSTNode) -> list[str]:
     return names
 
 
+def mutated_attributes(node: cst.CSTNode) -> list[tuple[str, str]]:
+    """(name, attr) whose object a block changes in place through an attribute (``self.model.add(l)``)."""
+    found = []
+    for n in walk(node):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _MUTATORS:
+            owner = n.func.value
+            if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+                found.append((owner.value.value, owner.attr.value))
+    return found
+
+
 def find_all_summary_calls(module: cst.Module) -> list[cst.Call]:
     return [n for n in walk(module) if is_summary_call(n)]
 

@@ -17,8 +17,8 @@ from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import BUILTINS
 from .result import ClassDefined, SummaryEvent
 from .symbols import SymbolicShape
-from .scans import (bound_names, dotted, import_names, is_dataclass_decorator, may_return, mutated_names, summary_calls,
-                    walk)
+from .scans import (bound_names, dotted, import_names, is_dataclass_decorator, may_return, mutated_attributes,
+                    mutated_names, summary_calls, walk)
 from .values import BoundMethod, Function, Ref, Scope, UserClass, canonical
 
 
@@ -167,10 +167,16 @@ class Statements:
             except KeyError:
                 continue
             if isinstance(value, Layer):
-                if value.uncertain is None:
-                    value.uncertain = f"a statement that changes it could not be followed ({reason})"
+                self.mark_incomplete(value, reason)
             elif isinstance(value, (list, dict, set)):
                 scope.assign(name, Unknown(reason))
+        for base, attr in mutated_attributes(node):  # ``self.conv_model.add(...)`` that failed
+            try:
+                value = getattr(scope.lookup(base), "attrs", {}).get(attr)
+            except KeyError:
+                continue
+            if isinstance(value, Layer):
+                self.mark_incomplete(value, reason)
         for base, attr in _attribute_targets(node):  # ``self._model = Model(...)`` that failed
             try:
                 obj = scope.lookup(base)
@@ -179,6 +185,12 @@ class Statements:
             attrs = getattr(obj, "attrs", None)
             if isinstance(attrs, dict):
                 attrs[attr] = Unknown(reason)
+
+    @staticmethod
+    def mark_incomplete(layer: Layer, reason: str) -> None:
+        why = f"a statement that changes it could not be followed ({reason})"
+        layer.uncertain = layer.uncertain or why
+        layer.incomplete = layer.incomplete or why
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         try:
