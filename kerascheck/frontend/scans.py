@@ -211,13 +211,16 @@ def _collect_mutated_names(node: cst.CSTNode) -> list[str]:
     return names
 
 
-def mutated_attributes(node: cst.CSTNode) -> list[tuple[str, str]]:
-    """(name, attr) whose object a block changes in place through an attribute (``self.model.add(l)``)."""
+def restructured(node: cst.CSTNode) -> list[tuple[str, str | None]]:
+    """(name, attr or None) of the models a block adds layers to or pops them from
+    (``model.add(l)``, ``self.conv_model.add(l)``): what they output depends on it."""
     found = []
     for n in walk(node):
-        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _MUTATORS:
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("add", "pop"):
             owner = n.func.value
-            if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+            if isinstance(owner, cst.Name):
+                found.append((owner.value, None))
+            elif isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
                 found.append((owner.value.value, owner.attr.value))
     return found
 

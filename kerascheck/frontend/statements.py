@@ -17,8 +17,8 @@ from .control import Break, Budget, Continue, KerasErrorAt, Return
 from .expressions import BUILTINS
 from .result import ClassDefined, SummaryEvent
 from .symbols import SymbolicShape
-from .scans import (bound_names, dotted, import_names, is_dataclass_decorator, may_return, mutated_attributes,
-                    mutated_names, summary_calls, walk)
+from .scans import (bound_names, dotted, import_names, is_dataclass_decorator, may_return, mutated_names,
+                    restructured, summary_calls, walk)
 from .values import BoundMethod, Function, Ref, Scope, UserClass, canonical
 
 
@@ -167,16 +167,20 @@ class Statements:
             except KeyError:
                 continue
             if isinstance(value, Layer):
-                self.mark_incomplete(value, reason)
+                if value.uncertain is None:
+                    value.uncertain = f"a statement that changes it could not be followed ({reason})"
             elif isinstance(value, (list, dict, set)):
                 scope.assign(name, Unknown(reason))
-        for base, attr in mutated_attributes(node):  # ``self.conv_model.add(...)`` that failed
+        for base, attr in restructured(node):  # ``model.add(...)``, ``self.conv_model.add(...)`` that failed
             try:
-                value = getattr(scope.lookup(base), "attrs", {}).get(attr)
+                value = scope.lookup(base)
             except KeyError:
                 continue
+            value = getattr(value, "attrs", {}).get(attr) if attr is not None else value
             if isinstance(value, Layer):
-                self.mark_incomplete(value, reason)
+                why = f"a statement that changes it could not be followed ({reason})"
+                value.uncertain = value.uncertain or why
+                value.incomplete = value.incomplete or why
         for base, attr in _attribute_targets(node):  # ``self._model = Model(...)`` that failed
             try:
                 obj = scope.lookup(base)
@@ -185,12 +189,6 @@ class Statements:
             attrs = getattr(obj, "attrs", None)
             if isinstance(attrs, dict):
                 attrs[attr] = Unknown(reason)
-
-    @staticmethod
-    def mark_incomplete(layer: Layer, reason: str) -> None:
-        why = f"a statement that changes it could not be followed ({reason})"
-        layer.uncertain = layer.uncertain or why
-        layer.incomplete = layer.incomplete or why
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         try:
