@@ -235,8 +235,8 @@ def call_unknown_member(interp: "Interpreter", member: UnknownMember, args: list
 
 def get_attribute(interp: "Interpreter", obj: Any, name: str, loc: Loc) -> Any:
     if isinstance(obj, UnknownKeras):
-        assigned = name in _KNOWN_METHODS or (id(obj), name) in interp.assigned_attributes
-        missing = repairs.missing_attribute(interp, obj, name, loc, assigned)
+        has_it = name in _KNOWN_METHODS or (id(obj), name) in interp.assigned_attributes
+        missing = repairs.missing_attribute(interp, obj, name, loc, has_it)
         return missing if missing is not None else UnknownMember(obj, name)
     if isinstance(obj, Unknown):
         return obj

@@ -211,9 +211,16 @@ def _collect_mutated_names(node: cst.CSTNode) -> list[str]:
     return names
 
 
+_RESTRUCTURED_CACHE: dict[int, tuple[cst.CSTNode, list[tuple[str, str | None]]]] = {}
+
+
 def restructured(node: cst.CSTNode) -> list[tuple[str, str | None]]:
     """(name, attr or None) of the models a block adds layers to or pops them from
     (``model.add(l)``, ``self.conv_model.add(l)``): what they output depends on it."""
+    return _memoized(_RESTRUCTURED_CACHE, node, _collect_restructured)
+
+
+def _collect_restructured(node: cst.CSTNode) -> list[tuple[str, str | None]]:
     found = []
     for n in walk(node):
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("add", "pop"):

@@ -38,7 +38,6 @@ class Flow:
     def __init__(self, result: Any):
         self.calls: list[Call] = []
         self._producer: dict[int, Call] = {}
-        self._consumers: dict[int, list[Call]] = {}
         seen: set[int] = set()
         for layer in result.keras.layers:
             for node in layer.nodes:
@@ -57,8 +56,6 @@ class Flow:
         self.calls.append(call)
         for t in call.outputs:
             self._producer.setdefault(id(t), call)
-        for t in call.inputs:
-            self._consumers.setdefault(id(t), []).append(call)
 
     def producer(self, tensor: Tensor) -> Call | None:
         """The call that made ``tensor`` (None for an ``Input`` or a tensor from outside any layer)."""
@@ -69,9 +66,6 @@ class Flow:
             found = self._producer.get(id(tensor))
             return found or Call(node.layer, list(node.inputs), list(node.outputs), node.loc)
         return self._producer.get(id(tensor))
-
-    def consumers(self, tensor: Tensor) -> list[Call]:
-        return self._consumers.get(id(tensor), [])
 
     def previous(self, call: Call) -> Call | None:
         """The call that produced this call's first input."""
